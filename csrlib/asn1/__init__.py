@@ -1,0 +1,152 @@
+"""Schema-driven strict DER codec: pyasn1 schemas in, values out.
+
+Any pyasn1 type object serves as a schema (those of pyasn1-modules, or your
+own).  It is compiled once into a plan (cached by its structure), then::
+
+    value = csrlib.asn1.decode(der, rfc2986.CertificationRequest())
+    plain = csrlib.asn1.decode_plain(der, rfc2986.CertificationRequest())
+    der == csrlib.asn1.encode(value)
+
+``decode`` returns the pyasn1 objects ``pyasn1.codec.der.decoder.decode``
+returns for valid DER, ``decode_plain`` tuples, lists, ints, strs and bytes
+(see :mod:`csrlib.asn1.plain`), and ``encode`` the bytes pyasn1's DER encoder
+writes.  Both decoders reject every departure from DER with a
+:class:`~csrlib.errors.DecodeError` naming the byte offset and field path,
+and no other exception, whatever the input.  With ``strict=False`` they
+accept the deviations listed in ``csrlib.der`` (non-minimal lengths and
+INTEGERs, BOOLEAN true other than 0xff, unsorted SET OF, encoded DEFAULTs,
+PrintableString outside its alphabet, non-ASCII TeletexString, named BIT
+STRINGs with trailing zero bits) and report them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits
+from ..errors import DecodeError
+from .decoding import Backend, decode_element
+from .encoding import encode
+from .locate import locate
+from .plain import PLAIN
+from .plan import Node, compile_node
+from .pyasn1_values import PYASN1
+
+__all__ = [
+    "Deviation",
+    "Limits",
+    "Plan",
+    "compile_schema",
+    "decode",
+    "decode_plain",
+    "encode",
+]
+
+# What a bug in this package could raise on hostile input; turned into
+# DecodeError at the boundary so the contract holds (the test suite checks
+# that it never happens).
+_UNEXPECTED = (IndexError, KeyError, ValueError, TypeError, OverflowError, RecursionError,
+               MemoryError, UnicodeError, AttributeError, AssertionError)
+
+
+class Plan:
+    """A compiled schema: decode with it as often as you like."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    def __repr__(self) -> str:
+        return f"<csrlib.asn1.Plan for {type(self.node.spec).__name__}>"
+
+    def decode(
+        self,
+        data: bytes | bytearray | memoryview,
+        *,
+        strict: bool = True,
+        limits: Limits | None = None,
+        decode_open_types: bool = False,
+        deviations: list[Deviation] | None = None,
+    ) -> Any:
+        """Return the pyasn1 value of ``data``; raise DecodeError if it is not DER of the schema.
+
+        ``decode_open_types`` decodes ANY components through the schema's
+        open-type maps, as pyasn1's ``decodeOpenTypes=True``.  In lenient mode
+        (``strict=False``) tolerated deviations are appended to ``deviations``.
+        """
+        return _run(self.node, PYASN1, data, strict, limits, decode_open_types, deviations)
+
+    def decode_plain(
+        self,
+        data: bytes | bytearray | memoryview,
+        *,
+        strict: bool = True,
+        limits: Limits | None = None,
+        decode_open_types: bool = False,
+        deviations: list[Deviation] | None = None,
+    ) -> Any:
+        """Return ``data`` decoded into plain Python values (the fast path); see :meth:`decode`."""
+        return _run(self.node, PLAIN, data, strict, limits, decode_open_types, deviations)
+
+
+def compile_schema(schema: Any) -> Plan:
+    """Return the compiled plan of a pyasn1 type object; raise TypeError if unsupported."""
+    return Plan(compile_node(schema))
+
+
+def decode(
+    data: bytes | bytearray | memoryview,
+    schema: Any,
+    *,
+    strict: bool = True,
+    limits: Limits | None = None,
+    decode_open_types: bool = False,
+    deviations: list[Deviation] | None = None,
+) -> Any:
+    """Return the pyasn1 value of DER ``data`` under ``schema``; see :meth:`Plan.decode`."""
+    return _run(compile_node(schema), PYASN1, data, strict, limits, decode_open_types,
+                deviations)
+
+
+def decode_plain(
+    data: bytes | bytearray | memoryview,
+    schema: Any,
+    *,
+    strict: bool = True,
+    limits: Limits | None = None,
+    decode_open_types: bool = False,
+    deviations: list[Deviation] | None = None,
+) -> Any:
+    """Return DER ``data`` under ``schema`` as plain Python values; see :meth:`Plan.decode`."""
+    return _run(compile_node(schema), PLAIN, data, strict, limits, decode_open_types,
+                deviations)
+
+
+def _run(
+    node: Node,
+    backend: Backend,
+    data: bytes | bytearray | memoryview,
+    strict: bool,
+    limits: Limits | None,
+    open_types: bool,
+    deviations: list[Deviation] | None,
+) -> Any:
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"expected bytes, not {type(data).__name__}")
+    limits = DEFAULT_LIMITS if limits is None else limits
+    # Checked before anything is copied or read.
+    if (data.nbytes if isinstance(data, memoryview) else len(data)) > limits.max_size:
+        raise DecodeError("size-limit", limits.max_size)
+    buf = data if type(data) is bytes else bytes(data)
+    ctx = Context(limits, strict, open_types)
+    try:
+        value = decode_element(node, backend, buf, ctx)
+    except DecodeError:
+        raise
+    except _UNEXPECTED as exc:
+        raise DecodeError("internal-error", 0, type(exc).__name__) from exc
+    if ctx.deviations and deviations is not None:
+        deviations.extend(Deviation(d.offset, d.kind, locate(node, buf, d.offset))
+                          for d in ctx.deviations)
+    return value

@@ -1,0 +1,150 @@
+"""Character string types: alphabets checked on decode and on encode (X.680 41).
+
+Each string type has a universal tag number, the codec pyasn1 uses for it
+and a checker.  Decoders return ``str``; encoders refuse a value outside the
+type's alphabet with EncodeError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..errors import DecodeError, EncodeError
+from .tlv import Context
+
+__all__ = [
+    "STRING_TYPES",
+    "StringType",
+    "decode_string",
+    "encode_string",
+]
+
+_DIGITS = b"0123456789"
+_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# X.680 41.4, Table 10.
+_PRINTABLE = _LETTERS + _DIGITS + b" '()+,-./:=?"
+_NUMERIC = _DIGITS + b" "
+_VISIBLE = bytes(range(0x20, 0x7F))
+
+
+def _first_outside(raw: bytes, allowed: bytes) -> int:
+    """Return the index of the first octet of ``raw`` not in ``allowed``."""
+    for i, b in enumerate(raw):
+        if b not in allowed:
+            return i
+    return -1  # pragma: no cover - only called when one exists
+
+
+def _printable(raw: bytes, c: int, ctx: Context) -> str:
+    if raw.translate(None, _PRINTABLE):
+        i = _first_outside(raw, _PRINTABLE)
+        if raw[i] not in _VISIBLE:
+            raise DecodeError("bad-string", c + i, "PrintableString")
+        # Seen in real requests ('@', '_', '*', '&'): tolerated in lenient mode.
+        ctx.deviate("printable-alphabet", c + i, chr(raw[i]))
+    return raw.decode("ascii")
+
+
+def _alphabet(name: str, allowed: bytes) -> Callable[[bytes, int, Context], str]:
+    def check(raw: bytes, c: int, ctx: Context) -> str:
+        if raw.translate(None, allowed):
+            raise DecodeError("bad-string", c + _first_outside(raw, allowed), name)
+        return raw.decode("ascii")
+
+    return check
+
+
+def _ia5(raw: bytes, c: int, ctx: Context) -> str:
+    if not raw.isascii():
+        raise DecodeError("bad-string", c + _first_outside(raw, bytes(range(128))), "IA5String")
+    return raw.decode("ascii")
+
+
+def _teletex(raw: bytes, c: int, ctx: Context) -> str:
+    # Strict mode admits the printable ASCII subset of T.61; Latin-1 or UTF-8
+    # octets (seen from old generators) are a tolerated deviation.
+    if raw.translate(None, _VISIBLE):
+        i = _first_outside(raw, _VISIBLE)
+        if raw[i] < 0x80:
+            raise DecodeError("bad-string", c + i, "TeletexString control character")
+        ctx.deviate("teletex-non-ascii", c + i)
+    return raw.decode("latin-1")
+
+
+def _codec(name: str, codec: str, unit: int) -> Callable[[bytes, int, Context], str]:
+    def check(raw: bytes, c: int, ctx: Context) -> str:
+        if len(raw) % unit:
+            raise DecodeError("bad-string", c, f"{name} length not a multiple of {unit}")
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise DecodeError("bad-string", c + exc.start, name) from None
+
+    return check
+
+
+def _latin1(raw: bytes, c: int, ctx: Context) -> str:
+    return raw.decode("latin-1")
+
+
+class StringType:
+    """A character string type: its tag number, codec and checker."""
+
+    __slots__ = ("check", "codec", "name", "number")
+
+    def __init__(
+        self, name: str, number: int, codec: str, check: Callable[[bytes, int, Context], str]
+    ) -> None:
+        self.name = name
+        self.number = number
+        self.codec = codec
+        self.check = check
+
+
+#: String types by universal tag number.  Types without an alphabet rule in
+#: DER (Videotex, Graphic, General, ObjectDescriptor) are read as Latin-1,
+#: as pyasn1 does.
+STRING_TYPES: dict[int, StringType] = {
+    t.number: t
+    for t in (
+        StringType("UTF8String", 12, "utf-8", _codec("UTF8String", "utf-8", 1)),
+        StringType("NumericString", 18, "ascii", _alphabet("NumericString", _NUMERIC)),
+        StringType("PrintableString", 19, "ascii", _printable),
+        StringType("TeletexString", 20, "latin-1", _teletex),
+        StringType("VideotexString", 21, "latin-1", _latin1),
+        StringType("IA5String", 22, "ascii", _ia5),
+        StringType("GraphicString", 25, "latin-1", _latin1),
+        StringType("VisibleString", 26, "ascii", _alphabet("VisibleString", _VISIBLE)),
+        StringType("GeneralString", 27, "latin-1", _latin1),
+        StringType("UniversalString", 28, "utf-32-be", _codec("UniversalString", "utf-32-be", 4)),
+        StringType("BMPString", 30, "utf-16-be", _codec("BMPString", "utf-16-be", 2)),
+        StringType("ObjectDescriptor", 7, "latin-1", _latin1),
+    )
+}
+
+
+def decode_string(number: int, buf: bytes, c: int, e: int, ctx: Context) -> str:
+    """Return the string of universal type ``number`` in ``buf[c:e]``, checked."""
+    return STRING_TYPES[number].check(buf[c:e], c, ctx)
+
+
+def encode_string(number: int, value: str) -> bytes:
+    """Return the contents octets of ``value`` as string type ``number``.
+
+    Raises EncodeError when ``value`` is outside the type's alphabet.
+    """
+    stype = STRING_TYPES[number]
+    try:
+        raw = value.encode(stype.codec)
+    except UnicodeEncodeError as exc:
+        raise EncodeError(f"{stype.name} cannot hold {value[exc.start]!r}") from None
+    try:
+        # The decoder's checks are the alphabet rules; a strict context makes
+        # every deviation an error.
+        stype.check(raw, 0, _STRICT)
+    except DecodeError as exc:
+        raise EncodeError(f"{stype.name} cannot hold {value!r}: {exc}") from None
+    return raw
+
+
+_STRICT = Context()

@@ -1,0 +1,92 @@
+"""A DER tree dump with offsets, lengths, tags and decoded primitives.
+
+Like ``openssl asn1parse``, but strict: the dump stops at the first
+departure from DER and says where and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .der.generic import validate_content
+from .der.primitives import decode_bit_string, decode_boolean, decode_integer, decode_oid
+from .der.strings import STRING_TYPES
+from .der.times import decode_generalized_time, decode_utc_time
+from .der.tlv import Context, Limits, describe_tag, key_number, read_header
+from .errors import DecodeError
+
+__all__ = ["dump_lines"]
+
+_UNIVERSAL_NAMES = {
+    1: "BOOLEAN", 2: "INTEGER", 3: "BIT STRING", 4: "OCTET STRING", 5: "NULL",
+    6: "OBJECT IDENTIFIER", 10: "ENUMERATED", 16: "SEQUENCE", 17: "SET",
+    23: "UTCTime", 24: "GeneralizedTime",
+    **{n: t.name for n, t in STRING_TYPES.items()},
+}
+
+
+def _tag_name(key: int) -> str:
+    if key < 0x40 and key_number(key) in _UNIVERSAL_NAMES:
+        return _UNIVERSAL_NAMES[key_number(key)]
+    return describe_tag(key)
+
+
+def _show(buf: bytes, key: int, c: int, e: int, ctx: Context) -> str:
+    """Return a short rendering of a universal primitive's value."""
+    number = key & 0x1F
+    if key >= 0x40 or key & 0x20:
+        return ""
+    if number in (2, 10):
+        value = decode_integer(buf, c, e, ctx)
+        return f"{value:#x}" if e - c > 8 else str(value)
+    if number == 1:
+        return str(decode_boolean(buf, c, e, ctx))
+    if number == 6:
+        return decode_oid(buf, c, e, ctx)[0]
+    if number == 3:
+        data, unused = decode_bit_string(buf, c, e, ctx)
+        return f"{len(data) * 8 - unused} bits {data[:16].hex()}{'...' if len(data) > 16 else ''}"
+    if number == 4:
+        return buf[c:e][:16].hex() + ("..." if e - c > 16 else "")
+    if number == 23:
+        return decode_utc_time(buf, c, e, ctx)
+    if number == 24:
+        return decode_generalized_time(buf, c, e, ctx)
+    if number in STRING_TYPES:
+        return repr(STRING_TYPES[number].check(buf[c:e], c, ctx))
+    return ""
+
+
+def dump_lines(data: bytes, *, strict: bool = True, limits: Limits | None = None) -> Iterator[str]:
+    """Yield one line per element: offset, depth, header and contents lengths, tag, value.
+
+    The last line names the first error if the input is not DER; encapsulated
+    DER inside OCTET STRING and BIT STRING is not opened.
+    """
+    ctx = Context(limits or Limits(), strict)
+    buf = bytes(data)
+    stack: list[tuple[int, int]] = [(0, len(buf))]
+    try:
+        while stack:
+            pos, end = stack.pop()
+            if pos >= end:
+                continue
+            depth = len(stack)
+            if depth == 0 and pos > 0:
+                # X.690 / DESIGN rule 12: nothing after the outermost element.
+                raise DecodeError("trailing-data", pos)
+            key, c, e = read_header(buf, pos, end, ctx)
+            stack.append((e, end))
+            value = ""
+            if key & 0x20:
+                stack.append((c, e))
+            else:
+                validate_content(buf, key, pos, c, e, ctx, depth + 1)
+                value = _show(buf, key, c, e, ctx)
+            yield (f"{pos:6d}:d={depth:<2d} hl={c - pos} l={e - c:5d} "
+                   f"{'cons' if key & 0x20 else 'prim'}: {'  ' * depth}{_tag_name(key)}"
+                   f"{'  ' + value if value else ''}")
+            if len(stack) > ctx.max_depth:
+                raise DecodeError("depth-limit", pos)
+    except DecodeError as exc:
+        yield f"error: {exc}"

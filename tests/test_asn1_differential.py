@@ -1,0 +1,161 @@
+"""Differential tests: csrlib.asn1 against pyasn1's DER codec and cryptography.
+
+Every CSR the tests can make (OpenSSL's, cryptography's, the committed
+sample) must decode to what pyasn1 decodes, object state included, and
+encode back to the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from pyasn1.codec.der import decoder as pyasn1_decoder
+from pyasn1.codec.der import encoder as pyasn1_encoder
+from pyasn1_modules import rfc2986, rfc5280
+
+import csrlib.asn1 as asn1
+from tests.helpers import assert_same_pyasn1
+
+EXTENSION_REQUEST = "1.2.840.113549.1.9.14"
+
+
+def pyasn1_decode(der: bytes, schema: Any, **options: Any) -> Any:
+    value, rest = pyasn1_decoder.decode(der, asn1Spec=schema, **options)
+    assert rest == b""
+    return value
+
+
+def test_requests_decode_as_pyasn1_does(all_csrs: dict[str, bytes]) -> None:
+    assert len(all_csrs) >= 5
+    for name, der in all_csrs.items():
+        theirs = pyasn1_decode(der, rfc2986.CertificationRequest())
+        ours = asn1.decode(der, rfc2986.CertificationRequest())
+        assert ours == theirs, name
+        assert_same_pyasn1(ours, theirs, name)
+
+
+def test_requests_encode_back_byte_for_byte(all_csrs: dict[str, bytes]) -> None:
+    for name, der in all_csrs.items():
+        ours = asn1.decode(der, rfc2986.CertificationRequest())
+        theirs = pyasn1_decode(der, rfc2986.CertificationRequest())
+        assert asn1.encode(ours) == der, name
+        assert asn1.encode(theirs) == der, name
+        assert pyasn1_encoder.encode(ours) == der, name
+
+
+def test_open_types_decode_as_pyasn1_does(all_csrs: dict[str, bytes]) -> None:
+    for name, der in all_csrs.items():
+        theirs = pyasn1_decode(der, rfc2986.CertificationRequest(), decodeOpenTypes=True)
+        ours = asn1.decode(der, rfc2986.CertificationRequest(), decode_open_types=True)
+        assert ours == theirs, name
+        assert_same_pyasn1(ours, theirs, name)
+        assert asn1.encode(ours) == der, name
+        assert pyasn1_encoder.encode(theirs) == der, name
+
+
+def _extension_request(plain: Any) -> list[Any]:
+    for oid, values in plain[0][3]:
+        if oid == EXTENSION_REQUEST:
+            return asn1.decode_plain(values[0], rfc5280.Extensions())  # type: ignore[no-any-return]
+    return []
+
+
+def test_plain_values_agree_with_cryptography(all_csrs: dict[str, bytes]) -> None:
+    for name, der in all_csrs.items():
+        csr = x509.load_der_x509_csr(der)
+        (version, (choice, rdns), (spki_alg, key_bits), _attrs), sig_alg, signature = (
+            asn1.decode_plain(der, rfc2986.CertificationRequest()))
+        assert version == 0
+        assert choice == "rdnSequence"
+        assert [[oid for oid, _ in rdn] for rdn in rdns] == [
+            [a.oid.dotted_string for a in rdn] for rdn in csr.subject.rdns], name
+        assert sig_alg[0] == csr.signature_algorithm_oid.dotted_string, name
+        assert signature == (csr.signature, 0), name
+        spki = asn1.decode_plain(csr.public_key().public_bytes(
+            Encoding.DER, PublicFormat.SubjectPublicKeyInfo), rfc5280.SubjectPublicKeyInfo())
+        # cryptography exports an id-RSASSA-PSS key as rsaEncryption: compare the bits.
+        assert key_bits == spki[1], name
+        if spki_alg[0] != "1.2.840.113549.1.1.10":
+            assert spki_alg == spki[0], name
+        extensions = _extension_request(asn1.decode_plain(der, rfc2986.CertificationRequest()))
+        assert [oid for oid, _, _ in extensions] == [
+            e.oid.dotted_string for e in csr.extensions], name
+        assert [critical for _, critical, _ in extensions] == [
+            e.critical for e in csr.extensions], name
+
+
+def test_subject_alternative_names_decode(all_csrs: dict[str, bytes]) -> None:
+    seen = 0
+    for der in all_csrs.values():
+        extensions = _extension_request(asn1.decode_plain(der, rfc2986.CertificationRequest()))
+        for oid, _, value in extensions:
+            if oid != "2.5.29.17":
+                continue
+            seen += 1
+            ours = asn1.decode(value, rfc5280.GeneralNames())
+            assert_same_pyasn1(ours, pyasn1_decode(value, rfc5280.GeneralNames()))
+            assert asn1.encode(ours) == value
+            assert all(isinstance(name, tuple) for name in asn1.decode_plain(
+                value, rfc5280.GeneralNames()))
+    assert seen >= 3
+
+
+def _certificates() -> list[bytes]:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, "cert.example")])
+    out = []
+    for start, end in ((2020, 2030), (2040, 2060), (1960, 1970)):
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                .public_key(key.public_key()).serial_number(2 ** 70 + start)
+                .not_valid_before(datetime.datetime(start, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc))
+                .not_valid_after(datetime.datetime(end, 6, 7, 8, 9, 10, tzinfo=datetime.timezone.utc))
+                .add_extension(x509.BasicConstraints(ca=True, path_length=3), critical=True)
+                .add_extension(x509.KeyUsage(True, False, False, False, False, True, True,
+                                             False, False), critical=True)
+                .sign(key, hashes.SHA256()))
+        out.append(cert.public_bytes(Encoding.DER))
+    return out
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_certificates_exercise_times_tags_and_defaults(index: int) -> None:
+    der = _certificates()[index]
+    theirs = pyasn1_decode(der, rfc5280.Certificate())
+    ours = asn1.decode(der, rfc5280.Certificate())
+    assert_same_pyasn1(ours, theirs)
+    assert asn1.encode(ours) == der
+    plain = asn1.decode_plain(der, rfc5280.Certificate())
+    validity = plain[0][4]
+    cert = x509.load_der_x509_certificate(der)
+    assert validity[0][1] == cert.not_valid_before_utc
+    assert validity[1][1] == cert.not_valid_after_utc
+    opened = asn1.decode(der, rfc5280.Certificate(), decode_open_types=True)
+    assert_same_pyasn1(opened, pyasn1_decode(der, rfc5280.Certificate(), decodeOpenTypes=True))
+    # Each extension value decodes and re-encodes through its own schema.
+    for ext in ours["tbsCertificate"]["extensions"]:
+        oid = ext["extnID"]
+        schema = rfc5280.certificateExtensionsMap[oid]
+        value = bytes(ext["extnValue"])
+        assert_same_pyasn1(asn1.decode(value, schema), pyasn1_decode(value, schema))
+        assert asn1.encode(asn1.decode(value, schema)) == value
+
+
+def test_plan_is_compiled_once_per_schema_structure() -> None:
+    first = asn1.compile_schema(rfc2986.CertificationRequest())
+    second = asn1.compile_schema(rfc2986.CertificationRequest())
+    assert first.node is second.node
+    assert repr(first).startswith("<csrlib.asn1.Plan")
+
+
+def test_plan_decodes_like_the_module_functions(example_der: bytes) -> None:
+    plan = asn1.compile_schema(rfc2986.CertificationRequest())
+    assert plan.decode(example_der) == asn1.decode(example_der, rfc2986.CertificationRequest())
+    assert plan.decode_plain(bytearray(example_der)) == asn1.decode_plain(
+        memoryview(example_der), rfc2986.CertificationRequest())
