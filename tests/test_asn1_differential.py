@@ -17,7 +17,7 @@ from pyasn1.codec.der import decoder as pyasn1_decoder
 from pyasn1.codec.der import encoder as pyasn1_encoder
 from pyasn1_modules import rfc2986, rfc5280
 
-import csrlib.asn1 as asn1
+from csrlib import asn1
 from tests.helpers import assert_same_pyasn1
 
 EXTENSION_REQUEST = "1.2.840.113549.1.9.14"

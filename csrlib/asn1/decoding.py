@@ -300,9 +300,13 @@ def _sequence(node: Node, backend: Backend) -> Decoder:
                 pos = ce
         except DecodeError as err:
             if seg is None and pos < e:
-                # The element's header is bad: name it if its tag says which it is.
+                # The element's header is bad: name it by its tag, or as the
+                # component that must come next.
                 ent = tables[i].get(buf[pos]) or fallbacks[i]
-                seg = None if ent is None else names[ent[0]]
+                if ent is not None:
+                    seg = names[ent[0]]
+                elif required_from[i] == i < n:
+                    seg = names[i]
             if seg is not None:
                 err.add_segment(seg)
             raise
@@ -338,16 +342,16 @@ def _set(node: Node, backend: Backend) -> Decoder:
             if j in seen:
                 raise DecodeError("duplicate-component", pos, names[j])
             seen.add(j)
-            # X.690 10.3: components in canonical order of their tags.
             rank = (t & 0xC0, t >> 8 if t > 0xFF else t & 0x1F)
-            if rank <= last:
-                ctx.deviate("set-unsorted", pos)
-            last = rank
             try:
+                # X.690 10.3: components in canonical order of their tags.
+                if rank <= last:
+                    ctx.deviate("set-unsorted", pos)
                 out[j] = fn(buf, pos, cs, ce, ctx, d + 1)
             except DecodeError as err:
                 err.add_segment(names[j])
                 raise
+            last = rank
             pos = ce
         for j in required:
             if j not in seen:
@@ -384,13 +388,13 @@ def _collection(node: Node, backend: Backend) -> Decoder:
                 fn = table.get(t) or fallback
                 if fn is None:
                     raise _unexpected(t, pos, table)
-                items.append(fn(buf, pos, cs, ce, ctx, d + 1))
                 if is_set:
                     # X.690 11.6: SET OF elements in ascending order of encodings.
                     if prev >= 0 and buf[prev:prev_end] > buf[pos:ce]:
                         ctx.deviate("setof-unsorted", pos)
                     prev = pos
                     prev_end = ce
+                items.append(fn(buf, pos, cs, ce, ctx, d + 1))
                 pos = ce
         except DecodeError as err:
             err.add_segment(f"[{len(items)}]")

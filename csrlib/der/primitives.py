@@ -96,12 +96,14 @@ def _parse_oid(raw: bytes, c: int, ctx: Context) -> tuple[str, tuple[int, ...], 
         raise DecodeError("truncated-oid", c + len(raw) - 1)
     max_arcs = ctx.limits.max_oid_arcs
     max_octets = ctx.limits.max_oid_arc_octets
+    # Limit errors point at the first octet of the arc that breaks the limit.
     if raw.isascii():
         # Every arc fits in one octet: the common case.
         subids = list(raw)
         longest = 1
         if len(subids) + 1 > max_arcs:
-            raise DecodeError("oid-limit", c, f"more than {max_arcs} arcs")
+            raise DecodeError("oid-limit", c + max(max_arcs - 1, 0),
+                              f"more than {max_arcs} arcs")
     else:
         subids = []
         value = 0
@@ -113,12 +115,14 @@ def _parse_oid(raw: bytes, c: int, ctx: Context) -> tuple[str, tuple[int, ...], 
                 raise DecodeError("nonminimal-oid", c + i)
             octets += 1
             if octets > max_octets:
-                raise DecodeError("oid-limit", c + i, f"arc longer than {max_octets} octets")
+                raise DecodeError("oid-limit", c + i - max_octets,
+                                  f"arc longer than {max_octets} octets")
             value = value << 7 | (b & 0x7F)
             if b < 0x80:
                 subids.append(value)
                 if len(subids) + 1 > max_arcs:
-                    raise DecodeError("oid-limit", c + i, f"more than {max_arcs} arcs")
+                    raise DecodeError("oid-limit", c + i + 1 - octets,
+                                      f"more than {max_arcs} arcs")
                 longest = max(longest, octets)
                 value = 0
                 octets = 0
