@@ -26,7 +26,7 @@ def pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
     Raises DecodeError (kind ``pem``) for a block with bad base64, bad
     padding, headers, or no matching END line.
     """
-    blocks = []
+    blocks: list[tuple[str, bytes]] = []
     pos = 0
     while True:
         begin = _BEGIN.search(data, pos)

@@ -47,8 +47,8 @@ def assert_same_pyasn1(ours: Any, theirs: Any, path: str = "$") -> None:
 
 def holder(component: Any, name: str = "value") -> univ.Sequence:
     """Return a SEQUENCE schema with one component, for testing a type under a path."""
-    seq = univ.Sequence(componentType=namedtype.NamedTypes(namedtype.NamedType(name, component)))
-    return seq
+    return univ.Sequence(
+        componentType=namedtype.NamedTypes(namedtype.NamedType(name, component)))
 
 
 def tlv(tag: int, content: bytes) -> bytes:

@@ -21,6 +21,7 @@ from csrlib import asn1
 from tests.helpers import assert_same_pyasn1
 
 EXTENSION_REQUEST = "1.2.840.113549.1.9.14"
+UTC = datetime.timezone.utc
 
 
 def pyasn1_decode(der: bytes, schema: Any, **options: Any) -> Any:
@@ -114,8 +115,8 @@ def _certificates() -> list[bytes]:
     for start, end in ((2020, 2030), (2040, 2060), (1960, 1970)):
         cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
                 .public_key(key.public_key()).serial_number(2 ** 70 + start)
-                .not_valid_before(datetime.datetime(start, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc))
-                .not_valid_after(datetime.datetime(end, 6, 7, 8, 9, 10, tzinfo=datetime.timezone.utc))
+                .not_valid_before(datetime.datetime(start, 1, 2, 3, 4, 5, tzinfo=UTC))
+                .not_valid_after(datetime.datetime(end, 6, 7, 8, 9, 10, tzinfo=UTC))
                 .add_extension(x509.BasicConstraints(ca=True, path_length=3), critical=True)
                 .add_extension(x509.KeyUsage(True, False, False, False, False, True, True,
                                              False, False), critical=True)

@@ -300,7 +300,7 @@ def test_lenient_tolerates_and_reports(row: Row) -> None:
 @pytest.mark.parametrize("row", [r for r in ROWS if r.kind is not None
                                  and r.kind not in LENIENT_KINDS], ids=lambda r: r.id)
 def test_lenient_still_rejects(row: Row) -> None:
-    data, schema, shift = _input(row)
+    data, schema, _ = _input(row)
     with pytest.raises(DecodeError) as info:
         asn1.decode_plain(data, schema, strict=False, limits=row.limits)
     assert info.value.kind == row.kind

@@ -8,7 +8,10 @@ DER where pyasn1 would emit something else or fail later:
 * strings outside their type's alphabet, non-DER times and ANY contents that
   are not well-formed DER raise :class:`EncodeError` instead of being
   written;
-* a named BIT STRING (KeyUsage) loses its trailing zero bits (X.690 11.2.2).
+* a named BIT STRING (KeyUsage) loses its trailing zero bits (X.690 11.2.2);
+* a GeneralizedTime fraction is written as given: pyasn1 (0.6.x) deletes zero
+  digits inside a fraction, changing the time, and refuses fractions longer
+  than four digits.
 """
 
 from __future__ import annotations

@@ -272,6 +272,8 @@ class Reader:
 
     ``read()`` returns the next :class:`Element`; ``enter(element)`` returns a
     reader for its contents, which must be consumed completely (``finish()``).
+    ``depth`` is the nesting depth of the element whose contents this reader
+    reads (0 for the whole input).
     """
 
     __slots__ = ("_buf", "_ctx", "depth", "end", "pos")
@@ -326,7 +328,8 @@ class Reader:
         """Return a reader over the contents of a constructed ``element``."""
         if not element.key & CONSTRUCTED:
             raise DecodeError("primitive-form", element.offset)
-        if self.depth + 1 > self._ctx.max_depth:
+        # This reader's elements sit at depth + 1; theirs would at depth + 2.
+        if self.depth + 2 > self._ctx.max_depth:
             raise DecodeError("depth-limit", element.offset)
         return Reader(self._buf, context=self._ctx, start=element.start,
                       end=element.end, depth=self.depth + 1)
