@@ -53,7 +53,7 @@ def _show(buf: bytes, key: int, c: int, e: int, ctx: Context) -> str:
     if number == 24:
         return decode_generalized_time(buf, c, e, ctx)
     if number in STRING_TYPES:
-        return repr(STRING_TYPES[number].check(buf[c:e], c, ctx))
+        return repr(STRING_TYPES[number].check(buf, c, e, ctx))
     return ""
 
 

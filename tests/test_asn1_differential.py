@@ -160,3 +160,17 @@ def test_plan_decodes_like_the_module_functions(example_der: bytes) -> None:
     assert plan.decode(example_der) == asn1.decode(example_der, rfc2986.CertificationRequest())
     assert plan.decode_plain(bytearray(example_der)) == asn1.decode_plain(
         memoryview(example_der), rfc2986.CertificationRequest())
+
+
+def test_open_types_with_more_modules_mapped(all_csrs: dict[str, bytes]) -> None:
+    # Importing these fills pyasn1-modules' open-type maps (PKCS#9 attributes,
+    # EC and PSS parameters...): both decoders must follow the same maps.
+    from pyasn1_modules import rfc2985, rfc3279, rfc4055, rfc5480, rfc8410
+
+    assert rfc2985 and rfc3279 and rfc4055 and rfc5480 and rfc8410
+    for name, der in all_csrs.items():
+        theirs = pyasn1_decode(der, rfc2986.CertificationRequest(), decodeOpenTypes=True)
+        ours = asn1.decode(der, rfc2986.CertificationRequest(), decode_open_types=True)
+        assert_same_pyasn1(ours, theirs, name)
+        assert asn1.encode(ours) == der, name
+        assert asn1.decode_plain(der, rfc2986.CertificationRequest(), decode_open_types=True)

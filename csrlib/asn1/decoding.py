@@ -365,7 +365,8 @@ def _collection(node: Node, backend: Backend) -> Decoder:
     assert node.item is not None
     table, fallback = _slot_decoders(*slot(node.item), backend)
     finish = backend.collection(node)
-    check = node.check
+    check = node.check if node.size is None else None
+    lo, hi = node.size or (0, float("inf"))
     is_set = node.kind == SET_OF
 
     def dec(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
@@ -399,6 +400,8 @@ def _collection(node: Node, backend: Backend) -> Decoder:
         except DecodeError as err:
             err.add_segment(f"[{len(items)}]")
             raise
+        if not lo <= len(items) <= hi:
+            raise DecodeError("constraint", h, f"{len(items)} elements, not {lo}..{hi}")
         if check is not None:
             why = check(items)
             if why is not None:

@@ -56,7 +56,7 @@ from .types import (
 __all__ = ["default_encoding", "encode"]
 
 _STRICT = Context()
-_KEYS: dict[tuple[Any, int], tuple[int, ...]] = {}
+_TAGS: dict[tuple[Any, int], tuple[bytes, ...]] = {}
 
 
 def encode(value: Any) -> bytes:
@@ -81,19 +81,33 @@ def _encode(value: Any, omit_empty: bool = False) -> bytes:
     pyasn1's DER encoder leaves out an OPTIONAL component whose constructed
     contents are empty (an empty SET OF, say): ``omit_empty`` does the same.
     """
-    kind = kind_of(value)
-    return _wrap(_BODIES[kind](value), value.tagSet, kind, omit_empty)
-
-
-def _wrap(body: bytes, tag_set: Any, kind: int, omit_empty: bool = False) -> bytes:
+    kind = _kind(value)
+    body = _BODIES[kind](value)
     if omit_empty and not body and kind in CONSTRUCTED_KINDS:
         return b""
+    return _wrap(body, value.tagSet, kind)
+
+
+_KINDS: dict[type[Any], int] = {}
+
+
+def _kind(value: Any) -> int:
+    cls = type(value)
+    kind = _KINDS.get(cls)
+    if kind is None:
+        kind = _KINDS[cls] = kind_of(value)
+    return kind
+
+
+def _wrap(body: bytes, tag_set: Any, kind: int) -> bytes:
+    """Return ``body`` inside the tags of ``tag_set``, innermost first."""
     key = (tag_set, kind)
-    keys = _KEYS.get(key)
-    if keys is None:
-        keys = _KEYS[key] = tag_keys(tag_set, kind)
-    for k in reversed(keys):
-        body = encode_tag(k) + encode_length(len(body)) + body
+    tags = _TAGS.get(key)
+    if tags is None:
+        tags = _TAGS[key] = tuple(encode_tag(k) for k in reversed(tag_keys(tag_set, kind)))
+    for tag_bytes in tags:
+        n = len(body)
+        body = tag_bytes + (bytes((n,)) if n < 0x80 else encode_length(n)) + body
     return body
 
 
@@ -152,14 +166,13 @@ def _time(check: Callable[[bytes, int, int, Context], str]) -> Callable[[Any], b
 
 def _any(value: Any) -> bytes:
     raw = bytes(_simple_value(value))
-    keys = _KEYS.get((value.tagSet, ANY)) or tag_keys(value.tagSet, ANY)
     try:
-        if not keys:
+        if not value.tagSet:
             k, cs, ce = read_header(raw, 0, len(raw), _STRICT)
             if ce != len(raw):
                 raise DecodeError("trailing-data", ce)
             validate_content(raw, k, 0, cs, ce, _STRICT, 1)
-        elif keys[-1] & 0x20:
+        elif tag_keys(value.tagSet, ANY)[-1] & 0x20:
             validate_elements(raw, 0, len(raw), _STRICT, 1)
     except DecodeError as exc:
         raise EncodeError(f"ANY value is not DER: {exc}") from None
@@ -178,11 +191,14 @@ def _sequence(value: Any) -> bytes:
     if components is noValue:
         raise EncodeError(f"{type(value).__name__} schema object has no value")
     parts = []
+    count = len(components)
     for idx, nt in enumerate(value.componentType.namedTypes):
-        comp = components[idx] if idx < len(components) else noValue
-        if comp is noValue or not comp.isValue:
-            if nt.isOptional or nt.isDefaulted:
+        comp = components[idx] if idx < count else noValue
+        if nt.isOptional or nt.isDefaulted:
+            # pyasn1 leaves out such components unless they are complete values.
+            if comp is noValue or not comp.isValue:
                 continue
+        elif comp is noValue:
             raise EncodeError(f"{type(value).__name__} is missing component {nt.name!r}")
         if nt.openType is not None:
             chunk = _open(comp, nt.asn1Object, nt.isOptional)
@@ -210,17 +226,19 @@ def _tag_rank(encoding: bytes) -> tuple[int, int]:
 
 def _open(comp: Any, holder: Any, omit_empty: bool) -> bytes:
     """Encode an open-type component, wrapped in its holder's tags if it was decoded."""
-    holder_kind = kind_of(holder)
-    if holder_kind in (SET_OF, SEQUENCE_OF):
+    if _kind(holder) in (SET_OF, SEQUENCE_OF):
         element_holder = holder.componentType
         chunks = [_wrap_open(_encode(item), element_holder, item) for item in _items(comp)]
-        kind = kind_of(comp)
-        return _wrap(_collection_body(comp, chunks), comp.tagSet, kind, omit_empty)
+        body = _collection_body(comp, chunks)
+        kind = _kind(comp)
+        if omit_empty and not body:
+            return b""
+        return _wrap(body, comp.tagSet, kind)
     return _wrap_open(_encode(comp, omit_empty), holder, comp)
 
 
 def _wrap_open(chunk: bytes, holder: Any, comp: Any) -> bytes:
-    if not chunk or holder.isSameTypeWith(comp):
+    if not chunk or comp.tagSet is holder.tagSet or holder.isSameTypeWith(comp):
         return chunk
     return _wrap(chunk, holder.tagSet, ANY)
 
@@ -240,7 +258,7 @@ _CHECKERS: dict[tuple[int, Any], Any] = {}
 def _collection_body(value: Any, chunks: list[bytes]) -> bytes:
     key = (value.typeId, value.subtypeSpec)
     if key not in _CHECKERS:
-        _CHECKERS[key] = constraint_checker(value, kind_of(value))
+        _CHECKERS[key] = constraint_checker(value, _kind(value))
     check = _CHECKERS[key]
     if check is not None:
         why = check(chunks)

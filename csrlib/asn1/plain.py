@@ -28,6 +28,7 @@ from typing import Any
 from pyasn1.type.univ import SizedInteger
 
 from ..der.primitives import (
+    OID_CACHE,
     decode_bit_string,
     decode_boolean,
     decode_integer,
@@ -68,6 +69,10 @@ def _null(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> None:
 
 
 def _oid(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> str:
+    # The cache hit of decode_oid, inlined: OIDs are most of a request's elements.
+    hit = OID_CACHE.get(buf[c:e])
+    if hit is not None and hit[2] <= ctx.max_oid_arcs and hit[3] <= ctx.max_oid_octets:
+        return hit[0]
     return decode_oid(buf, c, e, ctx)[0]
 
 
@@ -114,7 +119,7 @@ class PlainBackend:
             check = STRING_TYPES[node.number].check
 
             def string(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> str:
-                return check(buf[c:e], c, ctx)
+                return check(buf, c, e, ctx)
 
             return string
         return _SIMPLE[kind]

@@ -29,6 +29,7 @@ from .types import (
     STRING,
     constraint_checker,
     kind_of,
+    size_bounds,
     string_number,
     tag_keys,
 )
@@ -65,7 +66,7 @@ class Node:
 
     __slots__ = (
         "alts", "check", "decoders", "fallbacks", "fields", "item", "keys", "kind",
-        "named", "number", "open_fields", "required_from", "slot", "spec", "tables",
+        "named", "number", "open_fields", "required_from", "size", "slot", "spec", "tables",
     )
 
     def __init__(self, spec: Any, kind: int) -> None:
@@ -74,6 +75,8 @@ class Node:
         #: Tag keys, outermost first; empty for an untagged CHOICE or ANY.
         self.keys: tuple[int, ...] = tag_keys(spec.tagSet, kind)
         self.check: Callable[[Any], str | None] | None = constraint_checker(spec, kind)
+        #: (min, max) when the only constraints are on size.
+        self.size = size_bounds(spec, kind)
         self.fields: list[Field] = []
         self.item: Node | None = None
         self.alts: list[tuple[str, Node]] = []

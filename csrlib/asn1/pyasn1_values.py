@@ -90,8 +90,7 @@ def _value_reader(node: Node) -> Callable[[bytes, int, int, Context], Any]:
     if kind == OCTET_STRING:
         return lambda buf, c, e, ctx: buf[c:e]
     if kind == STRING:
-        check = STRING_TYPES[node.number].check
-        return lambda buf, c, e, ctx: check(buf[c:e], c, ctx)
+        return STRING_TYPES[node.number].check
     if kind == UTC_TIME:
         return decode_utc_time
     assert kind == GENERALIZED_TIME

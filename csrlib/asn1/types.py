@@ -32,6 +32,7 @@ __all__ = [
     "UTC_TIME",
     "constraint_checker",
     "kind_of",
+    "size_bounds",
     "string_number",
     "tag_keys",
 ]
@@ -116,6 +117,19 @@ def _flatten(spec_constraints: Any) -> list[Any]:
     return out
 
 
+def size_bounds(spec: Any, kind: int) -> tuple[int, float] | None:
+    """Return (min, max) when ``spec``'s only constraints are on size, else None."""
+    if kind in (SEQUENCE, SET, CHOICE):
+        return None
+    spec_constraints = spec.subtypeSpec
+    if not spec_constraints or spec_constraints == _BASES[spec.typeId][1].subtypeSpec:
+        return None
+    parts = _flatten(spec_constraints)
+    if not all(type(p) is constraint.ValueSizeConstraint for p in parts):
+        return None
+    return max(p.start for p in parts), min(p.stop for p in parts)
+
+
 def constraint_checker(spec: Any, kind: int) -> Checker | None:
     """Return a function saying why a value breaks ``spec``'s constraints, or None.
 
@@ -129,10 +143,9 @@ def constraint_checker(spec: Any, kind: int) -> Checker | None:
     base = _BASES[spec.typeId][1]
     if not spec_constraints or spec_constraints == base.subtypeSpec:
         return None
-    parts = _flatten(spec_constraints)
-    if all(type(p) is constraint.ValueSizeConstraint for p in parts):
-        lo = max(p.start for p in parts)
-        hi = min(p.stop for p in parts)
+    bounds = size_bounds(spec, kind)
+    if bounds is not None:
+        lo, hi = bounds
 
         def size(value: Sized) -> str | None:
             n = len(value)

@@ -8,6 +8,7 @@ application and private primitives are opaque.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 
 from ..errors import DecodeError
@@ -21,14 +22,17 @@ __all__ = ["validate_content", "validate_elements"]
 # Universal types whose encoding is always constructed (X.690 8.9-8.12, 8.18,
 # 8.21.6): SEQUENCE, SET, EXTERNAL, EMBEDDED PDV, CHARACTER STRING.
 _CONSTRUCTED_TYPES = frozenset((8, 11, 16, 17, 29))
-_PRIMITIVE_CHECKS = {
+# Checks of universal primitives, by tag key (the tag number, for these).
+_CHECKS: dict[int, Callable[[bytes, int, int, Context], object]] = {
     1: decode_boolean,
     2: decode_integer,
+    3: decode_bit_string,
     5: decode_null,
     6: decode_oid,
     10: decode_integer,
     23: decode_utc_time,
     24: decode_generalized_time,
+    **{number: stype.check for number, stype in STRING_TYPES.items()},
 }
 
 
@@ -44,32 +48,27 @@ def validate_content(
     buf: bytes, key: int, h: int, c: int, e: int, ctx: Context, depth: int
 ) -> None:
     """Check the contents ``buf[c:e]`` of the element with tag ``key`` at offset ``h``."""
-    if key >= 0x40:
-        # Not universal: constructed contents are elements, primitive are opaque.
-        if key & 0x20:
-            _nested(buf, h, c, e, ctx, depth)
-        return
-    number = key & 0x1F
-    if number == 0:
-        # X.690 8.1.5: end-of-contents belongs to the indefinite form only.
-        raise DecodeError("unexpected-tag", h, "end-of-contents")
-    if key & 0x20:
-        if number not in _CONSTRUCTED_TYPES:
-            # X.690 10.2: primitive types, strings included, are primitive in DER.
-            raise DecodeError("constructed-form", h)
-        _nested(buf, h, c, e, ctx, depth)
-        if number == 17:
-            _check_set_order(buf, c, e, ctx)
-        return
-    if number in _CONSTRUCTED_TYPES:
-        raise DecodeError("primitive-form", h)
-    check = _PRIMITIVE_CHECKS.get(number)
+    check = _CHECKS.get(key)
     if check is not None:
         check(buf, c, e, ctx)
-    elif number == 3:
-        decode_bit_string(buf, c, e, ctx)
-    elif number in STRING_TYPES:
-        STRING_TYPES[number].check(buf[c:e], c, ctx)
+        return
+    universal = not key & 0xC0
+    number = key_number(key)
+    if key & 0x20:
+        if universal and number not in _CONSTRUCTED_TYPES:
+            # X.690 10.2: primitive types, strings included, are primitive in DER.
+            raise DecodeError("constructed-form", h)
+        # Constructed contents are elements, whatever the class.
+        _nested(buf, h, c, e, ctx, depth)
+        if key == 0x31:
+            _check_set_order(buf, c, e, ctx)
+    elif universal:
+        if number == 0:
+            # X.690 8.1.5: end-of-contents belongs to the indefinite form only.
+            raise DecodeError("unexpected-tag", h, "end-of-contents")
+        if number in _CONSTRUCTED_TYPES:
+            raise DecodeError("primitive-form", h)
+    # Other primitives (OCTET STRING, REAL, non-universal tags) are opaque.
 
 
 def _nested(buf: bytes, h: int, c: int, e: int, ctx: Context, depth: int) -> None:

@@ -12,6 +12,7 @@ from ..errors import DecodeError, EncodeError
 from .tlv import Context
 
 __all__ = [
+    "OID_CACHE",
     "decode_bit_string",
     "decode_boolean",
     "decode_integer",
@@ -71,20 +72,19 @@ def decode_null(buf: bytes, c: int, e: int, ctx: Context) -> None:
 # Decoded OIDs by contents octets: (dotted, arcs, arc count, longest arc in
 # octets).  OIDs repeat across inputs, so this saves most of the work; the
 # limits are re-checked on every hit and the cache is bounded.
-_OID_CACHE: dict[bytes, tuple[str, tuple[int, ...], int, int]] = {}
-_OID_CACHE_MAX = 4096
+OID_CACHE: dict[bytes, tuple[str, tuple[int, ...], int, int]] = {}
+OID_CACHE_MAX = 4096
 
 
 def decode_oid(buf: bytes, c: int, e: int, ctx: Context) -> tuple[str, tuple[int, ...]]:
     """Return the OBJECT IDENTIFIER in ``buf[c:e]`` as (dotted string, arcs)."""
     raw = buf[c:e]
-    hit = _OID_CACHE.get(raw)
-    limits = ctx.limits
-    if hit is None or hit[2] > limits.max_oid_arcs or hit[3] > limits.max_oid_arc_octets:
+    hit = OID_CACHE.get(raw)
+    if hit is None or hit[2] > ctx.max_oid_arcs or hit[3] > ctx.max_oid_octets:
         hit = _parse_oid(raw, c, ctx)
-        if len(_OID_CACHE) >= _OID_CACHE_MAX:
-            _OID_CACHE.clear()
-        _OID_CACHE[raw] = hit
+        if len(OID_CACHE) >= OID_CACHE_MAX:
+            OID_CACHE.clear()
+        OID_CACHE[raw] = hit
     return hit[0], hit[1]
 
 
@@ -94,8 +94,8 @@ def _parse_oid(raw: bytes, c: int, ctx: Context) -> tuple[str, tuple[int, ...], 
     # X.690 8.19.2: the last octet of every arc has bit 8 clear.
     if raw[-1] & 0x80:
         raise DecodeError("truncated-oid", c + len(raw) - 1)
-    max_arcs = ctx.limits.max_oid_arcs
-    max_octets = ctx.limits.max_oid_arc_octets
+    max_arcs = ctx.max_oid_arcs
+    max_octets = ctx.max_oid_octets
     # Limit errors point at the first octet of the arc that breaks the limit.
     if raw.isascii():
         # Every arc fits in one octet: the common case.
@@ -155,6 +155,10 @@ _OID_ENCODED: dict[tuple[int, ...], bytes] = {}
 
 def encode_oid(oid: str | Iterable[int]) -> bytes:
     """Return the contents octets of an OBJECT IDENTIFIER (X.690 8.19)."""
+    if type(oid) is tuple:
+        out = _OID_ENCODED.get(oid)
+        if out is not None:
+            return out
     arcs = oid_arcs(oid)
     out = _OID_ENCODED.get(arcs)
     if out is not None:
@@ -168,7 +172,7 @@ def encode_oid(oid: str | Iterable[int]) -> bytes:
             subid >>= 7
         buf.extend(reversed(groups))
     out = bytes(buf)
-    if len(_OID_ENCODED) < _OID_CACHE_MAX:
+    if len(_OID_ENCODED) < OID_CACHE_MAX:
         _OID_ENCODED[arcs] = out
     return out
 

@@ -19,6 +19,8 @@ __all__ = [
     "encode_string",
 ]
 
+Checker = Callable[[bytes, int, int, Context], str]
+
 _DIGITS = b"0123456789"
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 # X.680 41.4, Table 10.
@@ -35,7 +37,8 @@ def _first_outside(raw: bytes, allowed: bytes) -> int:
     return -1  # pragma: no cover - only called when one exists
 
 
-def _printable(raw: bytes, c: int, ctx: Context) -> str:
+def _printable(buf: bytes, c: int, e: int, ctx: Context) -> str:
+    raw = buf[c:e]
     if raw.translate(None, _PRINTABLE):
         i = _first_outside(raw, _PRINTABLE)
         if raw[i] not in _VISIBLE:
@@ -45,8 +48,9 @@ def _printable(raw: bytes, c: int, ctx: Context) -> str:
     return raw.decode("ascii")
 
 
-def _alphabet(name: str, allowed: bytes) -> Callable[[bytes, int, Context], str]:
-    def check(raw: bytes, c: int, ctx: Context) -> str:
+def _alphabet(name: str, allowed: bytes) -> Checker:
+    def check(buf: bytes, c: int, e: int, ctx: Context) -> str:
+        raw = buf[c:e]
         if raw.translate(None, allowed):
             raise DecodeError("bad-string", c + _first_outside(raw, allowed), name)
         return raw.decode("ascii")
@@ -54,13 +58,15 @@ def _alphabet(name: str, allowed: bytes) -> Callable[[bytes, int, Context], str]
     return check
 
 
-def _ia5(raw: bytes, c: int, ctx: Context) -> str:
+def _ia5(buf: bytes, c: int, e: int, ctx: Context) -> str:
+    raw = buf[c:e]
     if not raw.isascii():
         raise DecodeError("bad-string", c + _first_outside(raw, bytes(range(128))), "IA5String")
     return raw.decode("ascii")
 
 
-def _teletex(raw: bytes, c: int, ctx: Context) -> str:
+def _teletex(buf: bytes, c: int, e: int, ctx: Context) -> str:
+    raw = buf[c:e]
     # Strict mode admits the printable ASCII subset of T.61; Latin-1 or UTF-8
     # octets (seen from old generators) are a tolerated deviation.
     if raw.translate(None, _VISIBLE):
@@ -71,8 +77,9 @@ def _teletex(raw: bytes, c: int, ctx: Context) -> str:
     return raw.decode("latin-1")
 
 
-def _codec(name: str, codec: str, unit: int) -> Callable[[bytes, int, Context], str]:
-    def check(raw: bytes, c: int, ctx: Context) -> str:
+def _codec(name: str, codec: str, unit: int) -> Checker:
+    def check(buf: bytes, c: int, e: int, ctx: Context) -> str:
+        raw = buf[c:e]
         if len(raw) % unit:
             raise DecodeError("bad-string", c, f"{name} length not a multiple of {unit}")
         try:
@@ -83,18 +90,20 @@ def _codec(name: str, codec: str, unit: int) -> Callable[[bytes, int, Context], 
     return check
 
 
-def _latin1(raw: bytes, c: int, ctx: Context) -> str:
-    return raw.decode("latin-1")
+def _latin1(buf: bytes, c: int, e: int, ctx: Context) -> str:
+    return buf[c:e].decode("latin-1")
 
 
 class StringType:
-    """A character string type: its tag number, codec and checker."""
+    """A character string type: its tag number, codec and checker.
+
+    ``check(buf, start, end, ctx)`` returns the string in ``buf[start:end]``
+    or raises DecodeError.
+    """
 
     __slots__ = ("check", "codec", "name", "number")
 
-    def __init__(
-        self, name: str, number: int, codec: str, check: Callable[[bytes, int, Context], str]
-    ) -> None:
+    def __init__(self, name: str, number: int, codec: str, check: Checker) -> None:
         self.name = name
         self.number = number
         self.codec = codec
@@ -125,7 +134,7 @@ STRING_TYPES: dict[int, StringType] = {
 
 def decode_string(number: int, buf: bytes, c: int, e: int, ctx: Context) -> str:
     """Return the string of universal type ``number`` in ``buf[c:e]``, checked."""
-    return STRING_TYPES[number].check(buf[c:e], c, ctx)
+    return STRING_TYPES[number].check(buf, c, e, ctx)
 
 
 def encode_string(number: int, value: str) -> bytes:
@@ -141,7 +150,7 @@ def encode_string(number: int, value: str) -> bytes:
     try:
         # The decoder's checks are the alphabet rules; a strict context makes
         # every deviation an error.
-        stype.check(raw, 0, _STRICT)
+        stype.check(raw, 0, len(raw), _STRICT)
     except DecodeError as exc:
         raise EncodeError(f"{stype.name} cannot hold {value!r}: {exc}") from None
     return raw

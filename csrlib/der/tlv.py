@@ -84,13 +84,17 @@ class Deviation(NamedTuple):
 class Context:
     """Per-call state: limits, strict or lenient, and tolerated deviations."""
 
-    __slots__ = ("deviations", "limits", "max_depth", "open_types", "strict")
+    __slots__ = ("deviations", "limits", "max_depth", "max_oid_arcs", "max_oid_octets",
+                 "open_types", "strict")
 
     def __init__(
         self, limits: Limits = DEFAULT_LIMITS, strict: bool = True, open_types: bool = False
     ) -> None:
         self.limits = limits
+        # Copied out of the limits for the hot paths.
         self.max_depth = limits.max_depth
+        self.max_oid_arcs = limits.max_oid_arcs
+        self.max_oid_octets = limits.max_oid_arc_octets
         self.strict = strict
         self.open_types = open_types
         self.deviations: list[Deviation] = []
