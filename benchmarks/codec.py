@@ -23,16 +23,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _timing import best_times, environment, print_table, us  # noqa: E402
-from cryptography import x509  # noqa: E402
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa  # noqa: E402
-from pyasn1.codec.der import decoder as pyasn1_decoder  # noqa: E402
-from pyasn1.codec.der import encoder as pyasn1_encoder  # noqa: E402
-from pyasn1_modules import rfc2986  # noqa: E402
+from _timing import best_times, environment, print_table, us
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from pyasn1.codec.der import decoder as pyasn1_decoder
+from pyasn1.codec.der import encoder as pyasn1_encoder
+from pyasn1_modules import rfc2986
 
-from csrlib import asn1  # noqa: E402
-from csrlib.pem import pem_blocks  # noqa: E402
+from csrlib import asn1
+from csrlib.pem import pem_blocks
 
 try:
     import pyasn1_fasder
@@ -58,11 +58,30 @@ def sample_csrs() -> dict[str, bytes]:
         "P-256": (ec.generate_private_key(ec.SECP256R1()), hashes.SHA256()),
         "Ed25519": (ed25519.Ed25519PrivateKey.generate(), None),
     }
-    out = {label: builder.sign(key, digest).public_bytes(serialization.Encoding.DER)  # type: ignore[arg-type]
+    out = {label: builder.sign(key, digest).public_bytes(serialization.Encoding.DER)
            for label, (key, digest) in keys.items()}
     sample = Path(__file__).resolve().parent.parent / "tests" / "vectors" / "example.csr"
     out["sample (P-256)"] = pem_blocks(sample.read_bytes())[0][1]
     return out
+
+
+def measure(
+    plan: asn1.Plan, schema: object, der: bytes
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Return the decode and encode timings of one CSR."""
+    value = pyasn1_decoder.decode(der, asn1Spec=schema)[0]
+    assert plan.decode(der) == value and asn1.encode(value) == der
+    contenders = {
+        "csrlib decode": lambda: plan.decode(der),
+        "csrlib decode_plain": lambda: plan.decode_plain(der),
+        "pyasn1 decode": lambda: pyasn1_decoder.decode(der, asn1Spec=schema),
+    }
+    if pyasn1_fasder is not None:
+        contenders["pyasn1-fasder"] = lambda: pyasn1_fasder.decode_der(der, asn1Spec=schema)
+    decoding = best_times(contenders)
+    encoding = best_times({"csrlib encode": lambda: asn1.encode(value),
+                           "pyasn1 encode": lambda: pyasn1_encoder.encode(value)})
+    return decoding, encoding
 
 
 def main() -> None:
@@ -73,16 +92,7 @@ def main() -> None:
     encode_rows = []
     ratios: dict[str, list[float]] = {"plain": [], "decode": [], "fasder": [], "encode": []}
     for label, der in sample_csrs().items():
-        value = pyasn1_decoder.decode(der, asn1Spec=schema)[0]
-        assert plan.decode(der) == value and asn1.encode(value) == der
-        contenders = {
-            "csrlib decode": lambda: plan.decode(der),
-            "csrlib decode_plain": lambda: plan.decode_plain(der),
-            "pyasn1 decode": lambda: pyasn1_decoder.decode(der, asn1Spec=schema),
-        }
-        if pyasn1_fasder is not None:
-            contenders["pyasn1-fasder"] = lambda: pyasn1_fasder.decode_der(der, asn1Spec=schema)
-        t = best_times(contenders)
+        t, e = measure(plan, schema, der)
         base = t["pyasn1 decode"]
         fasder = t.get("pyasn1-fasder", float("nan"))
         ratios["plain"].append(base / t["csrlib decode_plain"])
@@ -93,8 +103,6 @@ def main() -> None:
             us(base), us(fasder), f"{base / t['csrlib decode_plain']:.1f}x",
             f"{base / t['csrlib decode']:.1f}x", f"{fasder / t['csrlib decode']:.2f}x",
         ])
-        e = best_times({"csrlib encode": lambda: asn1.encode(value),
-                        "pyasn1 encode": lambda: pyasn1_encoder.encode(value)})
         ratios["encode"].append(e["pyasn1 encode"] / e["csrlib encode"])
         encode_rows.append([label, us(e["csrlib encode"]), us(e["pyasn1 encode"]),
                             f"{e['pyasn1 encode'] / e['csrlib encode']:.1f}x"])
