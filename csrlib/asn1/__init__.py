@@ -26,6 +26,7 @@ from typing import Any
 from ..der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits
 from ..errors import DecodeError
 from .decoding import Backend, decode_element
+from .decoding import decode_window as _decode_window
 from .encoding import encode
 from .locate import locate
 from .plain import PLAIN
@@ -39,7 +40,9 @@ __all__ = [
     "compile_schema",
     "decode",
     "decode_plain",
+    "decode_window",
     "encode",
+    "locate",
 ]
 
 # What a bug in this package could raise on hostile input; turned into
@@ -150,3 +153,20 @@ def _run(
         deviations.extend(Deviation(d.offset, d.kind, locate(node, buf, d.offset))
                           for d in ctx.deviations)
     return value
+
+
+def decode_window(
+    plan: Plan, buf: bytes, start: int, end: int, ctx: Context, depth: int = 0
+) -> Any:
+    """Decode the element ``buf[start:end]`` into plain values, with absolute offsets.
+
+    For layers that walk a structure with several plans: errors carry offsets
+    in ``buf``, deviations collect in the shared ``ctx``, ``depth`` continues
+    the nesting count of the enclosing element.  Raises only DecodeError.
+    """
+    try:
+        return _decode_window(plan.node, PLAIN, buf, start, end, ctx, depth)
+    except DecodeError:
+        raise
+    except _UNEXPECTED as exc:
+        raise DecodeError("internal-error", start, type(exc).__name__) from exc

@@ -24,7 +24,7 @@ from .encoding import default_encoding
 from .plan import Node, Route, alternatives, compile_node, slot
 from .types import ANY, CHOICE, OCTET_STRING, SEQUENCE, SEQUENCE_OF, SET, SET_OF
 
-__all__ = ["Backend", "Decoder", "decode_element", "decoder"]
+__all__ = ["Backend", "Decoder", "decode_element", "decode_window", "decoder"]
 
 Decoder = Callable[[bytes, int, int, int, Context, int], Any]
 
@@ -33,6 +33,8 @@ class Backend(Protocol):
     """How values are made: plain Python values or pyasn1 objects."""
 
     index: int
+    #: Whether spanned types (``csrlib_span``) are returned with their span.
+    spans: bool
 
     def primitive(self, node: Node) -> Decoder:
         """Return the contents decoder of a primitive type."""
@@ -87,15 +89,36 @@ def decoder(node: Node, backend: Backend) -> Decoder:
         node.decoders[idx] = late
         try:
             fn = _unwrap(node.keys[1:], _content(node, backend))
+            if node.span and backend.spans:
+                fn = _spanned(fn)
         finally:
             node.decoders[idx] = None
         node.decoders[idx] = fn
     return fn
 
 
+def _spanned(fn: Decoder) -> Decoder:
+    def dec(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
+        return fn(buf, h, c, e, ctx, d), h, e
+
+    return dec
+
+
 def decode_element(node: Node, backend: Backend, buf: bytes, ctx: Context) -> Any:
     """Return the value of the single element that ``buf`` must consist of."""
     return _whole(node, backend)(buf, 0, 0, len(buf), ctx, 0)
+
+
+def decode_window(
+    node: Node, backend: Backend, buf: bytes, start: int, end: int, ctx: Context, depth: int
+) -> Any:
+    """Return the value of the single element that ``buf[start:end]`` must hold.
+
+    Offsets stay absolute and ``ctx`` is shared, so a caller can decode
+    inside an element it found with another plan; ``depth`` is the nesting
+    depth of the element around the window.
+    """
+    return _whole(node, backend)(buf, start, start, end, ctx, depth)
 
 
 def _whole(node: Node, backend: Backend) -> Decoder:

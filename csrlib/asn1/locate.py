@@ -20,12 +20,15 @@ def _route(entries: tuple[dict[int, Route], Route | None], key: int) -> Node | N
     return None if route is None else route[0]
 
 
-def locate(root: Node, buf: bytes, offset: int) -> str:
-    """Return the path of the innermost schema field whose encoding holds ``offset``."""
-    ctx = Context(Limits(max_size=len(buf) + 1), strict=False)
+def locate(root: Node, buf: bytes, offset: int, start: int = 0, end: int | None = None) -> str:
+    """Return the path of the innermost schema field whose encoding holds ``offset``.
+
+    The element of type ``root`` is ``buf[start:end]`` (by default all of it).
+    """
+    ctx = Context(Limits(max_size=len(buf) + 1, max_depth=1 << 30), strict=False)
     segments: list[str] = []
     try:
-        key, c, e = read_header(buf, 0, len(buf), ctx)
+        key, c, e = read_header(buf, start, len(buf) if end is None else end, ctx)
         node = _route(slot(root), key)
         while node is not None and c <= offset < e:
             for _ in node.keys[1:]:

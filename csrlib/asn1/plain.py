@@ -104,6 +104,7 @@ class PlainBackend:
     """Builds plain Python values (see the module docstring)."""
 
     index = 0
+    spans = True
 
     def primitive(self, node: Node) -> Decoder:
         """Return the contents decoder of a primitive type."""

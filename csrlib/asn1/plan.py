@@ -66,7 +66,8 @@ class Node:
 
     __slots__ = (
         "alts", "check", "decoders", "fallbacks", "fields", "item", "keys", "kind",
-        "named", "number", "open_fields", "required_from", "size", "slot", "spec", "tables",
+        "named", "number", "open_fields", "required_from", "size", "slot", "span", "spec",
+        "tables",
     )
 
     def __init__(self, spec: Any, kind: int) -> None:
@@ -82,6 +83,9 @@ class Node:
         self.alts: list[tuple[str, Node]] = []
         self.number = string_number(spec) if kind == STRING else 0
         self.named = bool(kind == BIT_STRING and spec.namedValues)
+        #: Set by a ``csrlib_span = True`` class attribute on the schema: the
+        #: plain decoder then returns ``(value, start, end)`` for this type.
+        self.span = bool(getattr(type(spec), "csrlib_span", False))
         # Filled by _prepare once the whole tree exists.
         self.slot: tuple[dict[int, Route], Route | None] = ({}, None)
         self.tables: list[dict[int, tuple[int, Route]]] = []

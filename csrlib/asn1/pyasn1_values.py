@@ -101,6 +101,7 @@ class Pyasn1Backend:
     """Builds pyasn1 value objects (see the module docstring)."""
 
     index = 1
+    spans = False
 
     def primitive(self, node: Node) -> Decoder:
         """Return the contents decoder of a primitive type."""
