@@ -67,6 +67,7 @@ KINDS: dict[str, str] = {
     "printable-alphabet": "PrintableString character outside its alphabet",
     "teletex-non-ascii": "TeletexString with non-ASCII octets",
     "bad-time": "invalid time encoding",
+    "bad-real": "REAL not in DER form",
     # structure rules (X.690 11)
     "default-encoded": "DEFAULT value encoded",
     "setof-unsorted": "SET OF elements not in DER order",

@@ -174,3 +174,26 @@ def test_open_types_with_more_modules_mapped(all_csrs: dict[str, bytes]) -> None
         assert_same_pyasn1(ours, theirs, name)
         assert asn1.encode(ours) == der, name
         assert asn1.decode_plain(der, rfc2986.CertificationRequest(), decode_open_types=True)
+
+
+def test_present_empty_optional_round_trips() -> None:
+    # revokedCertificates present and empty: kept, so the encoding round-trips
+    # (pyasn1's encoder drops it).
+    data = bytes.fromhex("3018300306012a3000170d3230303130313030303030305a3000")
+    value = asn1.decode(data, rfc5280.TBSCertList())
+    assert asn1.encode(value) == data
+    assert pyasn1_encoder.encode(value) == data[:-2].replace(b"\x30\x18", b"\x30\x16", 1)
+
+
+def test_open_types_report_each_deviation_once() -> None:
+    from tests.helpers import tlv
+
+    # A commonName value with a non-minimal length: checked once as ANY and
+    # once through its open type, listed once.
+    atv = tlv(0x30, tlv(0x06, bytes.fromhex("550403")) + b"\x0c\x81\x03abc")
+    data = tlv(0x30, tlv(0x31, atv))
+    found: list[asn1.Deviation] = []
+    value = asn1.decode(data, rfc5280.Name(), strict=False, decode_open_types=True,
+                        deviations=found)
+    assert found == [(12, "nonminimal-length", "[0][0].value")]
+    assert str(value[0][0][0]["value"].getComponent()) == "abc"

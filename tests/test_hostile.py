@@ -136,3 +136,37 @@ def test_wrong_input_type_is_a_caller_mistake() -> None:
         asn1.decode("30 00", CSR)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         asn1.decode(b"\x30\x00", object())
+
+
+def test_lenient_deviation_paths_stay_linear() -> None:
+    # Each element carries a deviation; paths are found in one walk (this took
+    # minutes when every deviation was located from the top).
+    count = 20_000
+    data = tlv(0x30, b"\x02\x02\x00\x01" * count)
+    found: list[asn1.Deviation] = []
+    asn1.decode_plain(data, univ.SequenceOf(componentType=univ.Integer()), strict=False,
+                      deviations=found)
+    assert len(found) == count
+    assert found[0] == (7, "nonminimal-integer", "[0]")  # after a 3-octet length
+    assert found[-1].path == f"[{count - 1}]"
+
+
+def test_constraint_on_a_huge_integer_is_a_decode_error() -> None:
+    from pyasn1_modules import rfc5280
+
+    huge = -(10 ** 5000)
+    content = huge.to_bytes((huge.bit_length() + 8) // 8, "big", signed=True)
+    data = tlv(0x30, b"\x01\x01\xff" + tlv(0x02, content))
+    for decode in (asn1.decode, asn1.decode_plain):
+        with pytest.raises(DecodeError) as info:
+            decode(data, rfc5280.BasicConstraints())
+        assert (info.value.kind, info.value.path) == ("constraint", "pathLenConstraint")
+
+
+def test_limits_are_bounded() -> None:
+    for bad in ({"max_depth": 0}, {"max_depth": 10_000}, {"max_oid_arc_octets": 5000},
+                {"max_size": -1}):
+        with pytest.raises(ValueError):
+            Limits(**bad)  # type: ignore[arg-type]
+    deep = _nested(199)
+    assert asn1.decode_plain(deep, univ.Any(), limits=Limits(max_depth=200)) == deep

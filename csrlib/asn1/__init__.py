@@ -14,9 +14,11 @@ writes.  Both decoders reject every departure from DER with a
 :class:`~csrlib.errors.DecodeError` naming the byte offset and field path,
 and no other exception, whatever the input.  With ``strict=False`` they
 accept the deviations listed in ``csrlib.der`` (non-minimal lengths and
-INTEGERs, BOOLEAN true other than 0xff, unsorted SET OF, encoded DEFAULTs,
-PrintableString outside its alphabet, non-ASCII TeletexString, named BIT
-STRINGs with trailing zero bits) and report them.
+INTEGERs, BOOLEAN true other than 0xff, unsorted SET OF, SET components out
+of tag order, encoded DEFAULTs, PrintableString with visible ASCII outside
+its alphabet, TeletexString with non-ASCII octets, named BIT STRINGs with
+trailing zero bits) and report them.  Schemas must be typed: a SEQUENCE or
+SET without components only matches an empty one.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ..errors import DecodeError
 from .decoding import Backend, decode_element
 from .decoding import decode_window as _decode_window
 from .encoding import encode
-from .locate import locate
+from .locate import locate, locate_all
 from .plain import PLAIN
 from .plan import Node, compile_node
 from .pyasn1_values import PYASN1
@@ -43,6 +45,7 @@ __all__ = [
     "decode_window",
     "encode",
     "locate",
+    "name_deviations",
 ]
 
 # What a bug in this package could raise on hostile input; turned into
@@ -147,12 +150,26 @@ def _run(
         value = decode_element(node, backend, buf, ctx)
     except DecodeError:
         raise
+    except RecursionError as exc:
+        raise DecodeError("depth-limit", 0, "interpreter recursion limit") from exc
     except _UNEXPECTED as exc:
         raise DecodeError("internal-error", 0, type(exc).__name__) from exc
     if ctx.deviations and deviations is not None:
-        deviations.extend(Deviation(d.offset, d.kind, locate(node, buf, d.offset))
-                          for d in ctx.deviations)
+        deviations.extend(name_deviations(node, buf, ctx.deviations))
     return value
+
+
+def name_deviations(
+    node: Node, buf: bytes, found: list[Deviation], start: int = 0, end: int | None = None
+) -> list[Deviation]:
+    """Return ``found`` without repeats, each with the path of the field holding it.
+
+    A value checked both as ANY and through its open type reports a
+    deviation twice; it is listed once.
+    """
+    unique = list(dict.fromkeys((d.offset, d.kind) for d in found))
+    paths = locate_all(node, buf, [offset for offset, _ in unique], start, end)
+    return [Deviation(offset, kind, paths[offset]) for offset, kind in unique]
 
 
 def decode_window(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..der.generic import validate_content, validate_elements
+from ..der.generic import validate_content
 from ..der.tlv import Context, describe_tag, read_header
 from ..errors import DecodeError
 from .encoding import default_encoding
@@ -233,12 +233,18 @@ def _any(node: Node, backend: Backend) -> Decoder:
         return untagged
     constructed = node.keys[-1] & 0x20
 
-    # Tagged: the value is the contents; constructed contents are elements.
+    # Tagged: the value is the contents.  A constructed tag on ANY is an
+    # explicit tag, which holds exactly one element (X.680 31.2.7).
     def tagged(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
-        if constructed and c < e:
+        if constructed:
+            if c == e:
+                raise DecodeError("missing-component", c, "explicit tag without a value")
             if d >= ctx.max_depth:
                 raise DecodeError("depth-limit", h)
-            validate_elements(buf, c, e, ctx, d + 1)
+            k, cs, ce = read_header(buf, c, e, ctx)
+            if ce != e:
+                raise DecodeError("trailing-data", ce)
+            validate_content(buf, k, c, cs, ce, ctx, d + 1)
         return make(buf[c:e])
 
     return tagged

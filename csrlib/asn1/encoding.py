@@ -9,6 +9,13 @@ DER where pyasn1 would emit something else or fail later:
   are not well-formed DER raise :class:`EncodeError` instead of being
   written;
 * a named BIT STRING (KeyUsage) loses its trailing zero bits (X.690 11.2.2);
+* an OPTIONAL component that is present with empty contents (an empty SET
+  OF, say) is written: pyasn1 leaves it out, so its output decodes to a
+  different value;
+* INTEGERs -2**(8k-1) take k octets (-128 is ``02 01 80``); pyasn1 writes
+  one octet more;
+* SET components are ordered by their outermost tag (X.690 10.3, X.680 8.6);
+  pyasn1 orders explicitly tagged components by their inner tag;
 * a GeneralizedTime fraction is written as given: pyasn1 (0.6.x) deletes zero
   digits inside a fraction, changing the time, and refuses fractions longer
   than four digits.
@@ -23,7 +30,7 @@ from pyasn1.error import PyAsn1Error
 from pyasn1.type import univ
 from pyasn1.type.base import noValue
 
-from ..der.generic import validate_content, validate_elements
+from ..der.generic import validate_content
 from ..der.primitives import encode_bit_string, encode_boolean, encode_integer, encode_oid
 from ..der.strings import encode_string
 from ..der.times import decode_generalized_time, decode_utc_time
@@ -34,7 +41,6 @@ from .types import (
     BIT_STRING,
     BOOLEAN,
     CHOICE,
-    CONSTRUCTED_KINDS,
     ENUMERATED,
     GENERALIZED_TIME,
     INTEGER,
@@ -75,17 +81,10 @@ def encode(value: Any) -> bytes:
         raise EncodeError(f"cannot encode {type(value).__name__}: {exc}") from exc
 
 
-def _encode(value: Any, omit_empty: bool = False) -> bytes:
-    """Return the encoding of ``value``; with ``omit_empty``, b"" for empty constructed contents.
-
-    pyasn1's DER encoder leaves out an OPTIONAL component whose constructed
-    contents are empty (an empty SET OF, say): ``omit_empty`` does the same.
-    """
+def _encode(value: Any) -> bytes:
+    """Return the encoding of ``value``."""
     kind = _kind(value)
-    body = _BODIES[kind](value)
-    if omit_empty and not body and kind in CONSTRUCTED_KINDS:
-        return b""
-    return _wrap(body, value.tagSet, kind)
+    return _wrap(_BODIES[kind](value), value.tagSet, kind)
 
 
 _KINDS: dict[type[Any], int] = {}
@@ -173,7 +172,11 @@ def _any(value: Any) -> bytes:
                 raise DecodeError("trailing-data", ce)
             validate_content(raw, k, 0, cs, ce, _STRICT, 1)
         elif tag_keys(value.tagSet, ANY)[-1] & 0x20:
-            validate_elements(raw, 0, len(raw), _STRICT, 1)
+            # An explicit tag holds exactly one element.
+            k, cs, ce = read_header(raw, 0, len(raw), _STRICT)
+            if ce != len(raw):
+                raise DecodeError("trailing-data", ce)
+            validate_content(raw, k, 0, cs, ce, _STRICT, 1)
     except DecodeError as exc:
         raise EncodeError(f"ANY value is not DER: {exc}") from None
     return raw
@@ -201,11 +204,9 @@ def _sequence(value: Any) -> bytes:
         elif comp is noValue:
             raise EncodeError(f"{type(value).__name__} is missing component {nt.name!r}")
         if nt.openType is not None:
-            chunk = _open(comp, nt.asn1Object, nt.isOptional)
+            chunk = _open(comp, nt.asn1Object)
         else:
-            chunk = _encode(comp, nt.isOptional)
-        if not chunk:
-            continue
+            chunk = _encode(comp)
         if nt.isDefaulted and chunk == default_encoding(nt.asn1Object):
             # X.690 11.5: a value equal to the DEFAULT is not encoded.
             continue
@@ -224,21 +225,17 @@ def _tag_rank(encoding: bytes) -> tuple[int, int]:
     return first & 0xC0, key >> 8
 
 
-def _open(comp: Any, holder: Any, omit_empty: bool) -> bytes:
+def _open(comp: Any, holder: Any) -> bytes:
     """Encode an open-type component, wrapped in its holder's tags if it was decoded."""
     if _kind(holder) in (SET_OF, SEQUENCE_OF):
         element_holder = holder.componentType
         chunks = [_wrap_open(_encode(item), element_holder, item) for item in _items(comp)]
-        body = _collection_body(comp, chunks)
-        kind = _kind(comp)
-        if omit_empty and not body:
-            return b""
-        return _wrap(body, comp.tagSet, kind)
-    return _wrap_open(_encode(comp, omit_empty), holder, comp)
+        return _wrap(_collection_body(comp, chunks), comp.tagSet, _kind(comp))
+    return _wrap_open(_encode(comp), holder, comp)
 
 
 def _wrap_open(chunk: bytes, holder: Any, comp: Any) -> bytes:
-    if not chunk or comp.tagSet is holder.tagSet or holder.isSameTypeWith(comp):
+    if comp.tagSet is holder.tagSet or holder.isSameTypeWith(comp):
         return chunk
     return _wrap(chunk, holder.tagSet, ANY)
 

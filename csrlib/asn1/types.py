@@ -158,8 +158,10 @@ def constraint_checker(spec: Any, kind: int) -> Checker | None:
     def generic(value: Any) -> str | None:
         try:
             spec_constraints(value)
-        except PyAsn1Error as exc:
-            return str(exc).split(" at ")[0] or "constraint violated"
+        except (PyAsn1Error, ValueError, TypeError, OverflowError):
+            # pyasn1's message formats the value, which can itself fail for
+            # huge integers: report the constraint instead.
+            return f"not within {type(spec_constraints).__name__}"
         return None
 
     return generic

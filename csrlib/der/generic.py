@@ -12,7 +12,15 @@ from collections.abc import Callable
 from itertools import pairwise
 
 from ..errors import DecodeError
-from .primitives import decode_bit_string, decode_boolean, decode_integer, decode_null, decode_oid
+from .primitives import (
+    decode_bit_string,
+    decode_boolean,
+    decode_integer,
+    decode_null,
+    decode_oid,
+    decode_real,
+    decode_relative_oid,
+)
 from .strings import STRING_TYPES
 from .times import decode_generalized_time, decode_utc_time
 from .tlv import Context, key_number, read_header
@@ -29,7 +37,9 @@ _CHECKS: dict[int, Callable[[bytes, int, int, Context], object]] = {
     3: decode_bit_string,
     5: decode_null,
     6: decode_oid,
+    9: decode_real,
     10: decode_integer,
+    13: decode_relative_oid,
     23: decode_utc_time,
     24: decode_generalized_time,
     **{number: stype.check for number, stype in STRING_TYPES.items()},

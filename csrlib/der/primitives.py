@@ -6,6 +6,7 @@ Decoders take ``(buf, start, end, ctx)``: the contents octets are
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ..errors import DecodeError, EncodeError
@@ -18,6 +19,8 @@ __all__ = [
     "decode_integer",
     "decode_null",
     "decode_oid",
+    "decode_real",
+    "decode_relative_oid",
     "encode_bit_string",
     "encode_boolean",
     "encode_integer",
@@ -135,6 +138,68 @@ def _parse_oid(raw: bytes, c: int, ctx: Context) -> tuple[str, tuple[int, ...], 
     else:
         arcs = (2, first - 80, *subids[1:])
     return ".".join(map(str, arcs)), arcs, len(arcs), longest
+
+
+def decode_relative_oid(buf: bytes, c: int, e: int, ctx: Context) -> tuple[int, ...]:
+    """Return the arcs of a RELATIVE-OID (X.690 8.20), checked like OID arcs."""
+    raw = buf[c:e]
+    if not raw:
+        raise DecodeError("empty-oid", c)
+    if raw[-1] & 0x80:
+        raise DecodeError("truncated-oid", e - 1)
+    arcs: list[int] = []
+    value = 0
+    start = True
+    for i, b in enumerate(raw):
+        if start and b == 0x80:
+            raise DecodeError("nonminimal-oid", c + i)
+        if i - len(arcs) > ctx.max_oid_octets * (len(arcs) + 1):
+            raise DecodeError("oid-limit", c + i)
+        value = value << 7 | (b & 0x7F)
+        start = b < 0x80
+        if start:
+            arcs.append(value)
+            value = 0
+            if len(arcs) > ctx.max_oid_arcs:
+                raise DecodeError("oid-limit", c + i)
+    return tuple(arcs)
+
+
+_REAL_DECIMAL = re.compile(rb"-?[1-9](?:[0-9]*[1-9])?\.E(?:\+0|-?[1-9][0-9]*)")
+
+
+def decode_real(buf: bytes, c: int, e: int, ctx: Context) -> None:
+    """Check a REAL in its DER form (X.690 8.5, 11.3); the value is not built."""
+    if c == e:
+        return  # zero
+    first = buf[c]
+    if first & 0x80:
+        # Binary: base 2, scale factor 0 (X.690 11.3.1), minimal exponent,
+        # odd mantissa without leading zero octets.
+        if first & 0x3C:
+            raise DecodeError("bad-real", c, "base 2 and scale factor 0 required")
+        size = (first & 3) + 1
+        p = c + 1
+        if size == 4:
+            if p >= e:
+                raise DecodeError("bad-real", c)
+            size = buf[p]
+            p += 1
+        if size == 0 or p + size >= e:
+            raise DecodeError("bad-real", c, "exponent or mantissa missing")
+        if size > 1 and ((buf[p] == 0 and buf[p + 1] < 0x80)
+                         or (buf[p] == 0xFF and buf[p + 1] >= 0x80)):
+            raise DecodeError("bad-real", p, "non-minimal exponent")
+        mantissa = p + size
+        if buf[mantissa] == 0 or not buf[e - 1] & 1:
+            raise DecodeError("bad-real", mantissa, "mantissa not minimal and odd")
+    elif first & 0x40:
+        # Special values: +inf, -inf, NaN, -0, one octet each (X.690 8.5.9).
+        if e - c != 1 or first > 0x43:
+            raise DecodeError("bad-real", c, "special value")
+    elif first != 3 or _REAL_DECIMAL.fullmatch(buf[c + 1 : e]) is None:
+        # Decimal: the NR3 form of X.690 11.3.2.
+        raise DecodeError("bad-real", c, "decimal REAL not in DER NR3 form")
 
 
 def oid_arcs(oid: str | Iterable[int]) -> tuple[int, ...]:

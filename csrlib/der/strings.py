@@ -27,6 +27,7 @@ _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _PRINTABLE = _LETTERS + _DIGITS + b" '()+,-./:=?"
 _NUMERIC = _DIGITS + b" "
 _VISIBLE = bytes(range(0x20, 0x7F))
+_HIGH = bytes(range(0x80, 0x100))
 
 
 def _first_outside(raw: bytes, allowed: bytes) -> int:
@@ -40,10 +41,11 @@ def _first_outside(raw: bytes, allowed: bytes) -> int:
 def _printable(buf: bytes, c: int, e: int, ctx: Context) -> str:
     raw = buf[c:e]
     if raw.translate(None, _PRINTABLE):
+        # Seen in real requests ('@', '_', '*', '&'): other visible ASCII is
+        # tolerated in lenient mode; control characters and non-ASCII never.
+        if raw.translate(None, _VISIBLE):
+            raise DecodeError("bad-string", c + _first_outside(raw, _VISIBLE), "PrintableString")
         i = _first_outside(raw, _PRINTABLE)
-        if raw[i] not in _VISIBLE:
-            raise DecodeError("bad-string", c + i, "PrintableString")
-        # Seen in real requests ('@', '_', '*', '&'): tolerated in lenient mode.
         ctx.deviate("printable-alphabet", c + i, chr(raw[i]))
     return raw.decode("ascii")
 
@@ -68,12 +70,14 @@ def _ia5(buf: bytes, c: int, e: int, ctx: Context) -> str:
 def _teletex(buf: bytes, c: int, e: int, ctx: Context) -> str:
     raw = buf[c:e]
     # Strict mode admits the printable ASCII subset of T.61; Latin-1 or UTF-8
-    # octets (seen from old generators) are a tolerated deviation.
+    # octets (seen from old generators) are a tolerated deviation, control
+    # characters are not.
     if raw.translate(None, _VISIBLE):
-        i = _first_outside(raw, _VISIBLE)
-        if raw[i] < 0x80:
-            raise DecodeError("bad-string", c + i, "TeletexString control character")
-        ctx.deviate("teletex-non-ascii", c + i)
+        control = raw.translate(None, _VISIBLE + _HIGH)
+        if control:
+            raise DecodeError("bad-string", c + _first_outside(raw, _VISIBLE + _HIGH),
+                              "TeletexString control character")
+        ctx.deviate("teletex-non-ascii", c + _first_outside(raw, _VISIBLE))
     return raw.decode("latin-1")
 
 

@@ -51,6 +51,12 @@ CLASS_PRIVATE = 0xC0
 CONSTRUCTED = 0x20
 
 
+#: The largest nesting depth a Limits may allow (Python recursion bounds it).
+MAX_DEPTH = 200
+#: The largest OID arc a Limits may allow, in octets (int-to-str bounds it).
+MAX_OID_ARC_OCTETS = 600
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Resource bounds, each checked before the work it bounds.
@@ -68,6 +74,17 @@ class Limits:
     max_oid_arc_octets: int = 20
     max_length_octets: int = 4
     max_tag_octets: int = 4
+
+    def __post_init__(self) -> None:
+        # Upper bounds keep every limit below what the interpreter itself
+        # bounds: recursion depth, and int-to-str conversion of OID arcs.
+        for name, low, high in (("max_size", 0, 1 << 40), ("max_depth", 1, MAX_DEPTH),
+                                ("max_oid_arcs", 2, 1 << 16),
+                                ("max_oid_arc_octets", 1, MAX_OID_ARC_OCTETS),
+                                ("max_length_octets", 0, 8), ("max_tag_octets", 1, 8)):
+            value = getattr(self, name)
+            if not isinstance(value, int) or not low <= value <= high:
+                raise ValueError(f"Limits.{name} must be an int in {low}..{high}, not {value!r}")
 
 
 DEFAULT_LIMITS = Limits()
