@@ -1,5 +1,15 @@
-"""csrlib: strict, pure-Python PKCS#10 certificate signing requests (RFC 2986)."""
+"""csrlib: strict, pure-Python PKCS#10 certificate signing requests (RFC 2986).
 
+    import csrlib
+    req = csrlib.load(data)                  # PEM or DER, strictly validated
+    req.subject.rfc4514(), req.public_key, req.extensions.get(csrlib.SubjectAlternativeName)
+
+See the README for the whole API; ``csrlib.asn1`` is the DER codec underneath.
+"""
+
+from .algorithms import PssParameters, SignatureAlgorithm
+from .attributes import Attribute, StringValue
+from .der.tlv import Deviation, Limits
 from .errors import (
     BuildError,
     CSRError,
@@ -10,17 +20,95 @@ from .errors import (
     PolicyError,
     UnsupportedAlgorithm,
 )
+from .extensions import (
+    AuthorityKeyIdentifier,
+    BasicConstraints,
+    CertificatePolicies,
+    ExtendedKeyUsage,
+    Extension,
+    Extensions,
+    ExtensionValue,
+    KeyUsage,
+    PolicyInformation,
+    SubjectAlternativeName,
+    SubjectKeyIdentifier,
+    UnrecognizedExtension,
+)
+from .general_names import (
+    DirectoryName,
+    DNSName,
+    EDIPartyName,
+    GeneralName,
+    IPAddress,
+    OtherName,
+    RegisteredID,
+    RFC822Name,
+    UniformResourceIdentifier,
+    X400Address,
+)
+from .keys import (
+    EcPublicKey,
+    Ed448PublicKey,
+    Ed25519PublicKey,
+    PublicKey,
+    RsaPublicKey,
+    UnknownPublicKey,
+)
+from .name import Name, NameAttribute, RelativeDistinguishedName
+from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Attribute",
+    "AuthorityKeyIdentifier",
+    "BasicConstraints",
     "BuildError",
     "CSRError",
+    "CertificatePolicies",
+    "CertificateRequest",
+    "DNSName",
     "DecodeError",
+    "Deviation",
+    "DirectoryName",
+    "EDIPartyName",
+    "EcPublicKey",
+    "Ed448PublicKey",
+    "Ed25519PublicKey",
     "EncodeError",
+    "ExtendedKeyUsage",
+    "Extension",
+    "ExtensionValue",
+    "Extensions",
+    "GeneralName",
+    "IPAddress",
     "InvalidKey",
     "InvalidSignature",
+    "KeyUsage",
+    "Limits",
+    "Name",
+    "NameAttribute",
+    "OtherName",
     "PolicyError",
+    "PolicyInformation",
+    "PssParameters",
+    "PublicKey",
+    "RFC822Name",
+    "RegisteredID",
+    "RelativeDistinguishedName",
+    "RsaPublicKey",
+    "SignatureAlgorithm",
+    "StringValue",
+    "SubjectAlternativeName",
+    "SubjectKeyIdentifier",
+    "UniformResourceIdentifier",
+    "UnknownPublicKey",
+    "UnrecognizedExtension",
     "UnsupportedAlgorithm",
+    "X400Address",
     "__version__",
+    "load",
+    "load_der",
+    "load_pem",
+    "load_pem_all",
 ]

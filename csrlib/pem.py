@@ -18,6 +18,7 @@ __all__ = ["encode_pem", "pem_blocks"]
 _BEGIN = re.compile(rb"-----BEGIN ([\x21-\x2c\x2e-\x7e](?:[- ]?[\x21-\x2c\x2e-\x7e])*)?-----")
 _END = re.compile(rb"-----END ([^\r\n]*?)-----")
 _B64 = re.compile(rb"[A-Za-z0-9+/]*={0,2}")
+_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 
 
 def pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
@@ -53,9 +54,9 @@ def _decode_body(data: bytes, start: int, stop: int) -> bytes:
             if b":" in text:
                 raise DecodeError("pem", offset, "encapsulated headers (an encrypted block?)")
             if _B64.fullmatch(text) is None:
-                bad = next(i for i, ch in enumerate(text)
-                           if ch not in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                           b"0123456789+/=")
+                bad = next((i for i, ch in enumerate(text) if ch not in _ALPHABET), None)
+                if bad is None:
+                    raise DecodeError("pem", offset + line.index(text), "bad base64 padding")
                 raise DecodeError("pem", offset + line.index(text) + bad,
                                   "character outside base64")
             chunks.append(text)

@@ -58,3 +58,51 @@ def tlv(tag: int, content: bytes) -> bytes:
         return bytes((tag, n)) + content
     k = (n.bit_length() + 7) // 8
     return bytes((tag, 0x80 | k)) + n.to_bytes(k, "big") + content
+
+
+def oid(dotted: str) -> bytes:
+    """Return the DER of an OBJECT IDENTIFIER (test inputs)."""
+    from csrlib.der import encode_oid
+
+    return tlv(0x06, encode_oid(dotted))
+
+
+def name_der(*rdns: list[tuple[str, bytes]]) -> bytes:
+    """Return a Name: each RDN a list of (OID, value element), kept in the order given."""
+    return tlv(0x30, b"".join(
+        tlv(0x31, b"".join(tlv(0x30, oid(o) + v) for o, v in rdn)) for rdn in rdns))
+
+
+def csr_der(
+    *,
+    version: bytes = b"\x02\x01\x00",
+    subject: bytes | None = None,
+    spki: bytes | None = None,
+    attributes: bytes | None = b"\xa0\x00",
+    signature_algorithm: bytes = bytes.fromhex("300a06082a8648ce3d040302"),
+    signature: bytes = b"\x03\x03\x00\x01\x02",
+) -> bytes:
+    """Return a hand-built CertificationRequest (the signature is not valid)."""
+    if subject is None:
+        subject = name_der([("2.5.4.3", tlv(0x0C, b"test.example"))])
+    if spki is None:
+        # A valid P-256 key: the generator point.
+        g = bytes.fromhex(
+            "046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"
+            "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5")
+        spki = tlv(0x30, tlv(0x30, oid("1.2.840.10045.2.1") + oid("1.2.840.10045.3.1.7"))
+                   + tlv(0x03, b"\x00" + g))
+    tbs = tlv(0x30, version + subject + spki + (attributes or b""))
+    return tlv(0x30, tbs + signature_algorithm + signature)
+
+
+def extension_request(*extensions: bytes) -> bytes:
+    """Return ``[0]`` attributes holding one extensionRequest with these Extension elements."""
+    value = tlv(0x30, b"".join(extensions))
+    attribute = tlv(0x30, oid("1.2.840.113549.1.9.14") + tlv(0x31, value))
+    return tlv(0xA0, attribute)
+
+
+def extension(oid_text: str, value: bytes, critical: bytes = b"") -> bytes:
+    """Return an Extension element; ``critical`` is the raw BOOLEAN element, if any."""
+    return tlv(0x30, oid(oid_text) + critical + tlv(0x04, value))

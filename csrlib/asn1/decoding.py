@@ -61,7 +61,7 @@ class Backend(Protocol):
     def with_items(self, container: Any, items: list[Any]) -> Any:
         """Return ``container`` holding ``items`` instead (open types in collections)."""
 
-    def absent_open(self, node: Node) -> Any:
+    def absent_open(self, spec: Any) -> Any:
         """Return what an absent OPTIONAL open-type component holds after resolution."""
 
 
@@ -221,6 +221,12 @@ def _checked(node: Node, dec: Decoder, backend: Backend) -> Decoder:
 
 def _any(node: Node, backend: Backend) -> Decoder:
     make = backend.any_value(node)
+    if node.unchecked:
+        # The caller checks the contents (see Node.unchecked).
+        def unchecked(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
+            return make(buf[h:e] if not node.keys else buf[c:e])
+
+        return unchecked
     if not node.keys:
         # Untagged: the value is the whole element, checked as DER.
         def untagged(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
@@ -454,7 +460,9 @@ def _open_types(
         field = node.fields[j]
         if j not in spans:
             if field.optional:
-                out[j] = backend.absent_open(field.node)
+                # The schema's own component object: plan nodes are shared
+                # between equal schemas, pyasn1 hands back this very object.
+                out[j] = backend.absent_open(node.spec.componentType.getTypeByPosition(j))
             continue
         key = backend.governing(out[names.index(field.open_type.name)])
         if key is None:

@@ -169,7 +169,7 @@ class PlainBackend:
         """Return the new items (collections are plain lists)."""
         return items
 
-    def absent_open(self, node: Node) -> Any:
+    def absent_open(self, spec: Any) -> Any:
         """Return None: an absent component stays absent."""
         return None
 

@@ -67,7 +67,7 @@ class Node:
     __slots__ = (
         "alts", "check", "decoders", "fallbacks", "fields", "item", "keys", "kind",
         "named", "number", "open_fields", "required_from", "size", "slot", "span", "spec",
-        "tables",
+        "tables", "unchecked",
     )
 
     def __init__(self, spec: Any, kind: int) -> None:
@@ -86,6 +86,10 @@ class Node:
         #: Set by a ``csrlib_span = True`` class attribute on the schema: the
         #: plain decoder then returns ``(value, start, end)`` for this type.
         self.span = bool(getattr(type(spec), "csrlib_span", False))
+        #: Set by ``csrlib_unchecked = True`` on an ANY schema: its contents are
+        #: not validated here, because the caller decodes them with a schema
+        #: (or validates them) itself, with better paths and without a second pass.
+        self.unchecked = bool(getattr(type(spec), "csrlib_unchecked", False))
         # Filled by _prepare once the whole tree exists.
         self.slot: tuple[dict[int, Route], Route | None] = ({}, None)
         self.tables: list[dict[int, tuple[int, Route]]] = []

@@ -197,9 +197,8 @@ class Pyasn1Backend:
         container.__dict__["_componentValues"] = dict(enumerate(items))
         return container
 
-    def absent_open(self, node: Node) -> Any:
+    def absent_open(self, spec: Any) -> Any:
         """Return the schema object, as pyasn1 leaves after looking at an absent component."""
-        spec = node.spec
         return spec.clone() if isinstance(spec, ConstructedAsn1Type) else spec
 
 

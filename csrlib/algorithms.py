@@ -1,0 +1,190 @@
+"""Signature algorithms: one table, and the AlgorithmIdentifier they are read from.
+
+Each known algorithm has its OID, name, key type, hash and the rule for its
+parameters (RFC 4055, RFC 5758, RFC 8410).  RSASSA-PSS parameters are read
+and checked (RFC 4055 3.1); unknown algorithms are kept with their raw
+parameters, and verification will call them unsupported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import oids, schemas
+from .der.tlv import Limits
+from .parsing import Source, plan
+
+__all__ = ["HASHES", "PssParameters", "SignatureAlgorithm", "read_pss_parameters"]
+
+#: Hash algorithms by OID: hashlib name.
+HASHES: dict[str, str] = {
+    oids.MD5: "md5",
+    oids.SHA1: "sha1",
+    oids.SHA224: "sha224",
+    oids.SHA256: "sha256",
+    oids.SHA384: "sha384",
+    oids.SHA512: "sha512",
+}
+_HASH_OIDS = {name: oid for oid, name in HASHES.items()}
+
+# Parameter rules: NULL or absent (RFC 4055 5), absent (RFC 5758 3.2, RFC 8410 3),
+# RSASSA-PSS-params present (RFC 4055 3.1).
+_NULL_OR_ABSENT, _ABSENT, _PSS = "null-or-absent", "absent", "pss"
+
+# oid: (name, key type, hash, parameter rule)
+_TABLE: dict[str, tuple[str, str, str | None, str]] = {
+    oids.MD5_WITH_RSA: ("md5WithRSAEncryption", "rsa", "md5", _NULL_OR_ABSENT),
+    oids.SHA1_WITH_RSA: ("sha1WithRSAEncryption", "rsa", "sha1", _NULL_OR_ABSENT),
+    oids.SHA224_WITH_RSA: ("sha224WithRSAEncryption", "rsa", "sha224", _NULL_OR_ABSENT),
+    oids.SHA256_WITH_RSA: ("sha256WithRSAEncryption", "rsa", "sha256", _NULL_OR_ABSENT),
+    oids.SHA384_WITH_RSA: ("sha384WithRSAEncryption", "rsa", "sha384", _NULL_OR_ABSENT),
+    oids.SHA512_WITH_RSA: ("sha512WithRSAEncryption", "rsa", "sha512", _NULL_OR_ABSENT),
+    oids.RSASSA_PSS: ("RSASSA-PSS", "rsa", None, _PSS),
+    oids.ECDSA_WITH_SHA1: ("ecdsa-with-SHA1", "ec", "sha1", _ABSENT),
+    oids.ECDSA_WITH_SHA224: ("ecdsa-with-SHA224", "ec", "sha224", _ABSENT),
+    oids.ECDSA_WITH_SHA256: ("ecdsa-with-SHA256", "ec", "sha256", _ABSENT),
+    oids.ECDSA_WITH_SHA384: ("ecdsa-with-SHA384", "ec", "sha384", _ABSENT),
+    oids.ECDSA_WITH_SHA512: ("ecdsa-with-SHA512", "ec", "sha512", _ABSENT),
+    oids.ED25519: ("Ed25519", "ed25519", None, _ABSENT),
+    oids.ED448: ("Ed448", "ed448", None, _ABSENT),
+}
+
+_NULL = b"\x05\x00"
+_SHA1_IDENTIFIER = bytes.fromhex("300906052b0e03021a0500")
+
+
+@dataclass(frozen=True, slots=True)
+class PssParameters:
+    """RSASSA-PSS-params (RFC 4055 3.1), with the defaults filled in."""
+
+    hash: str
+    mgf_hash: str
+    salt_length: int
+    trailer_field: int = 1
+    mgf: str = oids.MGF1
+
+    def to_der(self) -> bytes:
+        """Return the DER RSASSA-PSS-params, defaults left out (X.690 11.5)."""
+        from .der.primitives import encode_integer, encode_oid
+        from .der.tlv import tlv
+
+        def algorithm(hash_name: str) -> bytes:
+            return tlv(0x30, tlv(0x06, encode_oid(_HASH_OIDS[hash_name])) + _NULL)
+
+        parts = b""
+        if self.hash != "sha1":
+            parts += tlv(0xA0, algorithm(self.hash))
+        if self.mgf_hash != "sha1" or self.mgf != oids.MGF1:
+            mgf = tlv(0x30, tlv(0x06, encode_oid(self.mgf)) + algorithm(self.mgf_hash))
+            parts += tlv(0xA1, mgf)
+        if self.salt_length != 20:
+            parts += tlv(0xA2, tlv(0x02, encode_integer(self.salt_length)))
+        if self.trailer_field != 1:
+            parts += tlv(0xA3, tlv(0x02, encode_integer(self.trailer_field)))
+        return tlv(0x30, parts)
+
+
+def _hash_name(src: Source, algorithm: tuple[str, bytes | None], offset: int, path: str) -> str:
+    oid, params = algorithm
+    # RFC 4055 2.1: the hash's parameters are NULL or absent.
+    if params not in (None, _NULL):
+        src.deviate("bad-parameters", offset, path, "hash parameters must be NULL or absent")
+    return HASHES.get(oid, oid)
+
+
+def read_pss_parameters(src: Source, start: int, end: int, depth: int, path: str) -> PssParameters:
+    """Return the RSASSA-PSS-params element ``buf[start:end]``, checked."""
+    hash_alg, mgf, salt, trailer = src.decode(plan(schemas.RsassaPssParams), start, end, depth,
+                                              path)
+    hash_name = _hash_name(src, hash_alg, start, f"{path}.hashAlgorithm")
+    mgf_oid, mgf_params = mgf
+    if mgf_oid != oids.MGF1:
+        src.deviate("bad-parameters", start, f"{path}.maskGenAlgorithm",
+                    "mask generation function is not MGF1")
+    if mgf_params is None:
+        raise src.fail("bad-parameters", start, f"{path}.maskGenAlgorithm",
+                       "MGF1 without its hash")
+    raw, mgf_start, mgf_end = mgf_params
+    if raw == _SHA1_IDENTIFIER:
+        # The default (or equal to it): its span may not be in this input.
+        mgf_hash = "sha1"
+    else:
+        mgf_path = f"{path}.maskGenAlgorithm.parameters"
+        mgf_alg = src.decode(plan(schemas.HashAlgorithm), mgf_start, mgf_end, depth + 3,
+                             mgf_path)
+        mgf_hash = _hash_name(src, mgf_alg, mgf_start, mgf_path)
+    if trailer != 1:
+        raise src.fail("bad-parameters", start, f"{path}.trailerField",
+                       "trailerField must be 1 (RFC 4055 3.1)")
+    if salt < 0:
+        raise src.fail("bad-parameters", start, f"{path}.saltLength", "negative salt length")
+    return PssParameters(hash_name, mgf_hash, salt, trailer, mgf_oid)
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureAlgorithm:
+    """A signature algorithm as named by an AlgorithmIdentifier.
+
+    ``key_type`` and ``hash`` are None for algorithms csrlib does not know
+    (and ``hash`` is None for EdDSA, which hashes internally); ``parameters``
+    is the DER of the parameters as received, ``pss`` the parsed
+    RSASSA-PSS parameters.
+    """
+
+    oid: str
+    name: str
+    key_type: str | None
+    hash: str | None
+    parameters: bytes | None = None
+    pss: PssParameters | None = None
+    der: bytes = field(default=b"", repr=False, compare=False)
+
+    @property
+    def is_known(self) -> bool:
+        """Return whether csrlib knows this algorithm."""
+        return self.key_type is not None
+
+    def to_der(self) -> bytes:
+        """Return the DER AlgorithmIdentifier (as received, when parsed)."""
+        if self.der:
+            return self.der
+        from .der.primitives import encode_oid
+        from .der.tlv import tlv
+
+        return tlv(0x30, tlv(0x06, encode_oid(self.oid)) + (self.parameters or b""))
+
+    @classmethod
+    def from_der(
+        cls, data: bytes | bytearray | memoryview, *, strict: bool = True,
+        limits: Limits | None = None,
+    ) -> SignatureAlgorithm:
+        """Return the algorithm of a DER AlgorithmIdentifier; raise DecodeError if invalid."""
+        src = Source(bytes(data), strict, limits)
+        value = src.decode(plan(schemas.AlgorithmIdentifier), 0, len(src.buf), 0, "")
+        return read_signature_algorithm(src, value, 0, "")
+
+
+def read_signature_algorithm(src: Source, value: Any, depth: int, path: str) -> SignatureAlgorithm:
+    """Return the algorithm of a decoded (spanned) AlgorithmIdentifier at ``depth``."""
+    (oid, params), start, end = value
+    der = src.buf[start:end]
+    entry = _TABLE.get(oid)
+    if entry is None:
+        return SignatureAlgorithm(oid, oids.name_of(oid), None, None, params, None, der)
+    name, key_type, hash_name, rule = entry
+    params_path = f"{path}.parameters" if path else "parameters"
+    pss = None
+    if rule == _NULL_OR_ABSENT and params not in (None, _NULL):
+        src.deviate("bad-parameters", start, params_path, f"{name} parameters must be NULL")
+    elif rule == _ABSENT and params is not None:
+        src.deviate("bad-parameters", start, params_path, f"{name} takes no parameters")
+    elif rule == _PSS:
+        if params is None:
+            src.deviate("bad-parameters", start, params_path,
+                        "RSASSA-PSS signature parameters missing (RFC 4055 3.1)")
+            pss = PssParameters("sha1", "sha1", 20)
+        else:
+            pss = read_pss_parameters(src, end - len(params), end, depth + 1, params_path)
+        hash_name = pss.hash
+    return SignatureAlgorithm(oid, name, key_type, hash_name, params, pss, der)

@@ -1,0 +1,127 @@
+"""Request attributes (RFC 2986 4.1, RFC 2985 5.4): typed where known, raw otherwise.
+
+``Attribute(oid, values)``: challengePassword and unstructuredName values
+are :class:`StringValue` (text and the string type received), an extension
+request's single value is its :class:`~csrlib.extensions.Extensions`, and any
+other value is kept as its DER.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import oids
+from .der.strings import STRING_TYPES, encode_string
+from .der.tlv import Writer, tlv
+from .errors import BuildError, EncodeError
+from .extensions import Extension, Extensions, read_extensions
+from .parsing import Source
+
+__all__ = ["Attribute", "StringValue", "read_attributes"]
+
+# PKCS#9 DirectoryString and PKCS9String: the string types they admit.
+_STRING_ATTRIBUTES = {
+    oids.CHALLENGE_PASSWORD: frozenset((12, 19, 20, 28, 30)),
+    oids.UNSTRUCTURED_NAME: frozenset((12, 19, 20, 22, 28, 30)),
+}
+_SINGLE_VALUED = frozenset((oids.CHALLENGE_PASSWORD, oids.EXTENSION_REQUEST,
+                            oids.MS_EXTENSION_REQUEST))
+_EXTENSION_REQUESTS = frozenset((oids.EXTENSION_REQUEST, oids.MS_EXTENSION_REQUEST))
+
+
+@dataclass(frozen=True, slots=True)
+class StringValue:
+    """A string attribute value and the string type it is encoded in."""
+
+    value: str
+    string_type: str = "UTF8String"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def to_der(self) -> bytes:
+        """Return the DER string element; raise BuildError if the type cannot hold it."""
+        number = next((n for n, t in STRING_TYPES.items() if t.name == self.string_type), None)
+        if number is None:
+            raise BuildError(f"unknown string type {self.string_type!r}")
+        try:
+            return tlv(number, encode_string(number, self.value))
+        except EncodeError as exc:
+            raise BuildError(str(exc)) from None
+
+
+AttributeValue = StringValue | Extensions | bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """One request attribute: type OID and its values (see the module docstring)."""
+
+    oid: str
+    values: tuple[AttributeValue, ...]
+
+    @property
+    def name(self) -> str:
+        """Return the attribute's name (``challengePassword``...) or its OID."""
+        return oids.ATTRIBUTE_NAMES.get(self.oid, self.oid)
+
+    def to_der(self) -> bytes:
+        """Return the DER Attribute: type and the SET OF values in DER order."""
+        from .der.primitives import encode_oid
+
+        w = Writer()
+        with w.constructed(0x30):
+            w.primitive(0x06, encode_oid(self.oid))
+            with w.constructed(0x31, sort=True):
+                for value in self.values:
+                    w.raw(_value_der(value))
+        return w.getvalue()
+
+
+def _value_der(value: AttributeValue) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    return value.to_der()
+
+
+def read_attributes(
+    src: Source, attributes: list[Any], depth: int, path: str
+) -> tuple[tuple[Attribute, ...], Extensions]:
+    """Return the attributes of a decoded ``[0] Attributes`` and the extensions requested.
+
+    ``attributes`` is the plain value (type, values with spans); ``depth`` is
+    that of the [0] element.  Raises DecodeError for a repeated attribute type
+    or a second value of a single-valued attribute (RFC 2985 5.4).
+    """
+    out = []
+    extensions: list[Extension] = []
+    seen_types: set[str] = set()
+    seen_extensions: set[str] = set()
+    for i, (oid, values) in enumerate(attributes):
+        attr_path = f"{path}[{i}]"
+        first = values[0][1] if values else 0
+        if oid in seen_types:
+            raise src.fail("duplicate-attribute", first, attr_path, oids.name_of(oid))
+        seen_types.add(oid)
+        if oid in _SINGLE_VALUED and len(values) != 1:
+            raise src.fail("single-valued", first, attr_path, oids.name_of(oid))
+        typed: list[AttributeValue] = []
+        for j, (raw, start, end) in enumerate(values):
+            value_path = f"{attr_path}.values[{j}]"
+            if oid in _EXTENSION_REQUESTS:
+                found = read_extensions(src, start, end, depth + 3, value_path, seen_extensions)
+                extensions.extend(found)
+                typed.append(Extensions(found))
+            elif oid in _STRING_ATTRIBUTES and raw[0] in _STRING_ATTRIBUTES[oid]:
+                c, e = src.contents(start, end)
+                text = STRING_TYPES[raw[0]].check(src.buf, c, e, src.ctx)
+                typed.append(StringValue(text, STRING_TYPES[raw[0]].name))
+            elif oid in _STRING_ATTRIBUTES:
+                raise src.fail("unexpected-tag", start, value_path,
+                               f"{oids.name_of(oid)} must be a string")
+            else:
+                src.validate(start, end, depth + 2, value_path)
+                typed.append(raw)
+        out.append(Attribute(oid, tuple(typed)))
+    return tuple(out), Extensions(extensions)

@@ -1,0 +1,372 @@
+"""Requested extensions: typed values for the common ones, the rest kept as received.
+
+``Extension(oid, critical, value)`` where ``value`` is a
+:class:`SubjectAlternativeName`, :class:`KeyUsage`, :class:`ExtendedKeyUsage`,
+:class:`BasicConstraints`, :class:`SubjectKeyIdentifier`,
+:class:`AuthorityKeyIdentifier`, :class:`CertificatePolicies` or an
+:class:`UnrecognizedExtension` holding the raw extnValue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar, overload
+
+from pyasn1_modules import rfc5280
+
+from . import oids, schemas
+from .der.primitives import encode_bit_string, encode_integer, encode_oid
+from .der.tlv import tlv
+from .errors import BuildError
+from .general_names import GeneralName, read_general_names
+from .parsing import Source, plan
+
+__all__ = [
+    "AuthorityKeyIdentifier",
+    "BasicConstraints",
+    "CertificatePolicies",
+    "ExtendedKeyUsage",
+    "Extension",
+    "ExtensionValue",
+    "Extensions",
+    "KeyUsage",
+    "PolicyInformation",
+    "SubjectAlternativeName",
+    "SubjectKeyIdentifier",
+    "UnrecognizedExtension",
+    "read_extensions",
+]
+
+
+class ExtensionValue:
+    """Base of extension values; ``oid`` names the extension type."""
+
+    __slots__ = ()
+    oid: ClassVar[str] = ""
+
+    def to_der(self) -> bytes:
+        """Return the DER of the value (the contents of extnValue)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectAlternativeName(ExtensionValue):
+    """subjectAltName (RFC 5280 4.2.1.6)."""
+
+    oid: ClassVar[str] = oids.SUBJECT_ALT_NAME
+    names: tuple[GeneralName, ...]
+
+    def __iter__(self) -> Iterator[GeneralName]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def to_der(self) -> bytes:
+        """Return the DER GeneralNames."""
+        if not self.names:
+            raise BuildError("subjectAltName needs at least one name")
+        return tlv(0x30, b"".join(n.to_der() for n in self.names))
+
+
+#: KeyUsage bit names in bit order (RFC 5280 4.2.1.3).
+KEY_USAGE_BITS = ("digital_signature", "content_commitment", "key_encipherment",
+                  "data_encipherment", "key_agreement", "key_cert_sign", "crl_sign",
+                  "encipher_only", "decipher_only")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyUsage(ExtensionValue):
+    """keyUsage (RFC 5280 4.2.1.3): the set bits, by name."""
+
+    oid: ClassVar[str] = oids.KEY_USAGE
+    digital_signature: bool = False
+    content_commitment: bool = False
+    key_encipherment: bool = False
+    data_encipherment: bool = False
+    key_agreement: bool = False
+    key_cert_sign: bool = False
+    crl_sign: bool = False
+    encipher_only: bool = False
+    decipher_only: bool = False
+
+    @property
+    def usages(self) -> tuple[str, ...]:
+        """Return the names of the bits that are set."""
+        return tuple(name for name in KEY_USAGE_BITS if getattr(self, name))
+
+    def to_der(self) -> bytes:
+        """Return the DER named BIT STRING, trailing zero bits removed (X.690 11.2.2)."""
+        value = 0
+        for i, name in enumerate(KEY_USAGE_BITS):
+            if getattr(self, name):
+                value |= 1 << (15 - i)
+        return tlv(0x03, encode_bit_string(value.to_bytes(2, "big"), 0, named=True))
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendedKeyUsage(ExtensionValue):
+    """extendedKeyUsage (RFC 5280 4.2.1.12): purpose OIDs."""
+
+    oid: ClassVar[str] = oids.EXTENDED_KEY_USAGE
+    usages: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Return the purposes by name where known (``serverAuth``...)."""
+        return tuple(oids.EXTENDED_KEY_USAGE_NAMES.get(u, u) for u in self.usages)
+
+    def to_der(self) -> bytes:
+        """Return the DER SEQUENCE OF KeyPurposeId."""
+        if not self.usages:
+            raise BuildError("extendedKeyUsage needs at least one purpose")
+        return tlv(0x30, b"".join(tlv(0x06, encode_oid(u)) for u in self.usages))
+
+
+@dataclass(frozen=True, slots=True)
+class BasicConstraints(ExtensionValue):
+    """basicConstraints (RFC 5280 4.2.1.9)."""
+
+    oid: ClassVar[str] = oids.BASIC_CONSTRAINTS
+    ca: bool = False
+    path_length: int | None = None
+
+    def to_der(self) -> bytes:
+        """Return the DER SEQUENCE, cA left out when FALSE (X.690 11.5)."""
+        if self.path_length is not None and (self.path_length < 0 or not self.ca):
+            raise BuildError("pathLenConstraint needs cA TRUE and a value of 0 or more")
+        body = b"\x01\x01\xff" if self.ca else b""
+        if self.path_length is not None:
+            body += tlv(0x02, encode_integer(self.path_length))
+        return tlv(0x30, body)
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectKeyIdentifier(ExtensionValue):
+    """subjectKeyIdentifier (RFC 5280 4.2.1.2)."""
+
+    oid: ClassVar[str] = oids.SUBJECT_KEY_IDENTIFIER
+    digest: bytes
+
+    def to_der(self) -> bytes:
+        """Return the DER OCTET STRING."""
+        return tlv(0x04, self.digest)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorityKeyIdentifier(ExtensionValue):
+    """authorityKeyIdentifier (RFC 5280 4.2.1.1)."""
+
+    oid: ClassVar[str] = oids.AUTHORITY_KEY_IDENTIFIER
+    key_identifier: bytes | None = None
+    authority_cert_issuer: tuple[GeneralName, ...] | None = None
+    authority_cert_serial_number: int | None = None
+
+    def to_der(self) -> bytes:
+        """Return the DER SEQUENCE with the present fields."""
+        body = b""
+        if self.key_identifier is not None:
+            body += tlv(0x80, self.key_identifier)
+        if self.authority_cert_issuer is not None:
+            body += tlv(0xA1, b"".join(n.to_der() for n in self.authority_cert_issuer))
+        if self.authority_cert_serial_number is not None:
+            body += tlv(0x82, encode_integer(self.authority_cert_serial_number))
+        return tlv(0x30, body)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyInformation:
+    """One policy: its OID and qualifiers as (qualifier OID, DER of the qualifier)."""
+
+    policy_identifier: str
+    qualifiers: tuple[tuple[str, bytes], ...] | None = None
+
+    def to_der(self) -> bytes:
+        """Return the DER PolicyInformation."""
+        body = tlv(0x06, encode_oid(self.policy_identifier))
+        if self.qualifiers is not None:
+            body += tlv(0x30, b"".join(tlv(0x30, tlv(0x06, encode_oid(q)) + raw)
+                                       for q, raw in self.qualifiers))
+        return tlv(0x30, body)
+
+
+@dataclass(frozen=True, slots=True)
+class CertificatePolicies(ExtensionValue):
+    """certificatePolicies (RFC 5280 4.2.1.4)."""
+
+    oid: ClassVar[str] = oids.CERTIFICATE_POLICIES
+    policies: tuple[PolicyInformation, ...]
+
+    def to_der(self) -> bytes:
+        """Return the DER SEQUENCE OF PolicyInformation."""
+        return tlv(0x30, b"".join(p.to_der() for p in self.policies))
+
+
+@dataclass(frozen=True, slots=True)
+class UnrecognizedExtension(ExtensionValue):
+    """Any other extension: its OID and extnValue contents, as received."""
+
+    # An instance field here, where the other value types have a class constant.
+    oid: str = field()  # type: ignore[misc]
+    value: bytes = field()
+
+    def to_der(self) -> bytes:
+        """Return the value as received."""
+        return self.value
+
+
+V = TypeVar("V", bound=ExtensionValue)
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """One requested extension: OID, criticality and value.
+
+    ``der`` is the extnValue contents (the DER of the value).
+    """
+
+    oid: str
+    critical: bool
+    value: ExtensionValue
+    der: bytes = field(repr=False, compare=False, default=b"")
+
+    def __post_init__(self) -> None:
+        if not self.der:
+            object.__setattr__(self, "der", self.value.to_der())
+
+    @property
+    def name(self) -> str:
+        """Return the extension's name (``subjectAltName``...) or its OID."""
+        return oids.EXTENSION_NAMES.get(self.oid, self.oid)
+
+    def to_der(self) -> bytes:
+        """Return the DER Extension, critical left out when FALSE (X.690 11.5)."""
+        body = tlv(0x06, encode_oid(self.oid)) + (b"\x01\x01\xff" if self.critical else b"")
+        return tlv(0x30, body + tlv(0x04, self.der))
+
+
+class Extensions(Sequence[Extension]):
+    """The requested extensions, in order, with lookup by value type or OID."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Sequence[Extension] = ()) -> None:
+        self._items = tuple(items)
+
+    @overload
+    def __getitem__(self, index: int) -> Extension: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Extension]: ...
+
+    def __getitem__(self, index: int | slice) -> Extension | Sequence[Extension]:
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Extensions):
+            return self._items == other._items
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __repr__(self) -> str:
+        return f"Extensions({list(self._items)!r})"
+
+    def get(self, kind: type[V] | str) -> Extension | None:
+        """Return the extension of a value type (``SubjectAlternativeName``) or OID, or None."""
+        oid = kind if isinstance(kind, str) else kind.oid
+        for ext in self._items:
+            if ext.oid == oid:
+                return ext
+        return None
+
+    def value(self, kind: type[V]) -> V | None:
+        """Return the typed value of one extension type, or None when absent."""
+        ext = self.get(kind)
+        return None if ext is None else ext.value  # type: ignore[return-value]
+
+    def to_der(self) -> bytes:
+        """Return the DER Extensions (SEQUENCE OF Extension)."""
+        return tlv(0x30, b"".join(e.to_der() for e in self._items))
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def _san(src: Source, v: Any, offset: int, path: str) -> ExtensionValue:
+    return SubjectAlternativeName(read_general_names(src, v, offset, path))
+
+
+def _key_usage(src: Source, v: Any, offset: int, path: str) -> ExtensionValue:
+    data, unused = v
+    nbits = len(data) * 8 - unused
+    bits = {name: i < nbits and bool(data[i // 8] & (0x80 >> (i % 8)))
+            for i, name in enumerate(KEY_USAGE_BITS)}
+    return KeyUsage(**bits)
+
+
+def _basic_constraints(src: Source, v: Any, offset: int, path: str) -> ExtensionValue:
+    ca, path_length = v
+    if path_length is not None and path_length < 0:
+        raise src.fail("bad-extension", offset, f"{path}.pathLenConstraint",
+                       "negative path length")
+    return BasicConstraints(ca, path_length)
+
+
+def _aki(src: Source, v: Any, offset: int, path: str) -> ExtensionValue:
+    key_id, issuer, serial = v
+    names = None if issuer is None else read_general_names(src, issuer, offset, path)
+    return AuthorityKeyIdentifier(key_id, names, serial)
+
+
+def _policies(src: Source, v: Any, offset: int, path: str) -> ExtensionValue:
+    return CertificatePolicies(tuple(
+        PolicyInformation(policy, None if qualifiers is None else tuple(
+            (qid, raw) for qid, raw in qualifiers))
+        for policy, qualifiers in v))
+
+
+# oid: (schema class, reader)
+_READERS: dict[str, tuple[type[Any], Any]] = {
+    oids.SUBJECT_ALT_NAME: (schemas.GeneralNames, _san),
+    oids.KEY_USAGE: (rfc5280.KeyUsage, _key_usage),
+    oids.EXTENDED_KEY_USAGE: (rfc5280.ExtKeyUsageSyntax,
+                              lambda src, v, o, p: ExtendedKeyUsage(tuple(v))),
+    oids.BASIC_CONSTRAINTS: (rfc5280.BasicConstraints, _basic_constraints),
+    oids.SUBJECT_KEY_IDENTIFIER: (rfc5280.SubjectKeyIdentifier,
+                                  lambda src, v, o, p: SubjectKeyIdentifier(v)),
+    oids.AUTHORITY_KEY_IDENTIFIER: (schemas.AuthorityKeyIdentifier, _aki),
+    oids.CERTIFICATE_POLICIES: (rfc5280.CertificatePolicies, _policies),
+}
+
+
+def read_extensions(
+    src: Source, start: int, end: int, depth: int, path: str, seen: set[str]
+) -> list[Extension]:
+    """Return the extensions of the Extensions element ``buf[start:end]``.
+
+    ``seen`` collects OIDs across extension request attributes: a repeated
+    OID raises ``duplicate-extension`` (RFC 5280 4.2).
+    """
+    out = []
+    for i, (oid, critical, (raw, value_start, value_end)) in enumerate(
+            src.decode(plan(schemas.Extensions), start, end, depth, path)):
+        ext_path = f"{path}[{i}]"
+        if oid in seen:
+            raise src.fail("duplicate-extension", value_start, ext_path, oids.name_of(oid))
+        seen.add(oid)
+        reader = _READERS.get(oid)
+        if reader is None:
+            value: ExtensionValue = UnrecognizedExtension(oid, raw)
+        else:
+            c, e = src.contents(value_start, value_end)
+            value_path = f"{ext_path}.extnValue"
+            decoded = src.decode(plan(reader[0]), c, e, depth + 3, value_path)
+            value = reader[1](src, decoded, c, value_path)
+        out.append(Extension(oid, critical, value, raw))
+    return out

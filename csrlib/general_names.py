@@ -1,0 +1,196 @@
+"""GeneralName (RFC 5280 4.2.1.6): one class per form, read from plain decoded values."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Any
+
+from .der.primitives import encode_oid
+from .der.strings import encode_string
+from .der.tlv import tlv
+from .errors import BuildError, EncodeError
+from .name import Name, RelativeDistinguishedName, attribute_from_der
+from .parsing import Source
+
+__all__ = [
+    "DNSName",
+    "DirectoryName",
+    "EDIPartyName",
+    "GeneralName",
+    "IPAddress",
+    "OtherName",
+    "RFC822Name",
+    "RegisteredID",
+    "UniformResourceIdentifier",
+    "X400Address",
+    "name_from_rdns",
+    "read_general_names",
+]
+
+
+class GeneralName:
+    """Base of the GeneralName forms; ``to_der()`` gives the tagged element."""
+
+    __slots__ = ()
+    #: The form's name in RFC 5280 and in ``SubjectAlternativeName.from_strings``.
+    kind: str = ""
+
+    def to_der(self) -> bytes:
+        """Return the DER of this name as a GeneralName alternative."""
+        raise NotImplementedError
+
+
+def _ia5(number: int, value: str) -> bytes:
+    try:
+        return tlv(0x80 | number, encode_string(22, value))
+    except EncodeError as exc:
+        raise BuildError(str(exc)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class DNSName(GeneralName):
+    """dNSName [2] IA5String."""
+
+    value: str
+    kind = "DNS"
+
+    def to_der(self) -> bytes:
+        """Return ``[2] IA5String``."""
+        return _ia5(2, self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class RFC822Name(GeneralName):
+    """rfc822Name [1] IA5String (an email address)."""
+
+    value: str
+    kind = "email"
+
+    def to_der(self) -> bytes:
+        """Return ``[1] IA5String``."""
+        return _ia5(1, self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class UniformResourceIdentifier(GeneralName):
+    """uniformResourceIdentifier [6] IA5String."""
+
+    value: str
+    kind = "URI"
+
+    def to_der(self) -> bytes:
+        """Return ``[6] IA5String``."""
+        return _ia5(6, self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class IPAddress(GeneralName):
+    """iPAddress [7] OCTET STRING: an IPv4 or IPv6 address."""
+
+    value: ipaddress.IPv4Address | ipaddress.IPv6Address
+    kind = "IP"
+
+    def to_der(self) -> bytes:
+        """Return ``[7] OCTET STRING`` of the address octets."""
+        return tlv(0x87, self.value.packed)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredID(GeneralName):
+    """registeredID [8] OBJECT IDENTIFIER."""
+
+    value: str
+    kind = "RID"
+
+    def to_der(self) -> bytes:
+        """Return ``[8] OBJECT IDENTIFIER``."""
+        return tlv(0x88, encode_oid(self.value))
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryName(GeneralName):
+    """directoryName [4] Name."""
+
+    value: Name
+    kind = "dirName"
+
+    def to_der(self) -> bytes:
+        """Return ``[4] EXPLICIT Name``."""
+        return tlv(0xA4, self.value.to_der())
+
+
+@dataclass(frozen=True, slots=True)
+class OtherName(GeneralName):
+    """otherName [0]: a type OID and the DER of its value."""
+
+    type_id: str
+    value: bytes
+    kind = "otherName"
+
+    def to_der(self) -> bytes:
+        """Return ``[0] { type-id, [0] EXPLICIT value }``."""
+        return tlv(0xA0, tlv(0x06, encode_oid(self.type_id)) + tlv(0xA0, self.value))
+
+
+@dataclass(frozen=True, slots=True)
+class X400Address(GeneralName):
+    """x400Address [3], kept as its DER."""
+
+    der: bytes = field(repr=False)
+    kind = "x400Address"
+
+    def to_der(self) -> bytes:
+        """Return the element as received."""
+        return self.der
+
+
+@dataclass(frozen=True, slots=True)
+class EDIPartyName(GeneralName):
+    """ediPartyName [5], kept as its DER."""
+
+    der: bytes = field(repr=False)
+    kind = "ediPartyName"
+
+    def to_der(self) -> bytes:
+        """Return the element as received."""
+        return self.der
+
+
+def name_from_rdns(rdns: list[list[tuple[str, bytes]]]) -> Name:
+    """Return the Name of a plain decoded RDNSequence (values as DER elements)."""
+    return Name(tuple(
+        RelativeDistinguishedName(tuple(attribute_from_der(oid, raw, 0) for oid, raw in rdn))
+        for rdn in rdns))
+
+
+def read_general_names(
+    src: Source, names: list[tuple[str, Any]], offset: int, path: str
+) -> tuple[GeneralName, ...]:
+    """Return the GeneralName objects of plain decoded GeneralNames."""
+    out: list[GeneralName] = []
+    for i, (form, value) in enumerate(names):
+        if form == "dNSName":
+            out.append(DNSName(value))
+        elif form == "rfc822Name":
+            out.append(RFC822Name(value))
+        elif form == "uniformResourceIdentifier":
+            out.append(UniformResourceIdentifier(value))
+        elif form == "iPAddress":
+            # RFC 5280 4.2.1.6: four octets for IPv4, sixteen for IPv6.
+            if len(value) not in (4, 16):
+                raise src.fail("bad-extension", offset, f"{path}[{i}]",
+                               f"iPAddress of {len(value)} octets")
+            out.append(IPAddress(ipaddress.ip_address(value)))
+        elif form == "registeredID":
+            out.append(RegisteredID(value))
+        elif form == "directoryName":
+            out.append(DirectoryName(name_from_rdns(value)))
+        elif form == "otherName":
+            type_id, (raw, _, _) = value
+            out.append(OtherName(type_id, raw))
+        else:
+            raw, start, end = value
+            cls = X400Address if form == "x400Address" else EDIPartyName
+            out.append(cls(src.buf[start:end]))
+    return tuple(out)

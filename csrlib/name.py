@@ -1,0 +1,289 @@
+"""Distinguished names: Name -> RelativeDistinguishedName -> NameAttribute.
+
+Values keep the string type they were received in.  ``Name.rfc4514()``
+prints what cryptography's ``Name.rfc4514_string()`` prints for the same DER;
+``Name.from_rfc4514()`` and ``Name.from_openssl()`` parse the two common text
+forms back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from . import oids
+from .der.strings import STRING_TYPES, encode_string
+from .der.tlv import Writer, encode_length, tlv
+from .errors import BuildError, DecodeError, EncodeError
+
+__all__ = ["STRING_TYPE_NUMBERS", "Name", "NameAttribute", "RelativeDistinguishedName"]
+
+#: Universal tag numbers of the value types a name attribute may have.
+STRING_TYPE_NUMBERS: dict[str, int] = {
+    **{t.name: n for n, t in STRING_TYPES.items()},
+    "BIT STRING": 3,
+    "OCTET STRING": 4,
+    "UTCTime": 23,
+    "GeneralizedTime": 24,
+}
+_TYPE_NAMES = {n: name for name, n in STRING_TYPE_NUMBERS.items()}
+
+# The type an attribute gets when built from text (as OpenSSL and cryptography).
+_DEFAULT_TYPES = {
+    oids.COUNTRY_NAME: "PrintableString",
+    oids.JURISDICTION_COUNTRY_NAME: "PrintableString",
+    oids.SERIAL_NUMBER: "PrintableString",
+    oids.DN_QUALIFIER: "PrintableString",
+    oids.EMAIL_ADDRESS: "IA5String",
+    oids.DOMAIN_COMPONENT: "IA5String",
+}
+
+
+_TWO_LETTERS = frozenset((oids.COUNTRY_NAME, oids.JURISDICTION_COUNTRY_NAME))
+
+
+@dataclass(frozen=True, slots=True)
+class NameAttribute:
+    """One attribute of a name: type OID, value and the ASN.1 type of the value.
+
+    ``string_type`` is the name of a string type (``UTF8String``,
+    ``PrintableString``...), ``BIT STRING`` (value: the contents octets,
+    unused-bits octet first), or ``DER`` for any other type (value: the
+    whole DER element).
+    """
+
+    oid: str
+    value: str | bytes
+    string_type: str = "UTF8String"
+    #: The DER of the value element; derived from the other fields when built.
+    encoded: bytes = field(default=b"", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.encoded:
+            object.__setattr__(self, "encoded", _encode_value(self.value, self.string_type))
+
+    @classmethod
+    def from_text(
+        cls, oid_or_name: str, value: str, string_type: str | None = None
+    ) -> NameAttribute:
+        """Return an attribute with the default string type for its OID (or the one given).
+
+        Raises BuildError for an unknown attribute name or a value its type cannot hold.
+        """
+        oid = _oid_for(oid_or_name)
+        if oid in _TWO_LETTERS and len(value) != 2:
+            # X.520 countryName: SIZE (2), an ISO 3166 alpha-2 code.
+            raise BuildError(f"{oids.name_of(oid)} must be two letters, not {value!r}")
+        chosen = string_type or _DEFAULT_TYPES.get(oid, "UTF8String")
+        if chosen == "PrintableString" and string_type is None:
+            try:
+                encode_string(19, value)
+            except EncodeError:
+                chosen = "UTF8String"
+        return cls(oid, value, chosen)
+
+    @property
+    def short_name(self) -> str:
+        """Return the OpenSSL short name of the type (``CN``...), or the dotted OID."""
+        return oids.ATTRIBUTE_SHORT_NAMES.get(self.oid, self.oid)
+
+    def rfc4514(self) -> str:
+        """Return ``TYPE=value`` as RFC 4514 writes it (cryptography's attribute names)."""
+        name = oids.RFC4514_SHORT_NAMES.get(self.oid, self.oid)
+        value = self.value
+        if isinstance(value, bytes):
+            return f"{name}=#{value.hex()}"
+        return f"{name}={_escape(value)}"
+
+
+def _oid_for(oid_or_name: str) -> str:
+    if oid_or_name and oid_or_name[0].isdigit():
+        try:
+            from .der.primitives import oid_arcs
+
+            return ".".join(map(str, oid_arcs(oid_or_name)))
+        except EncodeError:
+            raise BuildError(f"invalid attribute type {oid_or_name!r}") from None
+    oid = oids.attribute_oid(oid_or_name)
+    if oid is None:
+        raise BuildError(f"unknown attribute type {oid_or_name!r}")
+    return oid
+
+
+def _encode_value(value: str | bytes, string_type: str) -> bytes:
+    if string_type == "DER":
+        if not isinstance(value, bytes):
+            raise BuildError("a DER attribute value must be bytes")
+        return value
+    number = STRING_TYPE_NUMBERS.get(string_type)
+    if number is None:
+        raise BuildError(f"unknown attribute value type {string_type!r}")
+    if number == 3:
+        if not isinstance(value, bytes) or not value:
+            raise BuildError("a BIT STRING attribute value must be its contents octets")
+        return tlv(3, value)
+    if not isinstance(value, str):
+        raise BuildError(f"a {string_type} attribute value must be str")
+    try:
+        if number in STRING_TYPES:
+            return tlv(number, encode_string(number, value))
+        return tlv(number, value.encode("utf-8"))
+    except EncodeError as exc:
+        raise BuildError(str(exc)) from None
+
+
+_ESCAPED = re.compile(r'[\\"+,;<>\x00]')
+
+
+def _escape(value: str) -> str:
+    # RFC 4514 2.4, escaping what cryptography escapes.
+    if not value:
+        return ""
+    value = _ESCAPED.sub(lambda m: "\\00" if m.group() == "\x00" else "\\" + m.group(), value)
+    if value[0] == "#" or (value[0] == " " and len(value) > 1):
+        value = "\\" + value
+    if value[-1] == " ":
+        value = value[:-1] + "\\ "
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class RelativeDistinguishedName:
+    """One or more attributes at one level of a name (``CN=a+OU=b``).
+
+    A SET has no order: the attributes are kept in DER order (by encoding),
+    the order they have on the wire and in ``rfc4514()``.
+    """
+
+    attributes: tuple[NameAttribute, ...]
+
+    def __post_init__(self) -> None:
+        if not self.attributes:
+            raise BuildError("a relative distinguished name cannot be empty")
+        if len(self.attributes) > 1:
+            ordered = tuple(sorted(self.attributes, key=_atv_der))
+            object.__setattr__(self, "attributes", ordered)
+
+    def __iter__(self) -> Iterator[NameAttribute]:
+        return iter(self.attributes)
+
+    def __len__(self) -> int:
+        return len(self.attributes)
+
+    def rfc4514(self) -> str:
+        """Return the attributes joined by ``+``, in their DER order."""
+        return "+".join(a.rfc4514() for a in self.attributes)
+
+    def to_der(self) -> bytes:
+        """Return the DER SET OF, sorted by encoding (X.690 11.6)."""
+        w = Writer()
+        with w.constructed(0x31, sort=True):
+            for a in self.attributes:
+                w.raw(_atv_der(a))
+        return w.getvalue()
+
+
+def _atv_der(attribute: NameAttribute) -> bytes:
+    return tlv(0x30, tlv(0x06, _oid_content(attribute.oid)) + attribute.encoded)
+
+
+def _oid_content(oid: str) -> bytes:
+    from .der.primitives import encode_oid
+
+    return encode_oid(oid)
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A distinguished name: RDNs in DER order (most significant first)."""
+
+    rdns: tuple[RelativeDistinguishedName, ...] = ()
+
+    @classmethod
+    def from_attributes(cls, attributes: Iterable[NameAttribute]) -> Name:
+        """Return a name with one single-valued RDN per attribute, in the order given."""
+        return cls(tuple(RelativeDistinguishedName((a,)) for a in attributes))
+
+    def __iter__(self) -> Iterator[NameAttribute]:
+        for rdn in self.rdns:
+            yield from rdn.attributes
+
+    def __len__(self) -> int:
+        return sum(len(rdn) for rdn in self.rdns)
+
+    def __bool__(self) -> bool:
+        return bool(self.rdns)
+
+    def get(self, oid_or_name: str) -> list[str | bytes]:
+        """Return the values of every attribute of one type (by OID or short name)."""
+        oid = _oid_for(oid_or_name)
+        return [a.value for a in self if a.oid == oid]
+
+    def rfc4514(self) -> str:
+        """Return the RFC 4514 string: RDNs reversed, as cryptography prints them."""
+        return ",".join(rdn.rfc4514() for rdn in reversed(self.rdns))
+
+    def __str__(self) -> str:
+        return self.rfc4514()
+
+    def openssl(self) -> str:
+        """Return the name in OpenSSL's ``/C=US/O=Example/CN=x`` form."""
+        return "".join(
+            "/" + "+".join(f"{a.short_name}={_slash_escape(a)}" for a in rdn) for rdn in self.rdns)
+
+    def to_der(self) -> bytes:
+        """Return the DER encoding of the name (an RDNSequence)."""
+        body = b"".join(rdn.to_der() for rdn in self.rdns)
+        return b"\x30" + encode_length(len(body)) + body
+
+    @classmethod
+    def from_rfc4514(cls, text: str) -> Name:
+        """Parse an RFC 4514 string (``CN=x,O=Example``); raise BuildError if malformed."""
+        from .name_parse import parse_rfc4514
+
+        return parse_rfc4514(text)
+
+    @classmethod
+    def from_openssl(cls, text: str) -> Name:
+        """Parse OpenSSL's ``/C=US/O=Example/CN=x`` form; raise BuildError if malformed."""
+        from .name_parse import parse_openssl
+
+        return parse_openssl(text)
+
+
+def _slash_escape(attribute: NameAttribute) -> str:
+    value = attribute.value
+    if isinstance(value, bytes):
+        return "#" + value.hex()
+    return re.sub(r"([/+\\=])", r"\\\1", value)
+
+
+def attribute_from_der(oid: str, element: bytes, offset: int) -> NameAttribute:
+    """Return the attribute for a validated value element (tag, length, contents).
+
+    Strings keep their type; BIT STRING keeps its contents; OCTET STRING and
+    TeletexString read as UTF-8 when they are (as cryptography reads them);
+    anything else keeps its DER.
+    """
+    tag = element[0]
+    header = 2 if element[1] < 0x80 else 2 + (element[1] & 0x7F)
+    contents = element[header:]
+    type_name = _TYPE_NAMES.get(tag)
+    canonical = tlv(tag, contents) if tag < 0x1F else element
+    if type_name is None:
+        return NameAttribute(oid, element, "DER", element)
+    if tag == 3:
+        return NameAttribute(oid, contents, type_name, canonical)
+    if tag in (4, 20, 23, 24):
+        try:
+            text = contents.decode("utf-8")
+        except UnicodeDecodeError:
+            if tag == 4:
+                return NameAttribute(oid, element, "DER", element)
+            text = contents.decode("latin-1")
+        return NameAttribute(oid, text, type_name, canonical)
+    try:
+        return NameAttribute(oid, contents.decode(STRING_TYPES[tag].codec), type_name, canonical)
+    except UnicodeDecodeError:  # pragma: no cover - the decoder validated it
+        raise DecodeError("bad-string", offset, type_name) from None

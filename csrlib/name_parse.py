@@ -1,0 +1,162 @@
+"""Parsers for the two text forms of names: RFC 4514 and OpenSSL's slash form."""
+
+from __future__ import annotations
+
+from .der.generic import validate_content
+from .der.tlv import Context, read_header
+from .errors import BuildError, DecodeError
+from .name import Name, NameAttribute, RelativeDistinguishedName, attribute_from_der
+
+__all__ = ["parse_openssl", "parse_rfc4514"]
+
+_HEX = "0123456789abcdefABCDEF"
+_SPECIAL = '\\ #=\"+,;<>'
+
+
+def parse_rfc4514(text: str) -> Name:
+    """Return the Name an RFC 4514 string denotes; raise BuildError if malformed.
+
+    RDNs are written most specific first, so their order is reversed into DER
+    order.  Spaces after ``,`` and ``+`` and unescaped trailing spaces of a
+    value are ignored (a common human habit the RFC does not allow).
+    """
+    rdns = [[*rdn] for rdn in _split(text, ",")] if text.strip() else []
+    parsed = []
+    for rdn_text in rdns:
+        attrs = tuple(_attribute(part) for part in _split("".join(rdn_text), "+"))
+        parsed.append(RelativeDistinguishedName(attrs))
+    return Name(tuple(reversed(parsed)))
+
+
+def parse_openssl(text: str) -> Name:
+    """Return the Name of OpenSSL's ``/type=value/type=value+type=value`` form."""
+    if not text.startswith("/"):
+        raise BuildError(f"an OpenSSL-style name starts with '/': {text!r}")
+    rdns = []
+    for rdn_text in _split(text[1:], "/", keep_escapes=True):
+        if not rdn_text:
+            continue
+        attrs = []
+        for part in _split(rdn_text, "+", keep_escapes=True):
+            key, sep, value = _unescaped_partition(part)
+            if not sep or not key:
+                raise BuildError(f"expected type=value in {part!r}")
+            attrs.append(NameAttribute.from_text(key.strip(), _unescape_slashes(value)))
+        rdns.append(RelativeDistinguishedName(tuple(attrs)))
+    return Name(tuple(rdns))
+
+
+def _split(text: str, sep: str, keep_escapes: bool = True) -> list[str]:
+    """Split on unescaped ``sep``; escapes stay in the parts for the next stage."""
+    parts = []
+    current = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            if i + 1 >= len(text):
+                raise BuildError(f"dangling backslash in {text!r}")
+            current.append(text[i : i + 2])
+            i += 2
+            continue
+        if ch == sep:
+            parts.append("".join(current))
+            current = []
+            i += 1
+            while sep in ",+" and i < len(text) and text[i] == " ":
+                i += 1
+            continue
+        current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _unescaped_partition(part: str) -> tuple[str, str, str]:
+    i = 0
+    while i < len(part):
+        if part[i] == "\\":
+            i += 2
+            continue
+        if part[i] == "=":
+            return part[:i], "=", part[i + 1 :]
+        i += 1
+    return part, "", ""
+
+
+def _attribute(part: str) -> NameAttribute:
+    key, sep, value = _unescaped_partition(part)
+    if not sep or not key.strip():
+        raise BuildError(f"expected type=value in {part!r}")
+    key = key.strip()
+    if value.startswith("#"):
+        return _hex_value(key, value[1:].rstrip(" "))
+    return NameAttribute.from_text(key, _unescape(value))
+
+
+def _hex_value(key: str, digits: str) -> NameAttribute:
+    # RFC 4514 2.4: '#' and the hex of the value's BER (here: DER) encoding.
+    try:
+        element = bytes.fromhex(digits)
+    except ValueError:
+        raise BuildError(f"invalid hex value #{digits}") from None
+    try:
+        ctx = Context()
+        k, c, e = read_header(element, 0, len(element), ctx)
+        if e != len(element):
+            raise DecodeError("trailing-data", e)
+        validate_content(element, k, 0, c, e, ctx, 1)
+    except DecodeError as exc:
+        raise BuildError(f"#{digits} is not a DER value: {exc}") from None
+    oid = NameAttribute.from_text(key, "x", "UTF8String").oid
+    return attribute_from_der(oid, element, 0)
+
+
+def _unescape(value: str) -> str:
+    """Resolve RFC 4514 escapes: ``\\`` + special character, or hex pairs of UTF-8."""
+    # Unescaped trailing spaces are dropped; an escaped one stays.
+    end = len(value)
+    while end > 0 and value[end - 1] == " " and not _escaped_at(value, end - 1):
+        end -= 1
+    value = value[:end]
+    out = bytearray()
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        if ch != "\\":
+            out += ch.encode("utf-8")
+            i += 1
+            continue
+        nxt = value[i + 1 : i + 3]
+        if len(nxt) == 2 and nxt[0] in _HEX and nxt[1] in _HEX:
+            out.append(int(nxt, 16))
+            i += 3
+        elif nxt[:1] in _SPECIAL and nxt[:1]:
+            out += nxt[0].encode("ascii")
+            i += 2
+        else:
+            raise BuildError(f"invalid escape in {value!r}")
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BuildError(f"escaped octets are not UTF-8 in {value!r}") from None
+
+
+def _escaped_at(value: str, index: int) -> bool:
+    backslashes = 0
+    while index - backslashes - 1 >= 0 and value[index - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+def _unescape_slashes(value: str) -> str:
+    out = []
+    i = 0
+    while i < len(value):
+        if value[i] == "\\" and i + 1 < len(value):
+            out.append(value[i + 1])
+            i += 2
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)

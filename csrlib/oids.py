@@ -1,0 +1,261 @@
+"""The OID registry: dotted strings and their names, in one place.
+
+Every other module names OIDs through the constants here; dotted strings
+appear only in this file (and in reprs).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ATTRIBUTE_NAMES",
+    "ATTRIBUTE_SHORT_NAMES",
+    "EXTENDED_KEY_USAGE_NAMES",
+    "EXTENSION_NAMES",
+    "RFC4514_SHORT_NAMES",
+    "attribute_oid",
+    "name_of",
+]
+
+# -- name attribute types (X.520, RFC 4519, PKCS#9, RFC 4524, EV guidelines) --
+COMMON_NAME = "2.5.4.3"
+SURNAME = "2.5.4.4"
+SERIAL_NUMBER = "2.5.4.5"
+COUNTRY_NAME = "2.5.4.6"
+LOCALITY_NAME = "2.5.4.7"
+STATE_OR_PROVINCE_NAME = "2.5.4.8"
+STREET_ADDRESS = "2.5.4.9"
+ORGANIZATION_NAME = "2.5.4.10"
+ORGANIZATIONAL_UNIT_NAME = "2.5.4.11"
+TITLE = "2.5.4.12"
+BUSINESS_CATEGORY = "2.5.4.15"
+POSTAL_ADDRESS = "2.5.4.16"
+POSTAL_CODE = "2.5.4.17"
+POST_OFFICE_BOX = "2.5.4.18"
+TELEPHONE_NUMBER = "2.5.4.20"
+NAME = "2.5.4.41"
+GIVEN_NAME = "2.5.4.42"
+INITIALS = "2.5.4.43"
+GENERATION_QUALIFIER = "2.5.4.44"
+X500_UNIQUE_IDENTIFIER = "2.5.4.45"
+DN_QUALIFIER = "2.5.4.46"
+PSEUDONYM = "2.5.4.65"
+ORGANIZATION_IDENTIFIER = "2.5.4.97"
+USER_ID = "0.9.2342.19200300.100.1.1"
+DOMAIN_COMPONENT = "0.9.2342.19200300.100.1.25"
+EMAIL_ADDRESS = "1.2.840.113549.1.9.1"
+UNSTRUCTURED_NAME = "1.2.840.113549.1.9.2"
+CONTENT_TYPE = "1.2.840.113549.1.9.3"
+UNSTRUCTURED_ADDRESS = "1.2.840.113549.1.9.8"
+JURISDICTION_LOCALITY_NAME = "1.3.6.1.4.1.311.60.2.1.1"
+JURISDICTION_STATE_OR_PROVINCE_NAME = "1.3.6.1.4.1.311.60.2.1.2"
+JURISDICTION_COUNTRY_NAME = "1.3.6.1.4.1.311.60.2.1.3"
+
+#: Short names of name attribute types, as OpenSSL prints them.
+ATTRIBUTE_SHORT_NAMES: dict[str, str] = {
+    COMMON_NAME: "CN",
+    SURNAME: "SN",
+    SERIAL_NUMBER: "serialNumber",
+    COUNTRY_NAME: "C",
+    LOCALITY_NAME: "L",
+    STATE_OR_PROVINCE_NAME: "ST",
+    STREET_ADDRESS: "street",
+    ORGANIZATION_NAME: "O",
+    ORGANIZATIONAL_UNIT_NAME: "OU",
+    TITLE: "title",
+    BUSINESS_CATEGORY: "businessCategory",
+    POSTAL_ADDRESS: "postalAddress",
+    POSTAL_CODE: "postalCode",
+    POST_OFFICE_BOX: "postOfficeBox",
+    TELEPHONE_NUMBER: "telephoneNumber",
+    NAME: "name",
+    GIVEN_NAME: "GN",
+    INITIALS: "initials",
+    GENERATION_QUALIFIER: "generationQualifier",
+    X500_UNIQUE_IDENTIFIER: "x500UniqueIdentifier",
+    DN_QUALIFIER: "dnQualifier",
+    PSEUDONYM: "pseudonym",
+    ORGANIZATION_IDENTIFIER: "organizationIdentifier",
+    USER_ID: "UID",
+    DOMAIN_COMPONENT: "DC",
+    EMAIL_ADDRESS: "emailAddress",
+    UNSTRUCTURED_NAME: "unstructuredName",
+    UNSTRUCTURED_ADDRESS: "unstructuredAddress",
+    JURISDICTION_LOCALITY_NAME: "jurisdictionL",
+    JURISDICTION_STATE_OR_PROVINCE_NAME: "jurisdictionST",
+    JURISDICTION_COUNTRY_NAME: "jurisdictionC",
+}
+
+#: The short names RFC 4514 section 3 defines; other types print as dotted
+#: OIDs in RFC 4514 strings (as cryptography prints them).
+RFC4514_SHORT_NAMES: dict[str, str] = {
+    COMMON_NAME: "CN",
+    LOCALITY_NAME: "L",
+    STATE_OR_PROVINCE_NAME: "ST",
+    ORGANIZATION_NAME: "O",
+    ORGANIZATIONAL_UNIT_NAME: "OU",
+    COUNTRY_NAME: "C",
+    STREET_ADDRESS: "STREET",
+    DOMAIN_COMPONENT: "DC",
+    USER_ID: "UID",
+}
+
+# Names accepted when parsing, case-insensitively: both tables, long forms.
+_PARSE_NAMES: dict[str, str] = {
+    **{name.lower(): oid for oid, name in ATTRIBUTE_SHORT_NAMES.items()},
+    **{name.lower(): oid for oid, name in RFC4514_SHORT_NAMES.items()},
+    "commonname": COMMON_NAME,
+    "countryname": COUNTRY_NAME,
+    "localityname": LOCALITY_NAME,
+    "stateorprovincename": STATE_OR_PROVINCE_NAME,
+    "streetaddress": STREET_ADDRESS,
+    "organizationname": ORGANIZATION_NAME,
+    "organizationalunitname": ORGANIZATIONAL_UNIT_NAME,
+    "givenname": GIVEN_NAME,
+    "surname": SURNAME,
+    "email": EMAIL_ADDRESS,
+    "e": EMAIL_ADDRESS,
+    "userid": USER_ID,
+    "domaincomponent": DOMAIN_COMPONENT,
+    "jurisdictioncountryname": JURISDICTION_COUNTRY_NAME,
+    "jurisdictionstateorprovincename": JURISDICTION_STATE_OR_PROVINCE_NAME,
+    "jurisdictionlocalityname": JURISDICTION_LOCALITY_NAME,
+}
+
+
+def attribute_oid(name: str) -> str | None:
+    """Return the OID of a name attribute type by short or long name, or None."""
+    return _PARSE_NAMES.get(name.lower())
+
+
+# -- PKCS#9 / CSR attributes ------------------------------------------------
+CHALLENGE_PASSWORD = "1.2.840.113549.1.9.7"
+EXTENSION_REQUEST = "1.2.840.113549.1.9.14"
+MS_EXTENSION_REQUEST = "1.3.6.1.4.1.311.2.1.14"
+
+ATTRIBUTE_NAMES: dict[str, str] = {
+    CHALLENGE_PASSWORD: "challengePassword",
+    UNSTRUCTURED_NAME: "unstructuredName",
+    UNSTRUCTURED_ADDRESS: "unstructuredAddress",
+    EXTENSION_REQUEST: "extensionRequest",
+    MS_EXTENSION_REQUEST: "msExtensionRequest",
+    "1.3.6.1.4.1.311.13.2.3": "msOsVersion",
+    "1.3.6.1.4.1.311.13.2.2": "msEnrollmentCsp",
+    "1.3.6.1.4.1.311.21.20": "msRequestClientInfo",
+}
+
+# -- extensions (RFC 5280 4.2) --------------------------------------------------
+SUBJECT_KEY_IDENTIFIER = "2.5.29.14"
+KEY_USAGE = "2.5.29.15"
+SUBJECT_ALT_NAME = "2.5.29.17"
+ISSUER_ALT_NAME = "2.5.29.18"
+BASIC_CONSTRAINTS = "2.5.29.19"
+NAME_CONSTRAINTS = "2.5.29.30"
+CERTIFICATE_POLICIES = "2.5.29.32"
+AUTHORITY_KEY_IDENTIFIER = "2.5.29.35"
+EXTENDED_KEY_USAGE = "2.5.29.37"
+TLS_FEATURE = "1.3.6.1.5.5.7.1.24"
+ANY_POLICY = "2.5.29.32.0"
+CPS_QUALIFIER = "1.3.6.1.5.5.7.2.1"
+USER_NOTICE_QUALIFIER = "1.3.6.1.5.5.7.2.2"
+
+EXTENSION_NAMES: dict[str, str] = {
+    SUBJECT_KEY_IDENTIFIER: "subjectKeyIdentifier",
+    KEY_USAGE: "keyUsage",
+    SUBJECT_ALT_NAME: "subjectAltName",
+    ISSUER_ALT_NAME: "issuerAltName",
+    BASIC_CONSTRAINTS: "basicConstraints",
+    NAME_CONSTRAINTS: "nameConstraints",
+    CERTIFICATE_POLICIES: "certificatePolicies",
+    AUTHORITY_KEY_IDENTIFIER: "authorityKeyIdentifier",
+    EXTENDED_KEY_USAGE: "extendedKeyUsage",
+    TLS_FEATURE: "tlsFeature",
+    "1.3.6.1.4.1.311.20.2": "msCertificateTemplateName",
+    "1.3.6.1.4.1.311.21.7": "msCertificateTemplate",
+    "1.3.6.1.4.1.311.21.10": "msApplicationPolicies",
+    "2.16.840.1.113730.1.1": "netscapeCertType",
+    "2.16.840.1.113730.1.13": "netscapeComment",
+}
+
+# -- extended key usages (RFC 5280 4.2.1.12 and others) --------------------------
+EXTENDED_KEY_USAGE_NAMES: dict[str, str] = {
+    "2.5.29.37.0": "anyExtendedKeyUsage",
+    "1.3.6.1.5.5.7.3.1": "serverAuth",
+    "1.3.6.1.5.5.7.3.2": "clientAuth",
+    "1.3.6.1.5.5.7.3.3": "codeSigning",
+    "1.3.6.1.5.5.7.3.4": "emailProtection",
+    "1.3.6.1.5.5.7.3.8": "timeStamping",
+    "1.3.6.1.5.5.7.3.9": "OCSPSigning",
+    "1.3.6.1.5.5.7.3.17": "ipsecIKE",
+    "1.3.6.1.4.1.311.20.2.2": "msSmartcardLogin",
+    "1.3.6.1.5.2.3.5": "kerberosKdc",
+}
+
+# -- public key and signature algorithms ----------------------------------------
+RSA_ENCRYPTION = "1.2.840.113549.1.1.1"
+RSASSA_PSS = "1.2.840.113549.1.1.10"
+MGF1 = "1.2.840.113549.1.1.8"
+EC_PUBLIC_KEY = "1.2.840.10045.2.1"
+ED25519 = "1.3.101.112"
+ED448 = "1.3.101.113"
+SECP256R1 = "1.2.840.10045.3.1.7"
+SECP384R1 = "1.3.132.0.34"
+SECP521R1 = "1.3.132.0.35"
+SECP256K1 = "1.3.132.0.10"
+
+MD5_WITH_RSA = "1.2.840.113549.1.1.4"
+SHA1_WITH_RSA = "1.2.840.113549.1.1.5"
+SHA224_WITH_RSA = "1.2.840.113549.1.1.14"
+SHA256_WITH_RSA = "1.2.840.113549.1.1.11"
+SHA384_WITH_RSA = "1.2.840.113549.1.1.12"
+SHA512_WITH_RSA = "1.2.840.113549.1.1.13"
+ECDSA_WITH_SHA1 = "1.2.840.10045.4.1"
+ECDSA_WITH_SHA224 = "1.2.840.10045.4.3.1"
+ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2"
+ECDSA_WITH_SHA384 = "1.2.840.10045.4.3.3"
+ECDSA_WITH_SHA512 = "1.2.840.10045.4.3.4"
+
+MD5 = "1.2.840.113549.2.5"
+SHA1 = "1.3.14.3.2.26"
+SHA224 = "2.16.840.1.101.3.4.2.4"
+SHA256 = "2.16.840.1.101.3.4.2.1"
+SHA384 = "2.16.840.1.101.3.4.2.2"
+SHA512 = "2.16.840.1.101.3.4.2.3"
+
+_ALL_NAMES: dict[str, str] = {
+    **ATTRIBUTE_SHORT_NAMES,
+    **ATTRIBUTE_NAMES,
+    **EXTENSION_NAMES,
+    **EXTENDED_KEY_USAGE_NAMES,
+    RSA_ENCRYPTION: "rsaEncryption",
+    RSASSA_PSS: "RSASSA-PSS",
+    MGF1: "mgf1",
+    EC_PUBLIC_KEY: "id-ecPublicKey",
+    ED25519: "Ed25519",
+    ED448: "Ed448",
+    SECP256R1: "secp256r1",
+    SECP384R1: "secp384r1",
+    SECP521R1: "secp521r1",
+    SECP256K1: "secp256k1",
+    MD5_WITH_RSA: "md5WithRSAEncryption",
+    SHA1_WITH_RSA: "sha1WithRSAEncryption",
+    SHA224_WITH_RSA: "sha224WithRSAEncryption",
+    SHA256_WITH_RSA: "sha256WithRSAEncryption",
+    SHA384_WITH_RSA: "sha384WithRSAEncryption",
+    SHA512_WITH_RSA: "sha512WithRSAEncryption",
+    ECDSA_WITH_SHA1: "ecdsa-with-SHA1",
+    ECDSA_WITH_SHA224: "ecdsa-with-SHA224",
+    ECDSA_WITH_SHA256: "ecdsa-with-SHA256",
+    ECDSA_WITH_SHA384: "ecdsa-with-SHA384",
+    ECDSA_WITH_SHA512: "ecdsa-with-SHA512",
+    MD5: "md5",
+    SHA1: "sha1",
+    SHA224: "sha224",
+    SHA256: "sha256",
+    SHA384: "sha384",
+    SHA512: "sha512",
+}
+
+
+def name_of(oid: str) -> str:
+    """Return the registered name of ``oid``, or the dotted string itself."""
+    return _ALL_NAMES.get(oid, oid)

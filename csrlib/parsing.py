@@ -1,0 +1,117 @@
+"""Shared state of one parse: the input, its context, and where each plan was used.
+
+The model reads a request with several plans (the request, then the values
+inside its extension request, keys and algorithm parameters).  ``Source``
+decodes each window with absolute offsets in one shared context, prefixes
+error paths with the field the window sits in, and remembers the windows so
+lenient-mode deviations can be named afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyasn1.type import univ
+
+from .asn1 import Plan, compile_schema, decode_window, name_deviations
+from .der.generic import validate_content
+from .der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits, read_header
+from .errors import DecodeError, join_path
+
+__all__ = ["Source", "plan"]
+
+_PLANS: dict[type[Any], Plan] = {}
+
+
+def plan(schema_class: type[Any]) -> Plan:
+    """Return the compiled plan of one of csrlib's schema classes."""
+    found = _PLANS.get(schema_class)
+    if found is None:
+        found = _PLANS[schema_class] = compile_schema(schema_class())
+    return found
+
+
+_ANY_PLAN = compile_schema(univ.Any())
+
+
+class Source:
+    """One input being parsed."""
+
+    __slots__ = ("buf", "ctx", "windows")
+
+    def __init__(self, buf: bytes, strict: bool = True, limits: Limits | None = None) -> None:
+        limits = limits or DEFAULT_LIMITS
+        if len(buf) > limits.max_size:
+            raise DecodeError("size-limit", limits.max_size)
+        self.buf = buf
+        self.ctx = Context(limits, strict)
+        self.windows: list[tuple[int, int, Plan, str]] = []
+
+    @property
+    def strict(self) -> bool:
+        """Return whether deviations are errors."""
+        return self.ctx.strict
+
+    def decode(self, schema: Plan, start: int, end: int, depth: int, path: str) -> Any:
+        """Return the plain value of the element ``buf[start:end]``, errors under ``path``."""
+        self.windows.append((start, end, schema, path))
+        try:
+            return decode_window(schema, self.buf, start, end, self.ctx, depth)
+        except DecodeError as err:
+            if path:
+                err.add_segment(path)
+            raise
+
+    def validate(self, start: int, end: int, depth: int, path: str) -> None:
+        """Check the element ``buf[start:end]`` as schema-less DER, errors under ``path``."""
+        self.windows.append((start, end, _ANY_PLAN, path))
+        try:
+            key, c, e = read_header(self.buf, start, end, self.ctx)
+            validate_content(self.buf, key, start, c, e, self.ctx, depth + 1)
+        except DecodeError as err:
+            if path:
+                err.add_segment(path)
+            raise
+
+    def contents(self, start: int, end: int) -> tuple[int, int]:
+        """Return the contents span of the (already validated) element at ``start``."""
+        _, c, e = read_header(self.buf, start, end, self.ctx)
+        return c, e
+
+    def fail(self, kind: str, offset: int, path: str, detail: str = "") -> DecodeError:
+        """Return a DecodeError at ``offset`` under ``path`` (for the caller to raise)."""
+        return DecodeError(kind, offset, detail, path)
+
+    def deviate(self, kind: str, offset: int, path: str, detail: str = "") -> None:
+        """Raise in strict mode; in lenient mode record the deviation with its path."""
+        if self.ctx.strict:
+            raise DecodeError(kind, offset, detail, path)
+        self.ctx.deviations.append(Deviation(offset, kind, path))
+
+    def deviations(self) -> tuple[Deviation, ...]:
+        """Return the deviations seen, each once, named by the innermost window holding it."""
+        named: dict[tuple[int, str], str] = {}
+        unnamed: dict[int, list[Deviation]] = {}
+        for dev in self.ctx.deviations:
+            key = (dev.offset, dev.kind)
+            if key in named:
+                continue
+            named[key] = dev.path
+            if not dev.path:
+                unnamed.setdefault(self._window_of(dev.offset), []).append(dev)
+        for index, devs in unnamed.items():
+            if index < 0:
+                continue
+            start, end, schema, prefix = self.windows[index]
+            for dev in name_deviations(schema.node, self.buf, devs, start, end):
+                named[(dev.offset, dev.kind)] = join_path(p for p in (prefix, dev.path) if p)
+        return tuple(Deviation(offset, kind, path) for (offset, kind), path in named.items())
+
+    def _window_of(self, offset: int) -> int:
+        """Return the index of the smallest window holding ``offset`` (-1 if none)."""
+        best = -1
+        for i, (start, end, _, _) in enumerate(self.windows):
+            if start <= offset < end and (
+                    best < 0 or end - start < self.windows[best][1] - self.windows[best][0]):
+                best = i
+        return best

@@ -1,0 +1,186 @@
+"""The certificate request: load it from PEM or DER, inspect it, write it back.
+
+``load()`` validates the whole request eagerly (every DER rule, every
+known value's own rules), so no error can surface later on attribute access.
+The exact input bytes are kept (``der``, ``tbs_der``) and the signature is
+checked over them, never over a re-encoding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import schemas
+from .algorithms import SignatureAlgorithm, read_signature_algorithm
+from .attributes import Attribute, StringValue, read_attributes
+from .der.tlv import Deviation, Limits, Writer, encode_length
+from .errors import DecodeError
+from .extensions import Extensions
+from .general_names import name_from_rdns
+from .keys import PublicKey, read_spki
+from .name import Name
+from .parsing import Source, plan
+from .pem import encode_pem, pem_blocks
+
+__all__ = ["PEM_LABELS", "CertificateRequest", "load", "load_der", "load_pem", "load_pem_all"]
+
+#: PEM labels of certificate requests (RFC 7468 7, and the older Netscape form).
+PEM_LABELS = ("CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST")
+
+_CRI = "certificationRequestInfo"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CertificateRequest:
+    """A parsed PKCS#10 certification request (RFC 2986).
+
+    ``der``, ``tbs_der`` and ``signature`` are exact input bytes; the other
+    fields are the decoded values.  Two requests are equal when their DER is.
+    """
+
+    der: bytes = field(repr=False)
+    tbs_der: bytes = field(repr=False)
+    signature: bytes = field(repr=False)
+    version: int
+    subject: Name
+    public_key: PublicKey
+    signature_algorithm: SignatureAlgorithm
+    attributes: tuple[Attribute, ...]
+    extensions: Extensions
+    #: Departures from DER tolerated in lenient mode, as (offset, kind, path).
+    deviations: tuple[Deviation, ...] = ()
+    signature_unused_bits: int = field(default=0, repr=False)
+    attributes_present: bool = field(default=True, repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CertificateRequest):
+            return self.der == other.der
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.der)
+
+    def __repr__(self) -> str:
+        exts = ", ".join(e.name for e in self.extensions)
+        return (f"<CertificateRequest subject={self.subject.rfc4514()!r} "
+                f"key={self.public_key!r} signature={self.signature_algorithm.name}"
+                f"{' extensions=[' + exts + ']' if exts else ''}>")
+
+    @property
+    def challenge_password(self) -> str | None:
+        """Return the challengePassword attribute's text, or None."""
+        from . import oids
+
+        for attr in self.attributes:
+            if attr.oid == oids.CHALLENGE_PASSWORD and isinstance(attr.values[0], StringValue):
+                return attr.values[0].value
+        return None
+
+    def to_der(self) -> bytes:
+        """Return the request re-encoded from the model (equal to ``der`` for DER input)."""
+        w = Writer()
+        with w.constructed(0x30):
+            w.raw(self._tbs_der())
+            w.raw(self.signature_algorithm.to_der())
+            w.primitive(0x03, bytes((self.signature_unused_bits,)) + self.signature)
+        return w.getvalue()
+
+    def _tbs_der(self) -> bytes:
+        from .der.primitives import encode_integer
+
+        body = (b"\x02" + encode_length(len(encode_integer(self.version)))
+                + encode_integer(self.version) + self.subject.to_der()
+                + self.public_key.to_der())
+        if self.attributes_present:
+            attrs = sorted(a.to_der() for a in self.attributes)
+            joined = b"".join(attrs)
+            body += b"\xa0" + encode_length(len(joined)) + joined
+        return b"\x30" + encode_length(len(body)) + body
+
+    def to_pem(self) -> str:
+        """Return the request as PEM (``CERTIFICATE REQUEST``), from ``to_der()``."""
+        return encode_pem(PEM_LABELS[0], self.to_der())
+
+    def to_pyasn1(self) -> Any:
+        """Return the request as a ``pyasn1_modules.rfc2986.CertificationRequest`` value."""
+        from pyasn1_modules import rfc2986
+
+        from .asn1 import decode
+
+        return decode(self.to_der(), rfc2986.CertificationRequest())
+
+    @classmethod
+    def from_pyasn1(cls, value: Any, *, strict: bool = True) -> CertificateRequest:
+        """Return the request a pyasn1 CertificationRequest value encodes."""
+        from .asn1 import encode
+
+        return load_der(encode(value), strict=strict)
+
+
+def load(
+    data: bytes | bytearray | memoryview | str, *, strict: bool = True,
+    limits: Limits | None = None,
+) -> CertificateRequest:
+    """Return the request in ``data``, PEM or DER (detected); raise DecodeError if invalid."""
+    raw = data.encode("ascii", "replace") if isinstance(data, str) else bytes(data)
+    if raw[:1] == b"\x30":
+        return load_der(raw, strict=strict, limits=limits)
+    return load_pem(raw, strict=strict, limits=limits)
+
+
+def load_pem(
+    data: bytes | str, *, strict: bool = True, limits: Limits | None = None
+) -> CertificateRequest:
+    """Return the first certificate request of a PEM text; raise DecodeError if there is none."""
+    found = load_pem_all(data, strict=strict, limits=limits)
+    return found[0]
+
+
+def load_pem_all(
+    data: bytes | str, *, strict: bool = True, limits: Limits | None = None
+) -> list[CertificateRequest]:
+    """Return every certificate request of a PEM text (other blocks are skipped).
+
+    Raises DecodeError (kind ``pem``) when there is no request block.
+    """
+    raw = data.encode("ascii", "replace") if isinstance(data, str) else bytes(data)
+    blocks = pem_blocks(raw)
+    requests = [der for label, der in blocks if label in PEM_LABELS]
+    if not requests:
+        labels = ", ".join(sorted({label for label, _ in blocks}))
+        found = f" (found {labels})" if labels else ""
+        raise DecodeError("pem", 0, f"no CERTIFICATE REQUEST block{found}")
+    return [load_der(der, strict=strict, limits=limits) for der in requests]
+
+
+def load_der(
+    data: bytes | bytearray | memoryview, *, strict: bool = True, limits: Limits | None = None
+) -> CertificateRequest:
+    """Return the request a DER encoding holds; raise DecodeError if it is not valid."""
+    src = Source(bytes(data), strict, limits)
+    buf = src.buf
+    (cri, cri_start, cri_end), sig_alg, (signature, unused) = src.decode(
+        plan(schemas.CertificationRequest), 0, len(buf), 0, "")
+    version, rdns, spki, attributes = cri
+    cri_contents = src.contents(cri_start, cri_end)[0]
+    # RFC 2986 4.1: version is 0; old generators wrote 1 or 2.
+    if version != 0:
+        if version in (1, 2):
+            src.deviate("bad-version", cri_contents, f"{_CRI}.version", str(version))
+        else:
+            raise src.fail("bad-version", cri_contents, f"{_CRI}.version", str(version))
+    subject = name_from_rdns(rdns)
+    public_key = read_spki(src, spki, 2, f"{_CRI}.subjectPKInfo")
+    if attributes is None:
+        src.deviate("attributes-missing", cri_end, _CRI)
+        attrs: tuple[Attribute, ...] = ()
+        extensions = Extensions()
+    else:
+        attrs, extensions = read_attributes(src, attributes, 3, f"{_CRI}.attributes")
+    algorithm = read_signature_algorithm(src, sig_alg, 1, "signatureAlgorithm")
+    return CertificateRequest(
+        der=buf, tbs_der=buf[cri_start:cri_end], signature=signature, version=version,
+        subject=subject, public_key=public_key, signature_algorithm=algorithm,
+        attributes=attrs, extensions=extensions, deviations=src.deviations(),
+        signature_unused_bits=unused, attributes_present=attributes is not None)

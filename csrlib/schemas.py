@@ -1,0 +1,269 @@
+"""csrlib's own pyasn1 schemas for reading requests.
+
+They follow RFC 2986, RFC 5280, RFC 4055 and RFC 5480, with three changes
+for the model layer:
+
+* types whose exact encoding the model keeps (the TBS, the SPKI, algorithm
+  identifiers, ANY values, extension values) are *spanned*: ``decode_plain``
+  returns them as ``(value, start, end)`` so the model can slice the input
+  and decode inside them with absolute offsets;
+* ``attributes`` is OPTIONAL so lenient mode can accept requests without it
+  (strict mode still requires it);
+* RSASSA-PSS-params has real DEFAULT values (pyasn1-modules makes the first
+  two OPTIONAL), so an encoded default is caught as in any other type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyasn1.type import char, constraint, namedtype, tag, univ
+
+from . import oids
+
+__all__ = [
+    "AlgorithmIdentifier",
+    "CertificationRequest",
+    "EcdsaSigValue",
+    "Extensions",
+    "GeneralNames",
+    "RsaPublicKey",
+    "RsassaPssParams",
+    "SubjectPublicKeyInfo",
+]
+
+MAX = float("inf")
+
+
+def _ctx(number: int, constructed: bool = True) -> tag.Tag:
+    return tag.Tag(tag.tagClassContext,
+                   tag.tagFormatConstructed if constructed else tag.tagFormatSimple, number)
+
+
+class SpannedAny(univ.Any):
+    """An ANY whose element span the plain decoder reports."""
+
+    csrlib_span = True
+
+
+class UncheckedAny(univ.Any):
+    """An ANY kept with its span and not checked by the decoder: the model
+    checks each such value itself, with the schema its type calls for."""
+
+    csrlib_span = True
+    csrlib_unchecked = True
+
+
+class SpannedOctetString(univ.OctetString):
+    """An OCTET STRING whose element span the plain decoder reports."""
+
+    csrlib_span = True
+
+
+class AlgorithmIdentifier(univ.Sequence):
+    """AlgorithmIdentifier, spanned (RFC 5280 4.1.1.2)."""
+
+    csrlib_span = True
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("algorithm", univ.ObjectIdentifier()),
+        namedtype.OptionalNamedType("parameters", univ.Any()),
+    )
+
+
+class SubjectPublicKeyInfo(univ.Sequence):
+    """SubjectPublicKeyInfo, spanned (RFC 5280 4.1.2.7)."""
+
+    csrlib_span = True
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("algorithm", AlgorithmIdentifier()),
+        namedtype.NamedType("subjectPublicKey", univ.BitString()),
+    )
+
+
+class AttributeTypeAndValue(univ.Sequence):
+    """One name attribute; the value is any DER element (RFC 5280 4.1.2.4)."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("type", univ.ObjectIdentifier()),
+        namedtype.NamedType("value", univ.Any()),
+    )
+
+
+class RelativeDistinguishedName(univ.SetOf):
+    """SET SIZE (1..MAX) OF AttributeTypeAndValue."""
+
+    componentType = AttributeTypeAndValue()
+    subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
+
+
+class RDNSequence(univ.SequenceOf):
+    """A Name: SEQUENCE OF RelativeDistinguishedName."""
+
+    componentType = RelativeDistinguishedName()
+
+
+class Attribute(univ.Sequence):
+    """A request attribute: type and a SET OF values, each kept with its span."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("type", univ.ObjectIdentifier()),
+        namedtype.NamedType("values", univ.SetOf(componentType=UncheckedAny())),
+    )
+
+
+class Attributes(univ.SetOf):
+    """[0] IMPLICIT SET OF Attribute."""
+
+    componentType = Attribute()
+    tagSet = univ.SetOf.tagSet.tagImplicitly(_ctx(0))
+
+
+class CertificationRequestInfo(univ.Sequence):
+    """The TBS part, spanned (RFC 2986 4.1); attributes OPTIONAL for lenient mode."""
+
+    csrlib_span = True
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("version", univ.Integer()),
+        namedtype.NamedType("subject", RDNSequence()),
+        namedtype.NamedType("subjectPKInfo", SubjectPublicKeyInfo()),
+        namedtype.OptionalNamedType("attributes", Attributes()),
+    )
+
+
+class CertificationRequest(univ.Sequence):
+    """RFC 2986 4.2 CertificationRequest."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("certificationRequestInfo", CertificationRequestInfo()),
+        namedtype.NamedType("signatureAlgorithm", AlgorithmIdentifier()),
+        namedtype.NamedType("signature", univ.BitString()),
+    )
+
+
+class Extension(univ.Sequence):
+    """Extension; the value OCTET STRING is spanned (RFC 5280 4.1)."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("extnID", univ.ObjectIdentifier()),
+        namedtype.DefaultedNamedType("critical", univ.Boolean(False)),
+        namedtype.NamedType("extnValue", SpannedOctetString()),
+    )
+
+
+class Extensions(univ.SequenceOf):
+    """SEQUENCE SIZE (1..MAX) OF Extension."""
+
+    componentType = Extension()
+    subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
+
+
+class AnotherName(univ.Sequence):
+    """otherName: type-id and an explicitly tagged value kept whole."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("type-id", univ.ObjectIdentifier()),
+        namedtype.NamedType("value", SpannedAny().subtype(explicitTag=_ctx(0))),
+    )
+
+
+class GeneralName(univ.Choice):
+    """GeneralName (RFC 5280 4.2.1.6); x400Address and ediPartyName kept whole."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("otherName", AnotherName().subtype(implicitTag=_ctx(0))),
+        namedtype.NamedType("rfc822Name", char.IA5String().subtype(implicitTag=_ctx(1, False))),
+        namedtype.NamedType("dNSName", char.IA5String().subtype(implicitTag=_ctx(2, False))),
+        namedtype.NamedType("x400Address", SpannedAny().subtype(implicitTag=_ctx(3))),
+        namedtype.NamedType("directoryName", RDNSequence().subtype(explicitTag=_ctx(4))),
+        namedtype.NamedType("ediPartyName", SpannedAny().subtype(implicitTag=_ctx(5))),
+        namedtype.NamedType("uniformResourceIdentifier",
+                            char.IA5String().subtype(implicitTag=_ctx(6, False))),
+        namedtype.NamedType("iPAddress", univ.OctetString().subtype(implicitTag=_ctx(7, False))),
+        namedtype.NamedType("registeredID",
+                            univ.ObjectIdentifier().subtype(implicitTag=_ctx(8, False))),
+    )
+
+
+class GeneralNames(univ.SequenceOf):
+    """SEQUENCE SIZE (1..MAX) OF GeneralName."""
+
+    componentType = GeneralName()
+    subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
+
+
+class AuthorityKeyIdentifier(univ.Sequence):
+    """AuthorityKeyIdentifier (RFC 5280 4.2.1.1) with csrlib's GeneralNames."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.OptionalNamedType("keyIdentifier", univ.OctetString().subtype(
+            implicitTag=_ctx(0, False))),
+        namedtype.OptionalNamedType("authorityCertIssuer", GeneralNames().subtype(
+            implicitTag=_ctx(1))),
+        namedtype.OptionalNamedType("authorityCertSerialNumber", univ.Integer().subtype(
+            implicitTag=_ctx(2, False))),
+    )
+
+
+class RsaPublicKey(univ.Sequence):
+    """RSAPublicKey (RFC 8017 A.1.1)."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("modulus", univ.Integer()),
+        namedtype.NamedType("publicExponent", univ.Integer()),
+    )
+
+
+class EcdsaSigValue(univ.Sequence):
+    """Ecdsa-Sig-Value (RFC 5480 / RFC 3279 2.2.3)."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("r", univ.Integer()),
+        namedtype.NamedType("s", univ.Integer()),
+    )
+
+
+class HashAlgorithm(univ.Sequence):
+    """A hash AlgorithmIdentifier (parameters NULL or absent)."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("algorithm", univ.ObjectIdentifier()),
+        namedtype.OptionalNamedType("parameters", univ.Any()),
+    )
+
+
+class MaskGenAlgorithm(univ.Sequence):
+    """The MGF AlgorithmIdentifier of RSASSA-PSS; its parameters kept with their span."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("algorithm", univ.ObjectIdentifier()),
+        namedtype.OptionalNamedType("parameters", SpannedAny()),
+    )
+
+
+def _algorithm_value(cls: type[Any], oid: str, parameters: bytes | None, number: int) -> Any:
+    value = cls().subtype(explicitTag=_ctx(number))
+    value["algorithm"] = univ.ObjectIdentifier(oid)
+    if parameters is not None:
+        value["parameters"] = univ.Any(parameters)
+    return value
+
+
+# RFC 4055 3.1: sha1Identifier is { id-sha1, NULL }; mgf1SHA1Identifier is
+# { id-mgf1, sha1Identifier }.
+_SHA1_IDENTIFIER_DER = bytes.fromhex("300906052b0e03021a0500")
+
+
+class RsassaPssParams(univ.Sequence):
+    """RSASSA-PSS-params (RFC 4055 3.1) with its DEFAULT values."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.DefaultedNamedType("hashAlgorithm",
+                                     _algorithm_value(HashAlgorithm, oids.SHA1, b"\x05\x00", 0)),
+        namedtype.DefaultedNamedType("maskGenAlgorithm",
+                                     _algorithm_value(MaskGenAlgorithm, oids.MGF1,
+                                                      _SHA1_IDENTIFIER_DER, 1)),
+        namedtype.DefaultedNamedType("saltLength", univ.Integer(20).subtype(
+            explicitTag=_ctx(2))),
+        namedtype.DefaultedNamedType("trailerField", univ.Integer(1).subtype(
+            explicitTag=_ctx(3))),
+    )

@@ -1,0 +1,177 @@
+"""Names: reading every value type, RFC 4514 and OpenSSL text forms, DER."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography import x509
+from hypothesis import given
+from hypothesis import strategies as st
+
+from csrlib import BuildError, Name, NameAttribute, RelativeDistinguishedName, asn1
+from csrlib.general_names import name_from_rdns
+from csrlib.schemas import RDNSequence
+from tests.helpers import tlv
+
+CN = bytes.fromhex("550403")
+
+
+def _name_der(*atvs: tuple[bytes, bytes]) -> bytes:
+    return tlv(0x30, b"".join(tlv(0x31, tlv(0x30, tlv(0x06, oid) + value)) for oid, value in atvs))
+
+
+def _load(der: bytes) -> Name:
+    return name_from_rdns(asn1.decode_plain(der, RDNSequence()))
+
+
+# value element -> (value, string type) as csrlib reads it; cryptography must print the same.
+VALUE_TYPES = [
+    ("utf8", tlv(0x0C, "Zürich ☃".encode()), "Zürich ☃", "UTF8String"),
+    ("printable", tlv(0x13, b"Example Ltd"), "Example Ltd", "PrintableString"),
+    ("ia5", tlv(0x16, b"a@b.example"), "a@b.example", "IA5String"),
+    ("teletex-ascii", tlv(0x14, b"*.example.com"), "*.example.com", "TeletexString"),
+    ("bmp", tlv(0x1E, "Zürich".encode("utf-16-be")), "Zürich", "BMPString"),
+    ("universal", tlv(0x1C, "Zü".encode("utf-32-be")), "Zü", "UniversalString"),
+    ("visible", tlv(0x1A, b"vis"), "vis", "VisibleString"),
+    ("numeric", tlv(0x12, b"12 34"), "12 34", "NumericString"),
+    ("octet-utf8", tlv(0x04, "é".encode()), "é", "OCTET STRING"),
+    ("utctime", tlv(0x17, b"200101000000Z"), "200101000000Z", "UTCTime"),
+]
+
+
+@pytest.mark.parametrize("case", VALUE_TYPES, ids=lambda c: c[0])
+def test_value_types_are_kept_and_print_like_cryptography(case: tuple) -> None:
+    _, element, value, string_type = case
+    der = _name_der((CN, element))
+    name = _load(der)
+    (attr,) = list(name)
+    assert (attr.value, attr.string_type) == (value, string_type)
+    assert name.rfc4514() == x509.Name.from_bytes(der).rfc4514_string()
+    assert name.to_der() == der
+
+
+def test_unique_identifier_bit_string_prints_its_contents_in_hex() -> None:
+    der = _name_der((bytes.fromhex("55042d"), tlv(0x03, b"\x00\xab")))
+    name = _load(der)
+    assert name.rfc4514() == x509.Name.from_bytes(der).rfc4514_string() == "2.5.4.45=#00ab"
+    assert name.to_der() == der
+
+
+def test_other_value_types_print_as_the_hex_of_their_der() -> None:
+    der = _name_der((CN, tlv(0x02, b"\x05")), (CN, tlv(0x30, tlv(0x02, b"\x01"))))
+    name = _load(der)
+    assert name.rfc4514() == "CN=#300302 0101".replace(" ", "") + ",CN=#020105"
+    assert [a.string_type for a in name] == ["DER", "DER"]
+    assert name.to_der() == der
+
+
+ESCAPES = [
+    "#a,b+c\"d\\e<f>g;h  ", "a\x00b", " a", " ", "", "a=b", "trail ", "#", "\u2603 x"]
+
+
+@pytest.mark.parametrize("value", ESCAPES)
+def test_escaping_matches_cryptography(value: str) -> None:
+    der = _name_der((CN, tlv(0x0C, value.encode())))
+    with pytest.warns(UserWarning) if not value else _nullcontext():
+        expected = x509.Name.from_bytes(der).rfc4514_string()
+    assert _load(der).rfc4514() == expected
+    if value.strip(" ") == value or value == "":
+        assert Name.from_rfc4514(expected).rfc4514() == expected
+
+
+class _nullcontext:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+def test_attribute_names_and_order_match_cryptography() -> None:
+    oids = ["550406", "550408", "550407", "55040a", "55040b", "550403", "550409", "550405",
+            "2a864886f70d010901", "0992268993f22c640119", "0992268993f22c640101", "55042a",
+            "550404", "55040c", "2b0601040182373c020103"]
+    der = _name_der(*((bytes.fromhex(o), tlv(0x0C if o not in ("550406", "550405",
+                        "2b0601040182373c020103") else 0x13, b"DE" if o in ("550406",
+                        "2b0601040182373c020103") else b"v")) for o in oids))
+    der = der.replace(tlv(0x0C, b"v"), tlv(0x16, b"v"), 0)
+    assert _load(der).rfc4514() == x509.Name.from_bytes(der).rfc4514_string()
+
+
+def test_multi_valued_rdn() -> None:
+    rdn = tlv(0x31, tlv(0x30, tlv(0x06, CN) + tlv(0x0C, b"a"))
+              + tlv(0x30, tlv(0x06, bytes.fromhex("55040b")) + tlv(0x0C, b"b")))
+    der = tlv(0x30, rdn + tlv(0x31, tlv(0x30, tlv(0x06, bytes.fromhex("55040a"))
+                                        + tlv(0x0C, b"c"))))
+    name = _load(der)
+    assert [len(r) for r in name.rdns] == [2, 1]
+    assert name.rfc4514() == x509.Name.from_bytes(der).rfc4514_string() == "O=c,CN=a+OU=b"
+    assert name.to_der() == der
+    assert Name.from_rfc4514("O=c,CN=a+OU=b").to_der() == der
+
+
+def test_from_rfc4514() -> None:
+    name = Name.from_rfc4514("CN=example.com,O=Example\\, Inc.,C=US")
+    assert name.rfc4514() == "CN=example.com,O=Example\\, Inc.,C=US"
+    assert [(a.short_name, a.value, a.string_type) for a in name] == [
+        ("C", "US", "PrintableString"), ("O", "Example, Inc.", "UTF8String"),
+        ("CN", "example.com", "UTF8String")]
+    assert Name.from_rfc4514("CN=\\c3\\a9").get("CN") == ["é"]
+    assert Name.from_rfc4514("cn=a, o=b").rfc4514() == "CN=a,O=b"
+    assert Name.from_rfc4514("1.2.3.4=x").rfc4514() == "1.2.3.4=x"
+    assert Name.from_rfc4514("emailAddress=a@b.c").get("emailAddress") == ["a@b.c"]
+    assert next(iter(Name.from_rfc4514("CN=#0c03616263"))) == NameAttribute("2.5.4.3", "abc",
+                                                                           "UTF8String")
+    assert Name.from_rfc4514("") == Name()
+
+
+@pytest.mark.parametrize("bad", ["CN", "XX=a", "CN=a\\", "CN=#zz", "CN=\\e9", "=a",
+                                 "C=USA", "CN=#0c0361"])
+def test_from_rfc4514_rejects(bad: str) -> None:
+    with pytest.raises(BuildError):
+        Name.from_rfc4514(bad)
+
+
+def test_from_openssl() -> None:
+    name = Name.from_openssl("/C=US/O=Example\\/Sub/CN=x+OU=y")
+    assert name.rfc4514() == "CN=x+OU=y,O=Example/Sub,C=US"
+    assert name.openssl() == "/C=US/O=Example\\/Sub/CN=x+OU=y"
+    assert Name.from_openssl(name.openssl()) == name
+    for bad in ("C=US", "/C", "/XX=1"):
+        with pytest.raises(BuildError):
+            Name.from_openssl(bad)
+
+
+def test_default_string_types_follow_openssl() -> None:
+    name = Name.from_rfc4514("DC=example,serialNumber=42,C=DE,CN=Zürich")
+    assert [a.string_type for a in name] == [
+        "UTF8String", "PrintableString", "PrintableString", "IA5String"]
+    assert NameAttribute.from_text("CN", "a@b").string_type == "UTF8String"
+    assert NameAttribute.from_text("serialNumber", "a@b").string_type == "UTF8String"
+    with pytest.raises(BuildError):
+        NameAttribute("2.5.4.6", "a@", "PrintableString")
+    with pytest.raises(BuildError):
+        RelativeDistinguishedName(())
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",), min_codepoint=1), max_size=12)
+
+
+@given(st.lists(st.lists(st.tuples(st.sampled_from(["CN", "O", "OU", "L", "ST", "1.2.3.4",
+                                                    "emailAddress", "DC", "UID"]), _text),
+                         min_size=1, max_size=3), max_size=4))
+def test_rfc4514_round_trip(rdns: list[list[tuple[str, str]]]) -> None:
+    attrs = []
+    for rdn in rdns:
+        row = []
+        for key, value in rdn:
+            try:
+                row.append(NameAttribute.from_text(key, value))
+            except BuildError:
+                return  # e.g. non-ASCII for an IA5String type: not a name
+        if len(set(row)) != len(row):
+            return  # cryptography refuses an RDN holding the same attribute twice
+        attrs.append(RelativeDistinguishedName(tuple(row)))
+    name = Name(tuple(attrs))
+    assert Name.from_rfc4514(name.rfc4514()) == name
+    # What csrlib prints is what cryptography prints for the same DER.
+    assert x509.Name.from_bytes(name.to_der()).rfc4514_string() == name.rfc4514()
