@@ -10,7 +10,8 @@ from .der.primitives import encode_oid
 from .der.strings import encode_string
 from .der.tlv import tlv
 from .errors import BuildError, EncodeError
-from .name import Name, RelativeDistinguishedName, attribute_from_der
+from .name import Name
+from .name_read import read_name
 from .parsing import Source
 
 __all__ = [
@@ -24,7 +25,6 @@ __all__ = [
     "RegisteredID",
     "UniformResourceIdentifier",
     "X400Address",
-    "name_from_rdns",
     "read_general_names",
 ]
 
@@ -157,13 +157,6 @@ class EDIPartyName(GeneralName):
         return self.der
 
 
-def name_from_rdns(rdns: list[list[tuple[str, bytes]]]) -> Name:
-    """Return the Name of a plain decoded RDNSequence (values as DER elements)."""
-    return Name(tuple(
-        RelativeDistinguishedName(tuple(attribute_from_der(oid, raw, 0) for oid, raw in rdn))
-        for rdn in rdns))
-
-
 def read_general_names(
     src: Source, names: list[tuple[str, Any]], offset: int, path: str
 ) -> tuple[GeneralName, ...]:
@@ -185,7 +178,7 @@ def read_general_names(
         elif form == "registeredID":
             out.append(RegisteredID(value))
         elif form == "directoryName":
-            out.append(DirectoryName(name_from_rdns(value)))
+            out.append(DirectoryName(read_name(src, value, 0, f"{path}[{i}]")))
         elif form == "otherName":
             type_id, (raw, _, _) = value
             out.append(OtherName(type_id, raw))

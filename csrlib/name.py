@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import oids
 from .der.strings import STRING_TYPES, encode_string
 from .der.tlv import Writer, encode_length, tlv
-from .errors import BuildError, DecodeError, EncodeError
+from .errors import BuildError, EncodeError
 
 __all__ = ["STRING_TYPE_NUMBERS", "Name", "NameAttribute", "RelativeDistinguishedName"]
 
@@ -257,33 +257,3 @@ def _slash_escape(attribute: NameAttribute) -> str:
     if isinstance(value, bytes):
         return "#" + value.hex()
     return re.sub(r"([/+\\=])", r"\\\1", value)
-
-
-def attribute_from_der(oid: str, element: bytes, offset: int) -> NameAttribute:
-    """Return the attribute for a validated value element (tag, length, contents).
-
-    Strings keep their type; BIT STRING keeps its contents; OCTET STRING and
-    TeletexString read as UTF-8 when they are (as cryptography reads them);
-    anything else keeps its DER.
-    """
-    tag = element[0]
-    header = 2 if element[1] < 0x80 else 2 + (element[1] & 0x7F)
-    contents = element[header:]
-    type_name = _TYPE_NAMES.get(tag)
-    canonical = tlv(tag, contents) if tag < 0x1F else element
-    if type_name is None:
-        return NameAttribute(oid, element, "DER", element)
-    if tag == 3:
-        return NameAttribute(oid, contents, type_name, canonical)
-    if tag in (4, 20, 23, 24):
-        try:
-            text = contents.decode("utf-8")
-        except UnicodeDecodeError:
-            if tag == 4:
-                return NameAttribute(oid, element, "DER", element)
-            text = contents.decode("latin-1")
-        return NameAttribute(oid, text, type_name, canonical)
-    try:
-        return NameAttribute(oid, contents.decode(STRING_TYPES[tag].codec), type_name, canonical)
-    except UnicodeDecodeError:  # pragma: no cover - the decoder validated it
-        raise DecodeError("bad-string", offset, type_name) from None

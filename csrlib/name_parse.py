@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from .der.generic import validate_content
-from .der.tlv import Context, read_header
+from .der.tlv import read_header
 from .errors import BuildError, DecodeError
-from .name import Name, NameAttribute, RelativeDistinguishedName, attribute_from_der
+from .name import Name, NameAttribute, RelativeDistinguishedName
 
 __all__ = ["parse_openssl", "parse_rfc4514"]
 
@@ -100,16 +99,18 @@ def _hex_value(key: str, digits: str) -> NameAttribute:
         element = bytes.fromhex(digits)
     except ValueError:
         raise BuildError(f"invalid hex value #{digits}") from None
+    from .name_read import read_attribute_value
+    from .parsing import Source
+
+    oid = NameAttribute.from_text(key, "x", "UTF8String").oid
     try:
-        ctx = Context()
-        k, c, e = read_header(element, 0, len(element), ctx)
+        src = Source(element)
+        _, _, e = read_header(element, 0, len(element), src.ctx)
         if e != len(element):
             raise DecodeError("trailing-data", e)
-        validate_content(element, k, 0, c, e, ctx, 1)
+        return read_attribute_value(src, oid, 0, e, 1)
     except DecodeError as exc:
         raise BuildError(f"#{digits} is not a DER value: {exc}") from None
-    oid = NameAttribute.from_text(key, "x", "UTF8String").oid
-    return attribute_from_der(oid, element, 0)
 
 
 def _unescape(value: str) -> str:

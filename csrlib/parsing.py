@@ -13,7 +13,7 @@ from typing import Any
 
 from pyasn1.type import univ
 
-from .asn1 import Plan, compile_schema, decode_window, name_deviations
+from .asn1 import UNEXPECTED_ERRORS, Plan, compile_schema, name_deviations
 from .der.generic import validate_content
 from .der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits, read_header
 from .errors import DecodeError, join_path
@@ -56,11 +56,13 @@ class Source:
         """Return the plain value of the element ``buf[start:end]``, errors under ``path``."""
         self.windows.append((start, end, schema, path))
         try:
-            return decode_window(schema, self.buf, start, end, self.ctx, depth)
+            return schema.window_decoder(self.buf, start, start, end, self.ctx, depth)
         except DecodeError as err:
             if path:
                 err.add_segment(path)
             raise
+        except UNEXPECTED_ERRORS as exc:
+            raise DecodeError("internal-error", start, type(exc).__name__, path) from exc
 
     def validate(self, start: int, end: int, depth: int, path: str) -> None:
         """Check the element ``buf[start:end]`` as schema-less DER, errors under ``path``."""

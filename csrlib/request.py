@@ -17,9 +17,9 @@ from .attributes import Attribute, StringValue, read_attributes
 from .der.tlv import Deviation, Limits, Writer, encode_length
 from .errors import DecodeError
 from .extensions import Extensions
-from .general_names import name_from_rdns
 from .keys import PublicKey, read_spki
 from .name import Name
+from .name_read import read_name
 from .parsing import Source, plan
 from .pem import encode_pem, pem_blocks
 
@@ -170,7 +170,7 @@ def load_der(
             src.deviate("bad-version", cri_contents, f"{_CRI}.version", str(version))
         else:
             raise src.fail("bad-version", cri_contents, f"{_CRI}.version", str(version))
-    subject = name_from_rdns(rdns)
+    subject = read_name(src, rdns, 2, f"{_CRI}.subject")
     public_key = read_spki(src, spki, 2, f"{_CRI}.subjectPKInfo")
     if attributes is None:
         src.deviate("attributes-missing", cri_end, _CRI)

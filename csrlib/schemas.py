@@ -81,11 +81,11 @@ class SubjectPublicKeyInfo(univ.Sequence):
 
 
 class AttributeTypeAndValue(univ.Sequence):
-    """One name attribute; the value is any DER element (RFC 5280 4.1.2.4)."""
+    """One name attribute; the value is any element, checked by the model."""
 
     componentType = namedtype.NamedTypes(
         namedtype.NamedType("type", univ.ObjectIdentifier()),
-        namedtype.NamedType("value", univ.Any()),
+        namedtype.NamedType("value", UncheckedAny()),
     )
 
 

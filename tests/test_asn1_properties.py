@@ -61,6 +61,12 @@ def bit_strings(draw: st.DrawFn) -> tuple[bytes, int]:
     return data, unused
 
 
+def _pyasn1_writes(number: int) -> bool:
+    """Return False for -2**(8k-1): pyasn1 writes those one octet too long."""
+    return not (number < 0 and (-number) & (-number - 1) == 0
+                and (-number).bit_length() % 8 == 0)
+
+
 def _round_trip(value: Any, schema: Any, same_as_pyasn1: bool = True) -> None:
     """Encode ``value``; decoding gives pyasn1's decoding of the same bytes, and re-encodes."""
     der = asn1.encode(value)
@@ -77,7 +83,9 @@ def _round_trip(value: Any, schema: Any, same_as_pyasn1: bool = True) -> None:
 def test_primitives_round_trip(data: st.DataObject) -> None:
     # Drawn by index: pyasn1 schema objects are not hashable.
     schema, strategy = PRIMITIVES[data.draw(st.integers(0, len(PRIMITIVES) - 1))]
-    _round_trip(schema.clone(data.draw(strategy)), schema)
+    raw = data.draw(strategy)
+    _round_trip(schema.clone(raw), schema,
+                same_as_pyasn1=not isinstance(raw, int) or _pyasn1_writes(raw))
 
 
 @given(bit_strings())
@@ -139,7 +147,7 @@ def test_constructed_round_trip(
             general = rfc5280.GeneralName()
             general[kind] = text
             record["names"].append(general)
-    _round_trip(record, Record())
+    _round_trip(record, Record(), same_as_pyasn1=_pyasn1_writes(ident))
     plain = asn1.decode_plain(asn1.encode(record), Record())
     assert plain[0] == ident and plain[1] == label and plain[2] is flag
     assert sorted(plain[3]) == sorted(tags)

@@ -7,8 +7,9 @@ from cryptography import x509
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csrlib import BuildError, Name, NameAttribute, RelativeDistinguishedName, asn1
-from csrlib.general_names import name_from_rdns
+from csrlib import BuildError, Name, NameAttribute, RelativeDistinguishedName
+from csrlib.name_read import read_name
+from csrlib.parsing import Source, plan
 from csrlib.schemas import RDNSequence
 from tests.helpers import tlv
 
@@ -20,7 +21,8 @@ def _name_der(*atvs: tuple[bytes, bytes]) -> bytes:
 
 
 def _load(der: bytes) -> Name:
-    return name_from_rdns(asn1.decode_plain(der, RDNSequence()))
+    src = Source(der)
+    return read_name(src, src.decode(plan(RDNSequence), 0, len(der), 0, ""), 0, "")
 
 
 # value element -> (value, string type) as csrlib reads it; cryptography must print the same.

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits
 from ..errors import DecodeError
-from .decoding import Backend, decode_element
+from .decoding import Backend, Decoder, _whole, decode_element
 from .decoding import decode_window as _decode_window
 from .encoding import encode
 from .locate import locate, locate_all
@@ -38,6 +38,7 @@ from .pyasn1_values import PYASN1
 __all__ = [
     "Deviation",
     "Limits",
+    "UNEXPECTED_ERRORS",
     "Plan",
     "compile_schema",
     "decode",
@@ -51,17 +52,31 @@ __all__ = [
 # What a bug in this package could raise on hostile input; turned into
 # DecodeError at the boundary so the contract holds (the test suite checks
 # that it never happens).
-_UNEXPECTED = (IndexError, KeyError, ValueError, TypeError, OverflowError, RecursionError,
-               MemoryError, UnicodeError, AttributeError, AssertionError)
+UNEXPECTED_ERRORS = _UNEXPECTED = (
+    IndexError, KeyError, ValueError, TypeError, OverflowError, RecursionError, MemoryError,
+    UnicodeError, AttributeError, AssertionError)
 
 
 class Plan:
     """A compiled schema: decode with it as often as you like."""
 
-    __slots__ = ("node",)
+    __slots__ = ("_window", "node")
 
     def __init__(self, node: Node) -> None:
         self.node = node
+        self._window: Decoder | None = None
+
+    @property
+    def window_decoder(self) -> Decoder:
+        """Return the raw plain-value decoder behind :func:`decode_window`.
+
+        ``fn(buf, start, start, end, ctx, depth)`` may raise any exception on
+        hostile input: callers catch :data:`UNEXPECTED_ERRORS` as
+        :func:`decode_window` does.  For layers above that decode many windows.
+        """
+        if self._window is None:
+            self._window = _whole(self.node, PLAIN)
+        return self._window
 
     def __repr__(self) -> str:
         return f"<csrlib.asn1.Plan for {type(self.node.spec).__name__}>"

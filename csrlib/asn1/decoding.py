@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from ..der.generic import validate_content
 from ..der.tlv import Context, describe_tag, read_header
 from ..errors import DecodeError
+from .codegen import collection_source, compile_function, inline_kind, sequence_source
 from .encoding import default_encoding
 from .plan import Node, Route, alternatives, compile_node, slot
 from .types import ANY, CHOICE, OCTET_STRING, SEQUENCE, SEQUENCE_OF, SET, SET_OF
@@ -293,8 +294,54 @@ def _field_decoders(node: Node, backend: Backend) -> tuple[
     return tables, fallbacks, defaults
 
 
+def _generated_sequence(
+    node: Node, tables: list[dict[int, tuple[int, Decoder]]],
+    fallbacks: list[tuple[int, Decoder] | None], defaults: list[Any],
+) -> Decoder:
+    """Return the generated plain-value decoder of a SEQUENCE (see codegen.py)."""
+    names = [f.name for f in node.fields]
+    n = len(names)
+    required_from = node.required_from
+    empty = tuple(defaults)
+
+    def empty_or_missing(e: int) -> tuple[Any, ...]:
+        if required_from[0] < n:
+            raise DecodeError("missing-component", e, names[required_from[0]])
+        return empty
+
+    def missing(t: int, pos: int, e: int, i: int, j: int) -> DecodeError:
+        if pos >= e:
+            return DecodeError("missing-component", e, names[j])
+        return _unexpected(t, pos, tables[i])
+
+    def leftover(t: int, pos: int, i: int) -> DecodeError:
+        if i == n:
+            return DecodeError("trailing-data", pos)
+        return _unexpected(t, pos, tables[i])
+
+    def name_error(err: DecodeError, seg: str | None, buf: bytes, pos: int, e: int,
+                   i: int) -> None:
+        if seg is None and pos < e:
+            ent = tables[i].get(buf[pos]) or fallbacks[i]
+            if ent is not None:
+                seg = names[ent[0]]
+            elif required_from[i] == i < n:
+                seg = names[i]
+        if seg is not None:
+            err.add_segment(seg)
+
+    source, ns = sequence_source(node, tables, fallbacks)
+    ns.update({f"D{j}": defaults[j] for j in range(n)})
+    ns.update(EMPTY=empty_or_missing, missing=missing, leftover=leftover,
+              name_error=name_error, overrun=_overrun)
+    fn: Decoder = compile_function(source, ns, type(node.spec).__name__)
+    return fn
+
+
 def _sequence(node: Node, backend: Backend) -> Decoder:
     tables, fallbacks, defaults = _field_decoders(node, backend)
+    if backend.index == 0 and not node.open_fields:
+        return _generated_sequence(node, tables, fallbacks, defaults)
     names = [f.name for f in node.fields]
     n = len(names)
     required_from = node.required_from
@@ -396,9 +443,30 @@ def _set(node: Node, backend: Backend) -> Decoder:
     return dec
 
 
+def _generated_collection(node: Node, table: dict[int, Decoder],
+                          fallback: Decoder | None) -> Decoder:
+    """Return the generated plain-value decoder of a SEQUENCE OF / SET OF."""
+    assert node.item is not None
+    item = node.item
+    leaf = inline_kind(item)
+    single_key = item.keys[0] if item.keys else None
+    lo, hi = node.size or (0, float("inf"))
+
+    def unexpected(t: int, pos: int) -> DecodeError:
+        return _unexpected(t, pos, table)
+
+    source = collection_source(leaf, single_key, node.kind == SET_OF)
+    ns = {"TABLE": table, "FALLBACK": fallback, "unexpected": unexpected, "LO": lo, "HI": hi,
+          "CHECK": node.check if node.size is None else None, "overrun": _overrun}
+    fn: Decoder = compile_function(source, ns, type(node.spec).__name__)
+    return fn
+
+
 def _collection(node: Node, backend: Backend) -> Decoder:
     assert node.item is not None
     table, fallback = _slot_decoders(*slot(node.item), backend)
+    if backend.index == 0:
+        return _generated_collection(node, table, fallback)
     finish = backend.collection(node)
     check = node.check if node.size is None else None
     lo, hi = node.size or (0, float("inf"))

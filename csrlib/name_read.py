@@ -1,0 +1,77 @@
+"""Reading names out of a request: the values of a decoded RDNSequence, checked.
+
+The decoder leaves name attribute values unchecked (they are
+:class:`~csrlib.schemas.UncheckedAny`); here each is checked and read in
+one step: strings keep their type, BIT STRING its contents, OCTET STRING and
+TeletexString read as UTF-8 when they are (as cryptography reads them), and
+any other type is checked as schema-less DER and kept whole.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .der.generic import validate_content
+from .der.primitives import decode_bit_string
+from .der.strings import STRING_TYPES
+from .der.times import decode_generalized_time, decode_utc_time
+from .der.tlv import read_header, tlv
+from .errors import DecodeError
+from .name import STRING_TYPE_NUMBERS, Name, NameAttribute, RelativeDistinguishedName
+from .parsing import Source
+
+__all__ = ["read_attribute_value", "read_name"]
+
+_TYPE_NAMES = {n: name for name, n in STRING_TYPE_NUMBERS.items()}
+_TIMES = {23: decode_utc_time, 24: decode_generalized_time}
+
+
+def read_name(src: Source, rdns: list[list[tuple[str, Any]]], depth: int, path: str) -> Name:
+    """Return the Name of a plain decoded RDNSequence whose element sits at ``depth``."""
+    out = []
+    for i, rdn in enumerate(rdns):
+        attrs = []
+        for j, (oid, (_, start, end)) in enumerate(rdn):
+            try:
+                attrs.append(read_attribute_value(src, oid, start, end, depth + 3))
+            except DecodeError as err:
+                err.add_segment(f"{path}[{i}][{j}].value")
+                raise
+        out.append(RelativeDistinguishedName(tuple(attrs)))
+    return Name(tuple(out))
+
+
+def read_attribute_value(src: Source, oid: str, start: int, end: int, depth: int) -> NameAttribute:
+    """Return the attribute whose value element is ``buf[start:end]``, checking the value."""
+    buf = src.buf
+    ctx = src.ctx
+    tag = buf[start]
+    if tag < 0x1F and buf[start + 1] < 0x80:
+        c = start + 2
+        e = end
+        # Short-form header: the element is already in canonical form.
+        encoded = buf[start:end]
+    else:
+        tag, c, e = read_header(buf, start, end, ctx)
+        encoded = tlv(tag, buf[c:e]) if tag < 0x1F else buf[start:end]
+    type_name = _TYPE_NAMES.get(tag)
+    if type_name is None:
+        validate_content(buf, tag, start, c, e, ctx, depth)
+        return NameAttribute(oid, buf[start:end], "DER", buf[start:end])
+    if tag == 3:
+        decode_bit_string(buf, c, e, ctx)
+        return NameAttribute(oid, buf[c:e], type_name, encoded)
+    if tag in (4, 20, 23, 24):
+        if tag == 20:
+            STRING_TYPES[20].check(buf, c, e, ctx)
+        elif tag != 4:
+            _TIMES[tag](buf, c, e, ctx)
+        contents = buf[c:e]
+        try:
+            text = contents.decode("utf-8")
+        except UnicodeDecodeError:
+            if tag == 4:
+                return NameAttribute(oid, buf[start:end], "DER", buf[start:end])
+            text = contents.decode("latin-1")
+        return NameAttribute(oid, text, type_name, encoded)
+    return NameAttribute(oid, STRING_TYPES[tag].check(buf, c, e, ctx), type_name, encoded)
