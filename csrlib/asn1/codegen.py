@@ -185,7 +185,8 @@ def collection_source(leaf: str | None, single_key: int | None, is_set: bool) ->
              "        err.add_segment(f'[{len(items)}]')\n",
              "        raise\n",
              "    if not LO <= len(items) <= HI:\n",
-             "        raise DecodeError('constraint', h, f'{len(items)} elements, not {LO}..{HI}')\n",
+             "        raise DecodeError('constraint', h,\n",
+             "                          f'{len(items)} elements, not {LO}..{HI}')\n",
              "    if CHECK is not None:\n",
              "        why = CHECK(items)\n",
              "        if why is not None:\n",
@@ -209,5 +210,5 @@ _BASE_NAMESPACE = {
 def compile_function(source: str, namespace: dict[str, Any], label: str) -> Any:
     """Return the function ``dec`` that ``source`` defines, in ``namespace``."""
     scope = {**_BASE_NAMESPACE, **namespace}
-    exec(compile(source, f"<csrlib.asn1 decoder for {label}>", "exec"), scope)  # noqa: S102
+    exec(compile(source, f"<csrlib.asn1 decoder for {label}>", "exec"), scope)
     return scope["dec"]
