@@ -14,6 +14,7 @@ from typing import Any
 from . import oids, schemas
 from .der.tlv import Limits
 from .parsing import Source, plan
+from .records import maker
 
 __all__ = ["HASHES", "PssParameters", "SignatureAlgorithm", "read_pss_parameters"]
 
@@ -171,7 +172,7 @@ def read_signature_algorithm(src: Source, value: Any, depth: int, path: str) -> 
     der = src.buf[start:end]
     entry = _TABLE.get(oid)
     if entry is None:
-        return SignatureAlgorithm(oid, oids.name_of(oid), None, None, params, None, der)
+        return _algorithm(oid, oids.name_of(oid), None, None, params, None, der)
     name, key_type, hash_name, rule = entry
     params_path = f"{path}.parameters" if path else "parameters"
     pss = None
@@ -187,4 +188,7 @@ def read_signature_algorithm(src: Source, value: Any, depth: int, path: str) -> 
         else:
             pss = read_pss_parameters(src, end - len(params), end, depth + 1, params_path)
         hash_name = pss.hash
-    return SignatureAlgorithm(oid, name, key_type, hash_name, params, pss, der)
+    return _algorithm(oid, name, key_type, hash_name, params, pss, der)
+
+
+_algorithm = maker(SignatureAlgorithm)

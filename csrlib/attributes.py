@@ -17,6 +17,7 @@ from .der.tlv import Writer, tlv
 from .errors import BuildError, EncodeError
 from .extensions import Extension, Extensions, read_extensions
 from .parsing import Source
+from .records import maker
 
 __all__ = ["Attribute", "StringValue", "read_attributes"]
 
@@ -85,43 +86,49 @@ def _value_der(value: AttributeValue) -> bytes:
     return value.to_der()
 
 
+_attribute = maker(Attribute)
+_string_value = maker(StringValue)
+
+
 def read_attributes(
     src: Source, attributes: list[Any], depth: int, path: str
 ) -> tuple[tuple[Attribute, ...], Extensions]:
     """Return the attributes of a decoded ``[0] Attributes`` and the extensions requested.
 
-    ``attributes`` is the plain value (type, values with spans); ``depth`` is
-    that of the [0] element.  Raises DecodeError for a repeated attribute type
-    or a second value of a single-valued attribute (RFC 2985 5.4).
+    ``attributes`` is the plain value (each attribute spanned; extension
+    requests already decoded, other values with spans); ``depth`` is that of
+    the [0] element.  Raises DecodeError for a repeated attribute type or a
+    second value of a single-valued attribute (RFC 2985 5.4).
     """
     out = []
     extensions: list[Extension] = []
     seen_types: set[str] = set()
     seen_extensions: set[str] = set()
-    for i, (oid, values) in enumerate(attributes):
-        attr_path = f"{path}[{i}]"
-        first = values[0][1] if values else 0
+    for i, ((oid, values), attr_start, _) in enumerate(attributes):
+        attr_path = (path, i)
         if oid in seen_types:
-            raise src.fail("duplicate-attribute", first, attr_path, oids.name_of(oid))
+            raise src.fail("duplicate-attribute", attr_start, attr_path, oids.name_of(oid))
         seen_types.add(oid)
         if oid in _SINGLE_VALUED and len(values) != 1:
-            raise src.fail("single-valued", first, attr_path, oids.name_of(oid))
+            raise src.fail("single-valued", attr_start, attr_path, oids.name_of(oid))
         typed: list[AttributeValue] = []
+        if oid in _EXTENSION_REQUESTS:
+            # Decoded through the schema's open type; one value (checked above).
+            found = read_extensions(src, values[0], (path, i, "values", 0), seen_extensions)
+            extensions.extend(found)
+            typed.append(Extensions(found))
+            values = []
         for j, (raw, start, end) in enumerate(values):
-            value_path = f"{attr_path}.values[{j}]"
-            if oid in _EXTENSION_REQUESTS:
-                found = read_extensions(src, start, end, depth + 3, value_path, seen_extensions)
-                extensions.extend(found)
-                typed.append(Extensions(found))
-            elif oid in _STRING_ATTRIBUTES and raw[0] in _STRING_ATTRIBUTES[oid]:
+            value_path = (path, i, "values", j)
+            if oid in _STRING_ATTRIBUTES and raw[0] in _STRING_ATTRIBUTES[oid]:
                 c, e = src.contents(start, end)
                 text = STRING_TYPES[raw[0]].check(src.buf, c, e, src.ctx)
-                typed.append(StringValue(text, STRING_TYPES[raw[0]].name))
+                typed.append(_string_value(text, STRING_TYPES[raw[0]].name))
             elif oid in _STRING_ATTRIBUTES:
                 raise src.fail("unexpected-tag", start, value_path,
                                f"{oids.name_of(oid)} must be a string")
             else:
                 src.validate(start, end, depth + 2, value_path)
                 typed.append(raw)
-        out.append(Attribute(oid, tuple(typed)))
+        out.append(_attribute(oid, tuple(typed)))
     return tuple(out), Extensions(extensions)

@@ -13,14 +13,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar, overload
 
-from pyasn1_modules import rfc5280
-
 from . import oids, schemas
 from .der.primitives import encode_bit_string, encode_integer, encode_oid
 from .der.tlv import tlv
 from .errors import BuildError
 from .general_names import GeneralName, read_general_names
-from .parsing import Source, plan
+from .parsing import Path, Source
+from .records import maker
 
 __all__ = [
     "AuthorityKeyIdentifier",
@@ -298,11 +297,11 @@ class Extensions(Sequence[Extension]):
 # -- reading ------------------------------------------------------------------
 
 
-def _san(src: Source, v: Any, offset: int, path: str) -> ExtensionValue:
-    return SubjectAlternativeName(read_general_names(src, v, offset, path))
+def _san(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
+    return _san_value(read_general_names(src, v, offset, path))
 
 
-def _key_usage(src: Source, v: Any, offset: int, path: str) -> ExtensionValue:
+def _key_usage(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
     data, unused = v
     nbits = len(data) * 8 - unused
     bits = {name: i < nbits and bool(data[i // 8] & (0x80 >> (i % 8)))
@@ -310,63 +309,65 @@ def _key_usage(src: Source, v: Any, offset: int, path: str) -> ExtensionValue:
     return KeyUsage(**bits)
 
 
-def _basic_constraints(src: Source, v: Any, offset: int, path: str) -> ExtensionValue:
+def _basic_constraints(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
     ca, path_length = v
     if path_length is not None and path_length < 0:
-        raise src.fail("bad-extension", offset, f"{path}.pathLenConstraint",
+        raise src.fail("bad-extension", offset, (path, "pathLenConstraint"),
                        "negative path length")
     return BasicConstraints(ca, path_length)
 
 
-def _aki(src: Source, v: Any, offset: int, path: str) -> ExtensionValue:
+def _aki(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
     key_id, issuer, serial = v
     names = None if issuer is None else read_general_names(src, issuer, offset, path)
     return AuthorityKeyIdentifier(key_id, names, serial)
 
 
-def _policies(src: Source, v: Any, offset: int, path: str) -> ExtensionValue:
+def _policies(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
     return CertificatePolicies(tuple(
         PolicyInformation(policy, None if qualifiers is None else tuple(
             (qid, raw) for qid, raw in qualifiers))
         for policy, qualifiers in v))
 
 
-# oid: (schema class, reader)
-_READERS: dict[str, tuple[type[Any], Any]] = {
-    oids.SUBJECT_ALT_NAME: (schemas.GeneralNames, _san),
-    oids.KEY_USAGE: (rfc5280.KeyUsage, _key_usage),
-    oids.EXTENDED_KEY_USAGE: (rfc5280.ExtKeyUsageSyntax,
-                              lambda src, v, o, p: ExtendedKeyUsage(tuple(v))),
-    oids.BASIC_CONSTRAINTS: (rfc5280.BasicConstraints, _basic_constraints),
-    oids.SUBJECT_KEY_IDENTIFIER: (rfc5280.SubjectKeyIdentifier,
-                                  lambda src, v, o, p: SubjectKeyIdentifier(v)),
-    oids.AUTHORITY_KEY_IDENTIFIER: (schemas.AuthorityKeyIdentifier, _aki),
-    oids.CERTIFICATE_POLICIES: (rfc5280.CertificatePolicies, _policies),
+_extension = maker(Extension)
+_san_value = maker(SubjectAlternativeName)
+
+# oid: reader of the value the decoder produced through the open type.
+_READERS: dict[str, Any] = {
+    oids.SUBJECT_ALT_NAME: _san,
+    oids.KEY_USAGE: _key_usage,
+    oids.EXTENDED_KEY_USAGE: lambda src, v, o, p: ExtendedKeyUsage(tuple(v)),
+    oids.BASIC_CONSTRAINTS: _basic_constraints,
+    oids.SUBJECT_KEY_IDENTIFIER: lambda src, v, o, p: SubjectKeyIdentifier(v),
+    oids.AUTHORITY_KEY_IDENTIFIER: _aki,
+    oids.CERTIFICATE_POLICIES: _policies,
 }
+# Every type the schema decodes has a reader, and no other.
+assert set(_READERS) == {str(oid) for oid in schemas.EXTENSION_VALUE_TYPES}
 
 
 def read_extensions(
-    src: Source, start: int, end: int, depth: int, path: str, seen: set[str]
+    src: Source, decoded: list[Any], path: Path, seen: set[str]
 ) -> list[Extension]:
-    """Return the extensions of the Extensions element ``buf[start:end]``.
+    """Return the extensions of a decoded Extensions value.
 
-    ``seen`` collects OIDs across extension request attributes: a repeated
-    OID raises ``duplicate-extension`` (RFC 5280 4.2).
+    Known extension values arrive decoded (the schema's open type), others
+    as their octets; both with the span of their OCTET STRING.  ``seen``
+    collects OIDs across extension request attributes: a repeated OID raises
+    ``duplicate-extension`` (RFC 5280 4.2).
     """
     out = []
-    for i, (oid, critical, (raw, value_start, value_end)) in enumerate(
-            src.decode(plan(schemas.Extensions), start, end, depth, path)):
-        ext_path = f"{path}[{i}]"
+    buf = src.buf
+    for i, (oid, critical, (value, value_start, value_end)) in enumerate(decoded):
         if oid in seen:
-            raise src.fail("duplicate-extension", value_start, ext_path, oids.name_of(oid))
+            raise src.fail("duplicate-extension", value_start, (path, i), oids.name_of(oid))
         seen.add(oid)
         reader = _READERS.get(oid)
         if reader is None:
-            value: ExtensionValue = UnrecognizedExtension(oid, raw)
-        else:
-            c, e = src.contents(value_start, value_end)
-            value_path = f"{ext_path}.extnValue"
-            decoded = src.decode(plan(reader[0]), c, e, depth + 3, value_path)
-            value = reader[1](src, decoded, c, value_path)
-        out.append(Extension(oid, critical, value, raw))
+            out.append(_extension(oid, critical, UnrecognizedExtension(oid, value), value))
+            continue
+        c, e = src.contents(value_start, value_end)
+        typed = reader(src, value, c, (path, i, "extnValue"))
+        out.append(_extension(oid, critical, typed, buf[c:e]))
     return out

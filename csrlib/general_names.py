@@ -12,7 +12,8 @@ from .der.tlv import tlv
 from .errors import BuildError, EncodeError
 from .name import Name
 from .name_read import read_name
-from .parsing import Source
+from .parsing import Path, Source, path_text
+from .records import maker
 
 __all__ = [
     "DNSName",
@@ -157,14 +158,18 @@ class EDIPartyName(GeneralName):
         return self.der
 
 
+_dns = maker(DNSName)
+_ip = maker(IPAddress)
+
+
 def read_general_names(
-    src: Source, names: list[tuple[str, Any]], offset: int, path: str
+    src: Source, names: list[tuple[str, Any]], offset: int, path: Path
 ) -> tuple[GeneralName, ...]:
     """Return the GeneralName objects of plain decoded GeneralNames."""
     out: list[GeneralName] = []
     for i, (form, value) in enumerate(names):
         if form == "dNSName":
-            out.append(DNSName(value))
+            out.append(_dns(value))
         elif form == "rfc822Name":
             out.append(RFC822Name(value))
         elif form == "uniformResourceIdentifier":
@@ -172,13 +177,14 @@ def read_general_names(
         elif form == "iPAddress":
             # RFC 5280 4.2.1.6: four octets for IPv4, sixteen for IPv6.
             if len(value) not in (4, 16):
-                raise src.fail("bad-extension", offset, f"{path}[{i}]",
+                raise src.fail("bad-extension", offset, (path, i),
                                f"iPAddress of {len(value)} octets")
-            out.append(IPAddress(ipaddress.ip_address(value)))
+            address = (ipaddress.IPv4Address if len(value) == 4 else ipaddress.IPv6Address)(value)
+            out.append(_ip(address))
         elif form == "registeredID":
             out.append(RegisteredID(value))
         elif form == "directoryName":
-            out.append(DirectoryName(read_name(src, value, 0, f"{path}[{i}]")))
+            out.append(DirectoryName(read_name(src, value, 0, path_text((path, i)))))
         elif form == "otherName":
             type_id, (raw, _, _) = value
             out.append(OtherName(type_id, raw))

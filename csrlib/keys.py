@@ -18,6 +18,7 @@ from .curves import CURVES, decode_point
 from .der.primitives import decode_oid
 from .der.tlv import Limits, read_header
 from .parsing import Source, plan
+from .records import maker
 
 if TYPE_CHECKING:
     from .algorithms import PssParameters
@@ -228,7 +229,7 @@ def read_spki(src: Source, value: Any, depth: int, path: str) -> PublicKey:
         size, cls = (32, Ed25519PublicKey) if algorithm == oids.ED25519 else (57, Ed448PublicKey)
         if unused or len(bits) != size:
             raise src.fail("bad-key", alg_end, key_path, f"{cls.key_type} key is {size} octets")
-        return cls(bits, der)
+        return _EDWARDS_MAKERS[cls](bits, der)
     return UnknownPublicKey(algorithm, params, bits, unused, der)
 
 
@@ -266,7 +267,7 @@ def _rsa(
         raise src.fail("bad-key", c, key_path, f"RSA key larger than {MAX_RSA_BITS} bits")
     if exponent > MAX_RSA_EXPONENT:
         raise src.fail("bad-key", c, key_path, "RSA public exponent over 2**64")
-    return RsaPublicKey(n, exponent, der, algorithm, pss)
+    return _rsa_key(n, exponent, der, algorithm, pss)
 
 
 def _ec(
@@ -286,4 +287,9 @@ def _ec(
     point = decode_point(curve, bits) if not unused else "unused bits in the key"
     if isinstance(point, str):
         raise src.fail("bad-key", alg_end, key_path, point)
-    return EcPublicKey(curve.name, point[0], point[1], der)
+    return _ec_key(curve.name, point[0], point[1], der)
+
+
+_rsa_key = maker(RsaPublicKey)
+_ec_key = maker(EcPublicKey)
+_EDWARDS_MAKERS = {cls: maker(cls) for cls in (Ed25519PublicKey, Ed448PublicKey)}

@@ -19,10 +19,14 @@ from .der.tlv import read_header, tlv
 from .errors import DecodeError
 from .name import STRING_TYPE_NUMBERS, Name, NameAttribute, RelativeDistinguishedName
 from .parsing import Source
+from .records import maker
 
 __all__ = ["read_attribute_value", "read_name"]
 
 _TYPE_NAMES = {n: name for name, n in STRING_TYPE_NUMBERS.items()}
+_attribute = maker(NameAttribute)
+_rdn = maker(RelativeDistinguishedName)
+_name = maker(Name)
 _TIMES = {23: decode_utc_time, 24: decode_generalized_time}
 
 
@@ -37,8 +41,11 @@ def read_name(src: Source, rdns: list[list[tuple[str, Any]]], depth: int, path: 
             except DecodeError as err:
                 err.add_segment(f"{path}[{i}][{j}].value")
                 raise
-        out.append(RelativeDistinguishedName(tuple(attrs)))
-    return Name(tuple(out))
+        if len(attrs) > 1:
+            out.append(RelativeDistinguishedName(tuple(attrs)))  # puts them in DER order
+        else:
+            out.append(_rdn(tuple(attrs)))
+    return _name(tuple(out))
 
 
 def read_attribute_value(src: Source, oid: str, start: int, end: int, depth: int) -> NameAttribute:
@@ -57,10 +64,10 @@ def read_attribute_value(src: Source, oid: str, start: int, end: int, depth: int
     type_name = _TYPE_NAMES.get(tag)
     if type_name is None:
         validate_content(buf, tag, start, c, e, ctx, depth)
-        return NameAttribute(oid, buf[start:end], "DER", buf[start:end])
+        return _attribute(oid, buf[start:end], "DER", buf[start:end])
     if tag == 3:
         decode_bit_string(buf, c, e, ctx)
-        return NameAttribute(oid, buf[c:e], type_name, encoded)
+        return _attribute(oid, buf[c:e], type_name, encoded)
     if tag in (4, 20, 23, 24):
         if tag == 20:
             STRING_TYPES[20].check(buf, c, e, ctx)
@@ -71,7 +78,7 @@ def read_attribute_value(src: Source, oid: str, start: int, end: int, depth: int
             text = contents.decode("utf-8")
         except UnicodeDecodeError:
             if tag == 4:
-                return NameAttribute(oid, buf[start:end], "DER", buf[start:end])
+                return _attribute(oid, buf[start:end], "DER", buf[start:end])
             text = contents.decode("latin-1")
-        return NameAttribute(oid, text, type_name, encoded)
-    return NameAttribute(oid, STRING_TYPES[tag].check(buf, c, e, ctx), type_name, encoded)
+        return _attribute(oid, text, type_name, encoded)
+    return _attribute(oid, STRING_TYPES[tag].check(buf, c, e, ctx), type_name, encoded)

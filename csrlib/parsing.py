@@ -18,7 +18,18 @@ from .der.generic import validate_content
 from .der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits, read_header
 from .errors import DecodeError, join_path
 
-__all__ = ["Source", "plan"]
+__all__ = ["Path", "Source", "path_text", "plan"]
+
+#: A field path: a string, or parts joined only when an error needs them
+#: (strings are fields, ints are indexes).
+Path = str | tuple[Any, ...]
+
+
+def path_text(path: Path) -> str:
+    """Return a path as text (``a.b[2].c``)."""
+    if isinstance(path, str):
+        return path
+    return join_path(f"[{p}]" if isinstance(p, int) else path_text(p) for p in path if p != "")
 
 _PLANS: dict[type[Any], Plan] = {}
 
@@ -44,7 +55,9 @@ class Source:
         if len(buf) > limits.max_size:
             raise DecodeError("size-limit", limits.max_size)
         self.buf = buf
-        self.ctx = Context(limits, strict)
+        # The model's schemas read extension requests and extension values
+        # through their open types, in the same pass.
+        self.ctx = Context(limits, strict, open_types=True)
         self.windows: list[tuple[int, int, Plan, str]] = []
 
     @property
@@ -52,27 +65,31 @@ class Source:
         """Return whether deviations are errors."""
         return self.ctx.strict
 
-    def decode(self, schema: Plan, start: int, end: int, depth: int, path: str) -> Any:
+    def decode(self, schema: Plan, start: int, end: int, depth: int, path: Path) -> Any:
         """Return the plain value of the element ``buf[start:end]``, errors under ``path``."""
-        self.windows.append((start, end, schema, path))
+        if not self.ctx.strict:
+            # Only lenient mode names deviations afterwards, by window.
+            self.windows.append((start, end, schema, path_text(path)))
         try:
             return schema.window_decoder(self.buf, start, start, end, self.ctx, depth)
         except DecodeError as err:
             if path:
-                err.add_segment(path)
+                err.add_segment(path_text(path))
             raise
         except UNEXPECTED_ERRORS as exc:
-            raise DecodeError("internal-error", start, type(exc).__name__, path) from exc
+            raise DecodeError("internal-error", start, type(exc).__name__,
+                              path_text(path)) from exc
 
-    def validate(self, start: int, end: int, depth: int, path: str) -> None:
+    def validate(self, start: int, end: int, depth: int, path: Path) -> None:
         """Check the element ``buf[start:end]`` as schema-less DER, errors under ``path``."""
-        self.windows.append((start, end, _ANY_PLAN, path))
+        if not self.ctx.strict:
+            self.windows.append((start, end, _ANY_PLAN, path_text(path)))
         try:
             key, c, e = read_header(self.buf, start, end, self.ctx)
             validate_content(self.buf, key, start, c, e, self.ctx, depth + 1)
         except DecodeError as err:
             if path:
-                err.add_segment(path)
+                err.add_segment(path_text(path))
             raise
 
     def contents(self, start: int, end: int) -> tuple[int, int]:
@@ -80,18 +97,20 @@ class Source:
         _, c, e = read_header(self.buf, start, end, self.ctx)
         return c, e
 
-    def fail(self, kind: str, offset: int, path: str, detail: str = "") -> DecodeError:
+    def fail(self, kind: str, offset: int, path: Path, detail: str = "") -> DecodeError:
         """Return a DecodeError at ``offset`` under ``path`` (for the caller to raise)."""
-        return DecodeError(kind, offset, detail, path)
+        return DecodeError(kind, offset, detail, path_text(path))
 
-    def deviate(self, kind: str, offset: int, path: str, detail: str = "") -> None:
+    def deviate(self, kind: str, offset: int, path: Path, detail: str = "") -> None:
         """Raise in strict mode; in lenient mode record the deviation with its path."""
         if self.ctx.strict:
-            raise DecodeError(kind, offset, detail, path)
-        self.ctx.deviations.append(Deviation(offset, kind, path))
+            raise DecodeError(kind, offset, detail, path_text(path))
+        self.ctx.deviations.append(Deviation(offset, kind, path_text(path)))
 
     def deviations(self) -> tuple[Deviation, ...]:
         """Return the deviations seen, each once, named by the innermost window holding it."""
+        if not self.ctx.deviations:
+            return ()
         named: dict[tuple[int, str], str] = {}
         unnamed: dict[int, list[Deviation]] = {}
         for dev in self.ctx.deviations:
@@ -105,7 +124,7 @@ class Source:
             if index < 0:
                 continue
             start, end, schema, prefix = self.windows[index]
-            for dev in name_deviations(schema.node, self.buf, devs, start, end):
+            for dev in name_deviations(schema.node, self.buf, devs, start, end, True):
                 named[(dev.offset, dev.kind)] = join_path(p for p in (prefix, dev.path) if p)
         return tuple(Deviation(offset, kind, path) for (offset, kind), path in named.items())
 

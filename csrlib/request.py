@@ -22,6 +22,7 @@ from .name import Name
 from .name_read import read_name
 from .parsing import Source, plan
 from .pem import encode_pem, pem_blocks
+from .records import maker
 
 __all__ = ["PEM_LABELS", "CertificateRequest", "load", "load_der", "load_pem", "load_pem_all"]
 
@@ -179,8 +180,9 @@ def load_der(
     else:
         attrs, extensions = read_attributes(src, attributes, 3, f"{_CRI}.attributes")
     algorithm = read_signature_algorithm(src, sig_alg, 1, "signatureAlgorithm")
-    return CertificateRequest(
-        der=buf, tbs_der=buf[cri_start:cri_end], signature=signature, version=version,
-        subject=subject, public_key=public_key, signature_algorithm=algorithm,
-        attributes=attrs, extensions=extensions, deviations=src.deviations(),
-        signature_unused_bits=unused, attributes_present=attributes is not None)
+    return _request(buf, buf[cri_start:cri_end], signature, version, subject, public_key,
+                    algorithm, attrs, extensions, src.deviations(), unused,
+                    attributes is not None)
+
+
+_request = maker(CertificateRequest)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyasn1.type import char, constraint, namedtype, tag, univ
+from pyasn1.type import char, constraint, namedtype, opentype, tag, univ
+from pyasn1_modules import rfc5280
 
 from . import oids
 
@@ -102,12 +103,21 @@ class RDNSequence(univ.SequenceOf):
     componentType = RelativeDistinguishedName()
 
 
-class Attribute(univ.Sequence):
-    """A request attribute: type and a SET OF values, each kept with its span."""
+#: Attribute types whose values the decoder reads through their schema
+#: (an open type); the model checks the others' values itself.
+ATTRIBUTE_VALUE_TYPES: dict[Any, Any] = {}
+#: Extension types whose extnValue the decoder reads through their schema.
+EXTENSION_VALUE_TYPES: dict[Any, Any] = {}
 
+
+class Attribute(univ.Sequence):
+    """A request attribute, spanned: type and a SET OF values, each kept with its span."""
+
+    csrlib_span = True
     componentType = namedtype.NamedTypes(
         namedtype.NamedType("type", univ.ObjectIdentifier()),
-        namedtype.NamedType("values", univ.SetOf(componentType=UncheckedAny())),
+        namedtype.NamedType("values", univ.SetOf(componentType=UncheckedAny()),
+                            openType=opentype.OpenType("type", ATTRIBUTE_VALUE_TYPES)),
     )
 
 
@@ -141,12 +151,13 @@ class CertificationRequest(univ.Sequence):
 
 
 class Extension(univ.Sequence):
-    """Extension; the value OCTET STRING is spanned (RFC 5280 4.1)."""
+    """Extension; the value OCTET STRING is spanned, and read by type (RFC 5280 4.1)."""
 
     componentType = namedtype.NamedTypes(
         namedtype.NamedType("extnID", univ.ObjectIdentifier()),
         namedtype.DefaultedNamedType("critical", univ.Boolean(False)),
-        namedtype.NamedType("extnValue", SpannedOctetString()),
+        namedtype.NamedType("extnValue", SpannedOctetString(),
+                            openType=opentype.OpenType("extnID", EXTENSION_VALUE_TYPES)),
     )
 
 
@@ -267,3 +278,21 @@ class RsassaPssParams(univ.Sequence):
         namedtype.DefaultedNamedType("trailerField", univ.Integer(1).subtype(
             explicitTag=_ctx(3))),
     )
+
+
+ATTRIBUTE_VALUE_TYPES.update({
+    univ.ObjectIdentifier(oids.EXTENSION_REQUEST): Extensions(),
+    univ.ObjectIdentifier(oids.MS_EXTENSION_REQUEST): Extensions(),
+})
+EXTENSION_VALUE_TYPES.update({
+    univ.ObjectIdentifier(oid): schema
+    for oid, schema in (
+        (oids.SUBJECT_ALT_NAME, GeneralNames()),
+        (oids.KEY_USAGE, rfc5280.KeyUsage()),
+        (oids.EXTENDED_KEY_USAGE, rfc5280.ExtKeyUsageSyntax()),
+        (oids.BASIC_CONSTRAINTS, rfc5280.BasicConstraints()),
+        (oids.SUBJECT_KEY_IDENTIFIER, rfc5280.SubjectKeyIdentifier()),
+        (oids.AUTHORITY_KEY_IDENTIFIER, AuthorityKeyIdentifier()),
+        (oids.CERTIFICATE_POLICIES, rfc5280.CertificatePolicies()),
+    )
+})

@@ -106,3 +106,45 @@ def extension_request(*extensions: bytes) -> bytes:
 def extension(oid_text: str, value: bytes, critical: bytes = b"") -> bytes:
     """Return an Extension element; ``critical`` is the raw BOOLEAN element, if any."""
     return tlv(0x30, oid(oid_text) + critical + tlv(0x04, value))
+
+
+def to_plain(value: Any, spec: Any = None) -> Any:
+    """Return the plain form (see csrlib.asn1.plain) of a decoded pyasn1 value."""
+    from pyasn1.type import char, useful
+
+    from csrlib.der import parse_time
+
+    if value is noValue:
+        return None
+    if isinstance(value, univ.Choice):
+        return value.getName(), to_plain(value.getComponent())
+    if isinstance(value, (univ.SequenceOf, univ.SetOf)):
+        return [to_plain(v) for v in value]
+    if isinstance(value, (univ.Sequence, univ.Set)):
+        out = []
+        for idx, nt in enumerate(value.componentType.namedTypes):
+            comp = value.getComponentByPosition(idx, default=noValue, instantiate=False)
+            if comp is noValue and nt.isDefaulted:
+                comp = nt.asn1Object
+            out.append(to_plain(comp))
+        return tuple(out)
+    if not value.isValue:
+        return None
+    if isinstance(value, univ.Boolean):
+        return bool(value)
+    if isinstance(value, univ.Integer):
+        return int(value)
+    if isinstance(value, univ.Null):
+        return None
+    if isinstance(value, univ.ObjectIdentifier):
+        return str(value)
+    if isinstance(value, univ.BitString):
+        nbits = len(value)
+        nbytes = (nbits + 7) // 8
+        unused = nbytes * 8 - nbits
+        return (int(value) << unused).to_bytes(nbytes, "big"), unused
+    if isinstance(value, (useful.UTCTime, useful.GeneralizedTime)):
+        return parse_time(str(value))
+    if isinstance(value, char.AbstractCharacterString):
+        return str(value)
+    return bytes(value)

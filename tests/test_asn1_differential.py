@@ -197,3 +197,19 @@ def test_open_types_report_each_deviation_once() -> None:
                         deviations=found)
     assert found == [(12, "nonminimal-length", "[0][0].value")]
     assert str(value[0][0][0]["value"].getComponent()) == "abc"
+
+
+@pytest.mark.parametrize("open_types", [False, True])
+def test_plain_values_equal_the_pyasn1_values(all_csrs: dict[str, bytes], open_types: bool) -> None:
+    # Both backends, and the generated plain decoders, give the same values.
+    from pyasn1_modules import rfc2985, rfc5480
+
+    from tests.helpers import to_plain
+
+    assert rfc2985 and rfc5480
+    inputs = [(der, rfc2986.CertificationRequest()) for der in all_csrs.values()]
+    inputs += [(der, rfc5280.Certificate()) for der in _certificates()]
+    for der, schema in inputs:
+        ours = asn1.decode_plain(der, schema, decode_open_types=open_types)
+        theirs = to_plain(asn1.decode(der, schema, decode_open_types=open_types))
+        assert ours == theirs

@@ -170,12 +170,13 @@ def _run(
     except _UNEXPECTED as exc:
         raise DecodeError("internal-error", 0, type(exc).__name__) from exc
     if ctx.deviations and deviations is not None:
-        deviations.extend(name_deviations(node, buf, ctx.deviations))
+        deviations.extend(name_deviations(node, buf, ctx.deviations, open_types=open_types))
     return value
 
 
 def name_deviations(
-    node: Node, buf: bytes, found: list[Deviation], start: int = 0, end: int | None = None
+    node: Node, buf: bytes, found: list[Deviation], start: int = 0, end: int | None = None,
+    open_types: bool = False,
 ) -> list[Deviation]:
     """Return ``found`` without repeats, each with the path of the field holding it.
 
@@ -183,7 +184,7 @@ def name_deviations(
     deviation twice; it is listed once.
     """
     unique = list(dict.fromkeys((d.offset, d.kind) for d in found))
-    paths = locate_all(node, buf, [offset for offset, _ in unique], start, end)
+    paths = locate_all(node, buf, [offset for offset, _ in unique], start, end, open_types)
     return [Deviation(offset, kind, paths[offset]) for offset, kind in unique]
 
 

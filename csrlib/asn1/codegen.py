@@ -72,13 +72,18 @@ def _leaf(kind: str, target: str, indent: str) -> str:
 
 
 def sequence_source(
-    node: Node, tables: list[dict[int, tuple[int, Any]]], fallbacks: list[Any]
+    node: Node, tables: list[dict[int, tuple[int, Any]]], fallbacks: list[Any],
+    open_fields: dict[int, int] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Return the source and namespace of the contents decoder of a SEQUENCE.
 
-    The namespace still needs the helpers ``EMPTY``, ``missing``,
-    ``leftover``, ``name_error`` and ``overrun`` (see decoding.py).
+    ``open_fields`` maps each open-type component to its governing one (which
+    comes earlier): when ``ctx.open_types`` is set, ``OPEN<j>(governing)``
+    may give a decoder for the component, used instead of the usual one.
+    The namespace still needs ``OPEN<j>`` and the helpers ``EMPTY``,
+    ``missing``, ``leftover``, ``name_error`` and ``overrun`` (see decoding.py).
     """
+    open_fields = open_fields or {}
     ns: dict[str, Any] = {}
     out = [
         "def dec(buf, h, c, e, ctx, d):\n",
@@ -115,6 +120,12 @@ def sequence_source(
             out.append(f"{ind}if t in K{j}:\n")
         inner = ind + "    "
         out.append(f"{inner}seg = {f.name!r}\n")
+        if j in open_fields:
+            out.append(f"{inner}od = OPEN{j}(v{open_fields[j]}) if ctx.open_types else None\n")
+            out.append(f"{inner}if od is not None:\n")
+            out.append(f"{inner}    v{j} = od(buf, pos, cs, ce, ctx, d1)\n")
+            out.append(f"{inner}else:\n")
+            inner += "    "
         leaf = inline_kind(f.node) if f.default is None else None
         if leaf is not None and (len(own) == 1 or (any_fn is not None and not own)):
             out.append(_leaf(leaf, f"v{j}", inner))
@@ -128,6 +139,7 @@ def sequence_source(
         else:
             ns[f"R{j}"] = own
             out.append(f"{inner}v{j} = R{j}[t](buf, pos, cs, ce, ctx, d1)\n")
+        inner = ind + "    "
         out.append(f"{inner}seg = None\n{inner}pos = ce\n{inner}t = -1\n{inner}i = {j + 1}\n")
         out.append(f"{ind}else:\n")
         if f.skippable:

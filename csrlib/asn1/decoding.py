@@ -330,7 +330,10 @@ def _generated_sequence(
         if seg is not None:
             err.add_segment(seg)
 
-    source, ns = sequence_source(node, tables, fallbacks)
+    governing = {j: names.index(node.fields[j].open_type.name) for j in node.open_fields}
+    source, ns = sequence_source(node, tables, fallbacks, governing)
+    for j in node.open_fields:
+        ns[f"OPEN{j}"] = _open_resolver(node.fields[j], PLAIN_INDEX)
     ns.update({f"D{j}": defaults[j] for j in range(n)})
     ns.update(EMPTY=empty_or_missing, missing=missing, leftover=leftover,
               name_error=name_error, overrun=_overrun)
@@ -338,9 +341,30 @@ def _generated_sequence(
     return fn
 
 
+def _inline_open_types(node: Node) -> bool:
+    """Return whether the generated decoder can resolve ``node``'s open types inline.
+
+    Each governing component must come first, and each holder be an
+    untagged ANY, a SET OF / SEQUENCE OF of them, or an OCTET STRING.
+    """
+    names = [f.name for f in node.fields]
+    for j in node.open_fields:
+        field = node.fields[j]
+        if field.open_type.name not in names[:j]:
+            return False
+        holder = field.node
+        item = holder.item
+        if not ((holder.kind == ANY and not holder.keys)
+                or (holder.kind == OCTET_STRING and len(holder.keys) == 1)
+                or (holder.kind in (SET_OF, SEQUENCE_OF) and item is not None
+                    and item.kind == ANY and not item.keys)):
+            return False
+    return True
+
+
 def _sequence(node: Node, backend: Backend) -> Decoder:
     tables, fallbacks, defaults = _field_decoders(node, backend)
-    if backend.index == 0 and not node.open_fields:
+    if backend.index == PLAIN_INDEX and _inline_open_types(node):
         return _generated_sequence(node, tables, fallbacks, defaults)
     names = [f.name for f in node.fields]
     n = len(names)
@@ -515,6 +539,89 @@ def _collection(node: Node, backend: Backend) -> Decoder:
 
 
 # -- open types (pyasn1's decodeOpenTypes) -------------------------------------
+
+PLAIN_INDEX = 0
+
+
+def _open_resolver(field: Any, backend_index: int) -> Callable[[Any], Decoder | None]:
+    """Return ``resolve(governing plain value) -> decoder of the holder element | None``.
+
+    Hits are cached by governing value; a miss is looked up again each time,
+    since importing a module may add entries to pyasn1-modules' maps.
+    """
+    from .plain import PLAIN
+
+    cache: dict[Any, Decoder] = {}
+    holder = field.node
+
+    def resolve(governing: Any) -> Decoder | None:
+        fn = cache.get(governing)
+        if fn is not None:
+            return fn
+        key = PLAIN.governing(governing)
+        if key is None:
+            return None
+        try:
+            spec = field.open_type[key]
+        except (KeyError, TypeError):
+            return None
+        fn = cache[governing] = _holder_decoder(holder, compile_node(spec))
+        return fn
+
+    return resolve
+
+
+def _holder_decoder(holder: Node, target: Node) -> Decoder:
+    """Return a plain decoder reading a holder element as its open type ``target``."""
+    from .plain import PLAIN
+
+    whole = _whole(target, PLAIN)
+    dec: Decoder
+    if holder.kind == ANY:
+        # The open type is the element itself.
+        def element(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
+            return whole(buf, h, h, e, ctx, d - 1)
+
+        dec = element
+    elif holder.kind == OCTET_STRING:
+        # The open type is the one element inside the octets.
+        def inside(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
+            return whole(buf, h, c, e, ctx, d)
+
+        dec = inside
+    else:
+        dec = _open_items(holder, whole)
+    return _spanned(dec) if holder.span else dec
+
+
+def _open_items(holder: Node, whole: Decoder) -> Decoder:
+    """Return a decoder of a SET OF / SEQUENCE OF whose every item is the open type."""
+    is_set = holder.kind == SET_OF
+    lo, hi = holder.size or (0, float("inf"))
+
+    def dec(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
+        if c < e and d >= ctx.max_depth:
+            raise DecodeError("depth-limit", h)
+        items: list[Any] = []
+        pos = c
+        prev = prev_end = -1
+        try:
+            while pos < e:
+                _, _, ce = read_header(buf, pos, e, ctx)
+                if is_set:
+                    if prev >= 0 and buf[prev:prev_end] > buf[pos:ce]:
+                        ctx.deviate("setof-unsorted", pos)
+                    prev, prev_end = pos, ce
+                items.append(whole(buf, pos, pos, ce, ctx, d))
+                pos = ce
+        except DecodeError as err:
+            err.add_segment(f"[{len(items)}]")
+            raise
+        if not lo <= len(items) <= hi:
+            raise DecodeError("constraint", h, f"{len(items)} elements, not {lo}..{hi}")
+        return items
+
+    return dec
 
 
 def _open_types(
