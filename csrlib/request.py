@@ -30,6 +30,9 @@ __all__ = ["PEM_LABELS", "CertificateRequest", "load", "load_der", "load_pem", "
 PEM_LABELS = ("CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST")
 
 _CRI = "certificationRequestInfo"
+_SUBJECT = f"{_CRI}.subject"
+_SPKI = f"{_CRI}.subjectPKInfo"
+_ATTRIBUTES = f"{_CRI}.attributes"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -171,14 +174,14 @@ def load_der(
             src.deviate("bad-version", cri_contents, f"{_CRI}.version", str(version))
         else:
             raise src.fail("bad-version", cri_contents, f"{_CRI}.version", str(version))
-    subject = read_name(src, rdns, 2, f"{_CRI}.subject")
-    public_key = read_spki(src, spki, 2, f"{_CRI}.subjectPKInfo")
+    subject = read_name(src, rdns, 2, _SUBJECT)
+    public_key = read_spki(src, spki, 2, _SPKI)
     if attributes is None:
         src.deviate("attributes-missing", cri_end, _CRI)
         attrs: tuple[Attribute, ...] = ()
         extensions = Extensions()
     else:
-        attrs, extensions = read_attributes(src, attributes, 3, f"{_CRI}.attributes")
+        attrs, extensions = read_attributes(src, attributes, 3, _ATTRIBUTES)
     algorithm = read_signature_algorithm(src, sig_alg, 1, "signatureAlgorithm")
     return _request(buf, buf[cri_start:cri_end], signature, version, subject, public_key,
                     algorithm, attrs, extensions, src.deviations(), unused,

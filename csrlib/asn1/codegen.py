@@ -73,7 +73,7 @@ def _leaf(kind: str, target: str, indent: str) -> str:
 
 def sequence_source(
     node: Node, tables: list[dict[int, tuple[int, Any]]], fallbacks: list[Any],
-    open_fields: dict[int, int] | None = None,
+    open_fields: dict[int, int] | None = None, span: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """Return the source and namespace of the contents decoder of a SEQUENCE.
 
@@ -82,13 +82,14 @@ def sequence_source(
     may give a decoder for the component, used instead of the usual one.
     The namespace still needs ``OPEN<j>`` and the helpers ``EMPTY``,
     ``missing``, ``leftover``, ``name_error`` and ``overrun`` (see decoding.py).
+    With ``span`` the function returns ``(value, h, e)``.
     """
     open_fields = open_fields or {}
     ns: dict[str, Any] = {}
     out = [
         "def dec(buf, h, c, e, ctx, d):\n",
         "    if c == e:\n",
-        "        return EMPTY(e)\n",
+        "        return (EMPTY(e), h, e)\n" if span else "        return EMPTY(e)\n",
         "    if d >= ctx.max_depth:\n",
         "        raise DecodeError('depth-limit', h)\n",
         "    d1 = d + 1\n",
@@ -154,11 +155,13 @@ def sequence_source(
     out.append("        name_error(err, seg, buf, pos, e, i)\n")
     out.append("        raise\n")
     values = "".join(f"v{j}, " for j in range(len(node.fields)))
-    out.append(f"    return ({values})\n")
+    out.append(f"    return (({values}), h, e)\n" if span else f"    return ({values})\n")
     return "".join(out), ns
 
 
-def collection_source(leaf: str | None, single_key: int | None, is_set: bool) -> str:
+def collection_source(
+    leaf: str | None, single_key: int | None, is_set: bool, span: bool = False
+) -> str:
     """Return the source of a SEQUENCE OF / SET OF contents decoder.
 
     With ``leaf`` the items are decoded inline (their tag must be
@@ -203,7 +206,7 @@ def collection_source(leaf: str | None, single_key: int | None, is_set: bool) ->
              "        why = CHECK(items)\n",
              "        if why is not None:\n",
              "            raise DecodeError('constraint', h, why)\n",
-             "    return items\n"]
+             "    return (items, h, e)\n" if span else "    return items\n"]
     return "".join(body)
 
 

@@ -89,8 +89,9 @@ def decoder(node: Node, backend: Backend) -> Decoder:
 
         node.decoders[idx] = late
         try:
-            fn = _unwrap(node.keys[1:], _content(node, backend))
-            if node.span and backend.spans:
+            content = _content(node, backend)
+            fn = _unwrap(node.keys[1:], content)
+            if node.span and backend.spans and not getattr(content, "csrlib_spanned", False):
                 fn = _spanned(fn)
         finally:
             node.decoders[idx] = None
@@ -331,13 +332,16 @@ def _generated_sequence(
             err.add_segment(seg)
 
     governing = {j: names.index(node.fields[j].open_type.name) for j in node.open_fields}
-    source, ns = sequence_source(node, tables, fallbacks, governing)
+    # A span is the whole element: only without explicit tags around the contents.
+    span = node.span and len(node.keys) == 1
+    source, ns = sequence_source(node, tables, fallbacks, governing, span)
     for j in node.open_fields:
         ns[f"OPEN{j}"] = _open_resolver(node.fields[j], PLAIN_INDEX)
     ns.update({f"D{j}": defaults[j] for j in range(n)})
     ns.update(EMPTY=empty_or_missing, missing=missing, leftover=leftover,
               name_error=name_error, overrun=_overrun)
     fn: Decoder = compile_function(source, ns, type(node.spec).__name__)
+    fn.csrlib_spanned = span  # type: ignore[attr-defined]
     return fn
 
 
@@ -479,10 +483,12 @@ def _generated_collection(node: Node, table: dict[int, Decoder],
     def unexpected(t: int, pos: int) -> DecodeError:
         return _unexpected(t, pos, table)
 
-    source = collection_source(leaf, single_key, node.kind == SET_OF)
+    span = node.span and len(node.keys) == 1
+    source = collection_source(leaf, single_key, node.kind == SET_OF, span)
     ns = {"TABLE": table, "FALLBACK": fallback, "unexpected": unexpected, "LO": lo, "HI": hi,
           "CHECK": node.check if node.size is None else None, "overrun": _overrun}
     fn: Decoder = compile_function(source, ns, type(node.spec).__name__)
+    fn.csrlib_spanned = span  # type: ignore[attr-defined]
     return fn
 
 
