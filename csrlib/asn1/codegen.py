@@ -1,18 +1,24 @@
-"""Generated decoders for the plain backend: SEQUENCEs unrolled, leaves inlined.
+"""Generated decoders for the plain backend: structures unrolled, leaves inlined.
 
 The table-driven loops of :mod:`csrlib.asn1.decoding` pay for a lookup and
-a call per component.  For the plain backend, a SEQUENCE (or SEQUENCE OF /
-SET OF) is compiled once into a Python function that reads its components
-in order and decodes simple leaves (OBJECT IDENTIFIER, INTEGER, BOOLEAN,
-NULL, OCTET STRING, ANY) inline; other components still call their own
-decoders.  The generated code makes the decisions the loop makes: each
-element's tag is matched against the keys the plan's per-position tables
-give each component, and errors come from the loop's own helpers (passed in
-the namespace).  The tests compare both paths on every input they try.
+a call per component.  For the plain backend, each SEQUENCE, SEQUENCE OF
+and SET OF is compiled once into a Python function that reads its
+components in order and decodes inline what it can: simple leaves (OBJECT
+IDENTIFIER, INTEGER, BOOLEAN, NULL, OCTET STRING, ANY) and small nested
+structures made only of such leaves (an AttributeTypeAndValue inside a
+RelativeDistinguishedName inside a Name, an AlgorithmIdentifier).  Other
+components call their own decoders.
+
+The generated code makes the decisions the loops make: each element's tag
+is matched against the keys the plan's per-position tables give each
+component, and errors come from the loops' own helpers, which the caller
+supplies per node (see ``decoding.py``).  The tests compare both paths on
+every input they try.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..der.generic import validate_content
@@ -20,41 +26,61 @@ from ..der.primitives import OID_CACHE, decode_boolean, decode_integer, decode_n
 from ..der.tlv import read_header
 from ..errors import DecodeError
 from .plan import Node
-from .types import ANY, BOOLEAN, ENUMERATED, INTEGER, NULL, OCTET_STRING, OID
+from .types import (
+    ANY,
+    BOOLEAN,
+    ENUMERATED,
+    INTEGER,
+    NULL,
+    OCTET_STRING,
+    OID,
+    SEQUENCE,
+    SEQUENCE_OF,
+    SET_OF,
+)
 
-__all__ = ["collection_source", "compile_function", "inline_kind", "sequence_source"]
+__all__ = ["NodeInfo", "generate", "inline_kind"]
+
+#: ``info(node)`` gives what the generated code of a node needs:
+#: for a SEQUENCE ``{"tables", "fallbacks", "defaults", "helpers", "open"}``,
+#: for a collection ``{"table", "fallback", "helpers"}`` (helpers: a dict of
+#: callables and constants named as the generated code refers to them).
+NodeInfo = Callable[[Node], dict[str, Any]]
+
+_MAX_NESTING = 3
 
 _HEADER = """\
-{i}t = buf[pos]
-{i}if t & 0x1F != 0x1F and pos + 2 <= e and buf[pos + 1] < 0x80:
-{i}    cs = pos + 2
-{i}    ce = cs + buf[pos + 1]
-{i}    if ce > e:
-{i}        raise DecodeError(overrun(buf, e), pos + 1)
+{i}{t} = buf[{pos}]
+{i}if {t} & 0x1F != 0x1F and {pos} + 2 <= {e} and buf[{pos} + 1] < 0x80:
+{i}    {cs} = {pos} + 2
+{i}    {ce} = {cs} + buf[{pos} + 1]
+{i}    if {ce} > {e}:
+{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
 {i}else:
-{i}    t, cs, ce = read_header(buf, pos, e, ctx)
+{i}    {t}, {cs}, {ce} = read_header(buf, {pos}, {e}, ctx)
 """
 
 _LEAVES = {
     "oid": [
-        "hit = OIDC.get(buf[cs:ce])",
+        "hit = OIDC.get(buf[{cs}:{ce}])",
         "if hit is not None and hit[2] <= ctx.max_oid_arcs and hit[3] <= ctx.max_oid_octets:",
         "    {v} = hit[0]",
         "else:",
-        "    {v} = decode_oid(buf, cs, ce, ctx)[0]",
+        "    {v} = decode_oid(buf, {cs}, {ce}, ctx)[0]",
     ],
-    "int": ["{v} = decode_integer(buf, cs, ce, ctx)"],
-    "bool": ["{v} = decode_boolean(buf, cs, ce, ctx)"],
-    "null": ["decode_null(buf, cs, ce, ctx)", "{v} = None"],
-    "octets": ["{v} = buf[cs:ce]"],
-    "any": ["validate_content(buf, t, pos, cs, ce, ctx, d1)", "{v} = buf[pos:ce]"],
-    "any-unchecked": ["{v} = buf[pos:ce]"],
-    "any-unchecked-span": ["{v} = (buf[pos:ce], pos, ce)"],
+    "int": ["{v} = decode_integer(buf, {cs}, {ce}, ctx)"],
+    "bool": ["{v} = decode_boolean(buf, {cs}, {ce}, ctx)"],
+    "null": ["decode_null(buf, {cs}, {ce}, ctx)", "{v} = None"],
+    "octets": ["{v} = buf[{cs}:{ce}]"],
+    "any": ["validate_content(buf, {t}, {pos}, {cs}, {ce}, ctx, {d})",
+            "{v} = buf[{pos}:{ce}]"],
+    "any-unchecked": ["{v} = buf[{pos}:{ce}]"],
+    "any-unchecked-span": ["{v} = (buf[{pos}:{ce}], {pos}, {ce})"],
 }
 
 
 def inline_kind(node: Node) -> str | None:
-    """Return how an element of ``node``'s type can be decoded inline, or None."""
+    """Return how an element of ``node``'s type can be decoded as a leaf inline, or None."""
     if node.check is not None:
         return None
     if node.kind == ANY and not node.keys:
@@ -67,147 +93,216 @@ def inline_kind(node: Node) -> str | None:
             OCTET_STRING: "octets"}.get(node.kind)
 
 
-def _leaf(kind: str, target: str, indent: str) -> str:
-    return "".join(f"{indent}{line.format(v=target)}\n" for line in _LEAVES[kind])
+class _Level:
+    """The variable names of one nesting level of generated code."""
+
+    def __init__(self, n: int) -> None:
+        for name in ("h", "c", "e", "d", "d1", "pos", "t", "cs", "ce", "i", "seg", "items",
+                     "prev", "prev_end"):
+            setattr(self, name, f"{name}_{n}")
+        self.n = n
+
+    def header(self, indent: str) -> str:
+        return _HEADER.format(i=indent, t=self.t, pos=self.pos, e=self.e, cs=self.cs,
+                              ce=self.ce)
+
+    def leaf(self, kind: str, target: str, indent: str) -> str:
+        return "".join(
+            indent + line.format(v=target, pos=self.pos, t=self.t, cs=self.cs, ce=self.ce,
+                                 d=self.d1) + "\n"
+            for line in _LEAVES[kind])
 
 
-def sequence_source(
-    node: Node, tables: list[dict[int, tuple[int, Any]]], fallbacks: list[Any],
-    open_fields: dict[int, int] | None = None, span: bool = False,
-) -> tuple[str, dict[str, Any]]:
-    """Return the source and namespace of the contents decoder of a SEQUENCE.
+class _Generator:
+    def __init__(self, info: NodeInfo, top_span: bool) -> None:
+        self.info = info
+        self.top_span = top_span
+        self.ns: dict[str, Any] = {}
+        self.lines: list[str] = []
+        self.count = 0
 
-    ``open_fields`` maps each open-type component to its governing one (which
-    comes earlier): when ``ctx.open_types`` is set, ``OPEN<j>(governing)``
-    may give a decoder for the component, used instead of the usual one.
-    The namespace still needs ``OPEN<j>`` and the helpers ``EMPTY``,
-    ``missing``, ``leftover``, ``name_error`` and ``overrun`` (see decoding.py).
-    With ``span`` the function returns ``(value, h, e)``.
-    """
-    open_fields = open_fields or {}
-    ns: dict[str, Any] = {}
-    out = [
-        "def dec(buf, h, c, e, ctx, d):\n",
-        "    if c == e:\n",
-        "        return (EMPTY(e), h, e)\n" if span else "        return EMPTY(e)\n",
-        "    if d >= ctx.max_depth:\n",
-        "        raise DecodeError('depth-limit', h)\n",
-        "    d1 = d + 1\n",
-        "    pos = c\n",
-        "    t = -1\n",
-        "    i = 0\n",
-        "    seg = None\n",
-        "    try:\n",
-    ]
-    ind = "        "
-    for j, f in enumerate(node.fields):
-        # The keys position j's table gives this component (a CHOICE gives
-        # several); an untagged ANY takes every tag no later component claims.
-        own = {k: fn for k, (jj, fn) in tables[j].items() if jj == j}
-        any_fn = fallbacks[j][1] if fallbacks[j] is not None and fallbacks[j][0] == j else None
-        out.append(f"{ind}if t < 0 and pos < e:\n")
-        out.append(_HEADER.format(i=ind + "    "))
-        if any_fn is not None:
-            ns[f"CL{j}"] = frozenset(k for k, (jj, _) in tables[j].items() if jj != j)
-            if own:
-                ns[f"OWN{j}"] = frozenset(own)
-                out.append(f"{ind}if t >= 0 and (t in OWN{j} or t not in CL{j}):\n")
+    def name(self, base: str, value: Any) -> str:
+        """Bind ``value`` in the namespace under a fresh name; return the name."""
+        self.count += 1
+        key = f"{base}{self.count}"
+        self.ns[key] = value
+        return key
+
+    def emit(self, text: str) -> None:
+        self.lines.append(text)
+
+    # -- what can be inlined ---------------------------------------------------
+
+    def inlinable(self, node: Node, depth: int) -> bool:
+        """Return whether a whole element of ``node``'s type can be generated inline."""
+        if depth >= _MAX_NESTING or node.check is not None or len(node.keys) != 1:
+            return False
+        if node.kind == SEQUENCE:
+            if node.open_fields:
+                return False
+            data = self.info(node)
+            for j, f in enumerate(node.fields):
+                own = [k for k, (jj, _) in data["tables"][j].items() if jj == j]
+                if f.default is not None or inline_kind(f.node) is None or len(own) > 1:
+                    return False
+            return True
+        if node.kind in (SEQUENCE_OF, SET_OF) and node.item is not None:
+            item = node.item
+            return inline_kind(item) is not None or self.inlinable(item, depth + 1)
+        return False
+
+    # -- bodies ----------------------------------------------------------------
+
+    def element(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
+        """Generate code decoding the element (h, c, e at ``lv``) into ``result``."""
+        if node.kind == SEQUENCE:
+            self.sequence(node, lv, result, ind, depth)
+        else:
+            self.collection(node, lv, result, ind, depth)
+
+    def sequence(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
+        data = self.info(node)
+        tables, fallbacks, defaults = data["tables"], data["fallbacks"], data["defaults"]
+        helpers = {key: self.name(key, value) for key, value in data["helpers"].items()}
+        governing = data["open"]
+        span = node.span if depth else self.top_span
+        e = self.emit
+        e(f"{ind}if {lv.c} == {lv.e}:\n")
+        empty = f"{helpers['EMPTY']}({lv.e})"
+        e(f"{ind}    {result} = ({empty}, {lv.h}, {lv.e})\n" if span
+          else f"{ind}    {result} = {empty}\n")
+        e(f"{ind}else:\n")
+        ind2 = ind + "    "
+        e(f"{ind2}if {lv.d} >= ctx.max_depth:\n{ind2}    raise DecodeError('depth-limit', {lv.h})\n")
+        e(f"{ind2}{lv.d1} = {lv.d} + 1\n{ind2}{lv.pos} = {lv.c}\n{ind2}{lv.t} = -1\n")
+        e(f"{ind2}{lv.i} = 0\n{ind2}{lv.seg} = None\n{ind2}try:\n")
+        body = ind2 + "    "
+        values = []
+        for j, f in enumerate(node.fields):
+            v = f"v{j}_{lv.n}"
+            values.append(v)
+            own = {k: fn for k, (jj, fn) in tables[j].items() if jj == j}
+            any_fn = fallbacks[j][1] if fallbacks[j] is not None and fallbacks[j][0] == j else None
+            e(f"{body}if {lv.t} < 0 and {lv.pos} < {lv.e}:\n")
+            e(lv.header(body + "    "))
+            if any_fn is not None:
+                others = self.name("CL", frozenset(k for k, (jj, _) in tables[j].items()
+                                                   if jj != j))
+                if own:
+                    mine = self.name("OWN", frozenset(own))
+                    e(f"{body}if {lv.t} >= 0 and ({lv.t} in {mine} or {lv.t} not in {others}):\n")
+                else:
+                    e(f"{body}if {lv.t} >= 0 and {lv.t} not in {others}:\n")
+            elif len(own) == 1:
+                e(f"{body}if {lv.t} == {next(iter(own))}:\n")
             else:
-                out.append(f"{ind}if t >= 0 and t not in CL{j}:\n")
-        elif len(own) == 1:
-            out.append(f"{ind}if t == {next(iter(own))}:\n")
-        else:
-            ns[f"K{j}"] = frozenset(own)
-            out.append(f"{ind}if t in K{j}:\n")
-        inner = ind + "    "
-        out.append(f"{inner}seg = {f.name!r}\n")
-        if j in open_fields:
-            out.append(f"{inner}od = OPEN{j}(v{open_fields[j]}) if ctx.open_types else None\n")
-            out.append(f"{inner}if od is not None:\n")
-            out.append(f"{inner}    v{j} = od(buf, pos, cs, ce, ctx, d1)\n")
-            out.append(f"{inner}else:\n")
-            inner += "    "
-        leaf = inline_kind(f.node) if f.default is None else None
-        if leaf is not None and (len(own) == 1 or (any_fn is not None and not own)):
-            out.append(_leaf(leaf, f"v{j}", inner))
+                e(f"{body}if {lv.t} in {self.name('K', frozenset(own))}:\n")
+            inner = body + "    "
+            e(f"{inner}{lv.seg} = {f.name!r}\n")
+            if j in governing:
+                resolver = self.name("OPEN", governing[j][1])
+                e(f"{inner}od = {resolver}(v{governing[j][0]}_{lv.n}) if ctx.open_types "
+                  "else None\n")
+                e(f"{inner}if od is not None:\n")
+                e(f"{inner}    {v} = od(buf, {lv.pos}, {lv.cs}, {lv.ce}, ctx, {lv.d1})\n")
+                e(f"{inner}else:\n")
+                inner += "    "
+            self.component(f, own, any_fn, lv, v, inner, depth)
+            inner = body + "    "
+            e(f"{inner}{lv.seg} = None\n{inner}{lv.pos} = {lv.ce}\n{inner}{lv.t} = -1\n")
+            e(f"{inner}{lv.i} = {j + 1}\n")
+            e(f"{body}else:\n")
+            if f.skippable:
+                e(f"{body}    {v} = {self.name('D', defaults[j])}\n")
+            else:
+                e(f"{body}    raise {helpers['missing']}({lv.t}, {lv.pos}, {lv.e}, {lv.i}, {j})\n")
+        e(f"{body}if {lv.pos} < {lv.e}:\n")
+        e(f"{body}    if {lv.t} < 0:\n")
+        e(lv.header(body + "        "))
+        e(f"{body}    raise {helpers['leftover']}({lv.t}, {lv.pos}, {lv.i})\n")
+        e(f"{ind2}except DecodeError as err:\n")
+        e(f"{ind2}    {helpers['name_error']}(err, {lv.seg}, buf, {lv.pos}, {lv.e}, {lv.i})\n")
+        e(f"{ind2}    raise\n")
+        value = f"({', '.join(values)},)" if values else "()"
+        e(f"{ind2}{result} = ({value}, {lv.h}, {lv.e})\n" if span
+          else f"{ind2}{result} = {value}\n")
+
+    def component(self, f: Any, own: dict[int, Any], any_fn: Any, lv: _Level, v: str,
+                  ind: str, depth: int) -> None:
+        """Generate the decoding of one matched SEQUENCE component into ``v``."""
+        node = f.node
+        leaf = inline_kind(node) if f.default is None else None
+        single = len(own) == 1 or (any_fn is not None and not own)
+        if leaf is not None and single:
+            self.emit(lv.leaf(leaf, v, ind))
+        elif single and f.default is None and self.inlinable(node, depth + 1):
+            self.nested(node, lv, v, ind, depth)
         elif any_fn is not None:
-            ns[f"R{j}"] = own
-            ns[f"F{j}"] = any_fn
-            out.append(f"{inner}v{j} = R{j}.get(t, F{j})(buf, pos, cs, ce, ctx, d1)\n")
+            table = self.name("R", own)
+            fallback = self.name("F", any_fn)
+            self.emit(f"{ind}{v} = {table}.get({lv.t}, {fallback})"
+                      f"(buf, {lv.pos}, {lv.cs}, {lv.ce}, ctx, {lv.d1})\n")
         elif len(own) == 1:
-            ns[f"F{j}"] = next(iter(own.values()))
-            out.append(f"{inner}v{j} = F{j}(buf, pos, cs, ce, ctx, d1)\n")
+            fn = self.name("F", next(iter(own.values())))
+            self.emit(f"{ind}{v} = {fn}(buf, {lv.pos}, {lv.cs}, {lv.ce}, ctx, {lv.d1})\n")
         else:
-            ns[f"R{j}"] = own
-            out.append(f"{inner}v{j} = R{j}[t](buf, pos, cs, ce, ctx, d1)\n")
-        inner = ind + "    "
-        out.append(f"{inner}seg = None\n{inner}pos = ce\n{inner}t = -1\n{inner}i = {j + 1}\n")
-        out.append(f"{ind}else:\n")
-        if f.skippable:
-            out.append(f"{ind}    v{j} = D{j}\n")
+            table = self.name("R", own)
+            self.emit(f"{ind}{v} = {table}[{lv.t}](buf, {lv.pos}, {lv.cs}, {lv.ce}, ctx, "
+                      f"{lv.d1})\n")
+
+    def nested(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
+        """Generate the element at ``lv``'s current position inline, one level down."""
+        inner = _Level(lv.n + 1)
+        self.emit(f"{ind}{inner.h} = {lv.pos}\n{ind}{inner.c} = {lv.cs}\n"
+                  f"{ind}{inner.e} = {lv.ce}\n{ind}{inner.d} = {lv.d1}\n")
+        self.element(node, inner, result, ind, depth + 1)
+
+    def collection(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
+        assert node.item is not None
+        data = self.info(node)
+        helpers = {key: self.name(key, value) for key, value in data["helpers"].items()}
+        item = node.item
+        leaf = inline_kind(item)
+        nested = leaf is None and self.inlinable(item, depth + 1)
+        e = self.emit
+        e(f"{ind}if {lv.c} < {lv.e} and {lv.d} >= ctx.max_depth:\n")
+        e(f"{ind}    raise DecodeError('depth-limit', {lv.h})\n")
+        e(f"{ind}{lv.d1} = {lv.d} + 1\n{ind}{lv.items} = []\n{ind}{lv.pos} = {lv.c}\n")
+        if node.kind == SET_OF:
+            e(f"{ind}{lv.prev} = -1\n{ind}{lv.prev_end} = -1\n")
+        e(f"{ind}try:\n{ind}    while {lv.pos} < {lv.e}:\n")
+        body = ind + "        "
+        e(lv.header(body))
+        v = f"item_{lv.n}"
+        if leaf is not None or nested:
+            if item.keys:
+                e(f"{body}if {lv.t} != {item.keys[0]}:\n")
+                e(f"{body}    raise {helpers['unexpected']}({lv.t}, {lv.pos})\n")
         else:
-            out.append(f"{ind}    raise missing(t, pos, e, i, {j})\n")
-    out.append(f"{ind}if pos < e:\n")
-    out.append(f"{ind}    if t < 0:\n")
-    out.append(_HEADER.format(i=ind + "        "))
-    out.append(f"{ind}    raise leftover(t, pos, i)\n")
-    out.append("    except DecodeError as err:\n")
-    out.append("        name_error(err, seg, buf, pos, e, i)\n")
-    out.append("        raise\n")
-    values = "".join(f"v{j}, " for j in range(len(node.fields)))
-    out.append(f"    return (({values}), h, e)\n" if span else f"    return ({values})\n")
-    return "".join(out), ns
-
-
-def collection_source(
-    leaf: str | None, single_key: int | None, is_set: bool, span: bool = False
-) -> str:
-    """Return the source of a SEQUENCE OF / SET OF contents decoder.
-
-    With ``leaf`` the items are decoded inline (their tag must be
-    ``single_key``, or any tag for an ANY); otherwise through ``TABLE`` and
-    ``FALLBACK``.  The namespace needs ``unexpected``, ``LO``, ``HI``,
-    ``CHECK`` and ``overrun``.
-    """
-    body = ["def dec(buf, h, c, e, ctx, d):\n",
-            "    if c < e and d >= ctx.max_depth:\n",
-            "        raise DecodeError('depth-limit', h)\n",
-            "    d1 = d + 1\n",
-            "    items = []\n",
-            "    pos = c\n",
-            "    prev = -1\n",
-            "    prev_end = -1\n",
-            "    try:\n",
-            "        while pos < e:\n",
-            _HEADER.format(i="            ")]
-    ind = "            "
-    if leaf is None:
-        body.append(f"{ind}fn = TABLE.get(t) or FALLBACK\n")
-        body.append(f"{ind}if fn is None:\n{ind}    raise unexpected(t, pos)\n")
-    elif single_key is not None:
-        body.append(f"{ind}if t != {single_key}:\n{ind}    raise unexpected(t, pos)\n")
-    if is_set:
-        body.append(f"{ind}if prev >= 0 and buf[prev:prev_end] > buf[pos:ce]:\n")
-        body.append(f"{ind}    ctx.deviate('setof-unsorted', pos)\n")
-        body.append(f"{ind}prev = pos\n{ind}prev_end = ce\n")
-    if leaf is None:
-        body.append(f"{ind}v = fn(buf, pos, cs, ce, ctx, d1)\n")
-    else:
-        body.append(_leaf(leaf, "v", ind))
-    body += [f"{ind}items.append(v)\n",
-             f"{ind}pos = ce\n",
-             "    except DecodeError as err:\n",
-             "        err.add_segment(f'[{len(items)}]')\n",
-             "        raise\n",
-             "    if not LO <= len(items) <= HI:\n",
-             "        raise DecodeError('constraint', h,\n",
-             "                          f'{len(items)} elements, not {LO}..{HI}')\n",
-             "    if CHECK is not None:\n",
-             "        why = CHECK(items)\n",
-             "        if why is not None:\n",
-             "            raise DecodeError('constraint', h, why)\n",
-             "    return (items, h, e)\n" if span else "    return items\n"]
-    return "".join(body)
+            table = self.name("TABLE", data["table"])
+            fallback = self.name("FALLBACK", data["fallback"])
+            e(f"{body}fn = {table}.get({lv.t}) or {fallback}\n")
+            e(f"{body}if fn is None:\n")
+            e(f"{body}    raise {helpers['unexpected']}({lv.t}, {lv.pos})\n")
+        if node.kind == SET_OF:
+            # X.690 11.6: SET OF elements in ascending order of their encodings.
+            e(f"{body}if {lv.prev} >= 0 and buf[{lv.prev}:{lv.prev_end}] > "
+              f"buf[{lv.pos}:{lv.ce}]:\n")
+            e(f"{body}    ctx.deviate('setof-unsorted', {lv.pos})\n")
+            e(f"{body}{lv.prev} = {lv.pos}\n{body}{lv.prev_end} = {lv.ce}\n")
+        if leaf is not None:
+            e(lv.leaf(leaf, v, body))
+        elif nested:
+            self.nested(item, lv, v, body, depth)
+        else:
+            e(f"{body}{v} = fn(buf, {lv.pos}, {lv.cs}, {lv.ce}, ctx, {lv.d1})\n")
+        e(f"{body}{lv.items}.append({v})\n{body}{lv.pos} = {lv.ce}\n")
+        e(f"{ind}except DecodeError as err:\n")
+        e(f"{ind}    err.add_segment(f'[{{len({lv.items})}}]')\n{ind}    raise\n")
+        e(f"{ind}{helpers['check']}({lv.items}, {lv.h})\n")
+        span = node.span if depth else self.top_span
+        e(f"{ind}{result} = ({lv.items}, {lv.h}, {lv.e})\n" if span
+          else f"{ind}{result} = {lv.items}\n")
 
 
 _BASE_NAMESPACE = {
@@ -222,8 +317,20 @@ _BASE_NAMESPACE = {
 }
 
 
-def compile_function(source: str, namespace: dict[str, Any], label: str) -> Any:
-    """Return the function ``dec`` that ``source`` defines, in ``namespace``."""
-    scope = {**_BASE_NAMESPACE, **namespace}
-    exec(compile(source, f"<csrlib.asn1 decoder for {label}>", "exec"), scope)
+def generate(node: Node, info: NodeInfo, overrun: Any, span: bool) -> Any:
+    """Return the generated contents decoder ``(buf, h, c, e, ctx, d)`` of ``node``.
+
+    ``node`` is a SEQUENCE, SEQUENCE OF or SET OF; with ``span`` the function
+    returns ``(value, h, e)``.
+    """
+    gen = _Generator(info, span)
+    lv = _Level(0)
+    gen.emit("def dec(buf, h, c, e, ctx, d):\n")
+    gen.emit(f"    {lv.h} = h\n    {lv.c} = c\n    {lv.e} = e\n    {lv.d} = d\n")
+    gen.element(node, lv, "result", "    ", 0)
+    gen.emit("    return result\n")
+    scope = {**_BASE_NAMESPACE, **gen.ns, "overrun": overrun}
+    source = "".join(gen.lines)
+    label = f"<csrlib.asn1 decoder for {type(node.spec).__name__}>"
+    exec(compile(source, label, "exec"), scope)
     return scope["dec"]

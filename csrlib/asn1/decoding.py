@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from ..der.generic import validate_content
 from ..der.tlv import Context, describe_tag, read_header
 from ..errors import DecodeError
-from .codegen import collection_source, compile_function, inline_kind, sequence_source
+from .codegen import generate
 from .encoding import default_encoding
 from .plan import Node, Route, alternatives, compile_node, slot
 from .types import ANY, CHOICE, OCTET_STRING, SEQUENCE, SEQUENCE_OF, SET, SET_OF
@@ -295,11 +295,26 @@ def _field_decoders(node: Node, backend: Backend) -> tuple[
     return tables, fallbacks, defaults
 
 
-def _generated_sequence(
-    node: Node, tables: list[dict[int, tuple[int, Decoder]]],
-    fallbacks: list[tuple[int, Decoder] | None], defaults: list[Any],
-) -> Decoder:
-    """Return the generated plain-value decoder of a SEQUENCE (see codegen.py)."""
+_INFO: dict[int, tuple[Node, dict[str, Any]]] = {}
+
+
+def _node_info(node: Node) -> dict[str, Any]:
+    """Return what the generated code of ``node`` needs (see codegen.NodeInfo)."""
+    hit = _INFO.get(id(node))
+    if hit is not None:
+        return hit[1]
+    if node.kind == SEQUENCE:
+        data = _sequence_info(node)
+    else:
+        data = _collection_info(node)
+    _INFO[id(node)] = (node, data)
+    return data
+
+
+def _sequence_info(node: Node) -> dict[str, Any]:
+    from .plain import PLAIN
+
+    tables, fallbacks, defaults = _field_decoders(node, PLAIN)
     names = [f.name for f in node.fields]
     n = len(names)
     required_from = node.required_from
@@ -331,16 +346,41 @@ def _generated_sequence(
         if seg is not None:
             err.add_segment(seg)
 
-    governing = {j: names.index(node.fields[j].open_type.name) for j in node.open_fields}
+    governing = {j: (names.index(node.fields[j].open_type.name),
+                     _open_resolver(node.fields[j], PLAIN_INDEX)) for j in node.open_fields}
+    return {"tables": tables, "fallbacks": fallbacks, "defaults": defaults, "open": governing,
+            "helpers": {"EMPTY": empty_or_missing, "missing": missing, "leftover": leftover,
+                        "name_error": name_error}}
+
+
+def _collection_info(node: Node) -> dict[str, Any]:
+    from .plain import PLAIN
+
+    assert node.item is not None
+    table, fallback = _slot_decoders(*slot(node.item), PLAIN)
+    lo, hi = node.size or (0, float("inf"))
+    check = node.check if node.size is None else None
+
+    def unexpected(t: int, pos: int) -> DecodeError:
+        return _unexpected(t, pos, table)
+
+    def sizes(items: list[Any], h: int) -> None:
+        if not lo <= len(items) <= hi:
+            raise DecodeError("constraint", h, f"{len(items)} elements, not {lo}..{hi}")
+        if check is not None:
+            why = check(items)
+            if why is not None:
+                raise DecodeError("constraint", h, why)
+
+    return {"table": table, "fallback": fallback,
+            "helpers": {"unexpected": unexpected, "check": sizes}}
+
+
+def _generated(node: Node) -> Decoder:
+    """Return the generated plain-value decoder of a structure (see codegen.py)."""
     # A span is the whole element: only without explicit tags around the contents.
     span = node.span and len(node.keys) == 1
-    source, ns = sequence_source(node, tables, fallbacks, governing, span)
-    for j in node.open_fields:
-        ns[f"OPEN{j}"] = _open_resolver(node.fields[j], PLAIN_INDEX)
-    ns.update({f"D{j}": defaults[j] for j in range(n)})
-    ns.update(EMPTY=empty_or_missing, missing=missing, leftover=leftover,
-              name_error=name_error, overrun=_overrun)
-    fn: Decoder = compile_function(source, ns, type(node.spec).__name__)
+    fn: Decoder = generate(node, _node_info, _overrun, span)
     fn.csrlib_spanned = span  # type: ignore[attr-defined]
     return fn
 
@@ -367,9 +407,9 @@ def _inline_open_types(node: Node) -> bool:
 
 
 def _sequence(node: Node, backend: Backend) -> Decoder:
-    tables, fallbacks, defaults = _field_decoders(node, backend)
     if backend.index == PLAIN_INDEX and _inline_open_types(node):
-        return _generated_sequence(node, tables, fallbacks, defaults)
+        return _generated(node)
+    tables, fallbacks, defaults = _field_decoders(node, backend)
     names = [f.name for f in node.fields]
     n = len(names)
     required_from = node.required_from
@@ -471,32 +511,11 @@ def _set(node: Node, backend: Backend) -> Decoder:
     return dec
 
 
-def _generated_collection(node: Node, table: dict[int, Decoder],
-                          fallback: Decoder | None) -> Decoder:
-    """Return the generated plain-value decoder of a SEQUENCE OF / SET OF."""
-    assert node.item is not None
-    item = node.item
-    leaf = inline_kind(item)
-    single_key = item.keys[0] if item.keys else None
-    lo, hi = node.size or (0, float("inf"))
-
-    def unexpected(t: int, pos: int) -> DecodeError:
-        return _unexpected(t, pos, table)
-
-    span = node.span and len(node.keys) == 1
-    source = collection_source(leaf, single_key, node.kind == SET_OF, span)
-    ns = {"TABLE": table, "FALLBACK": fallback, "unexpected": unexpected, "LO": lo, "HI": hi,
-          "CHECK": node.check if node.size is None else None, "overrun": _overrun}
-    fn: Decoder = compile_function(source, ns, type(node.spec).__name__)
-    fn.csrlib_spanned = span  # type: ignore[attr-defined]
-    return fn
-
-
 def _collection(node: Node, backend: Backend) -> Decoder:
     assert node.item is not None
+    if backend.index == PLAIN_INDEX:
+        return _generated(node)
     table, fallback = _slot_decoders(*slot(node.item), backend)
-    if backend.index == 0:
-        return _generated_collection(node, table, fallback)
     finish = backend.collection(node)
     check = node.check if node.size is None else None
     lo, hi = node.size or (0, float("inf"))
