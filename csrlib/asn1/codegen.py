@@ -97,10 +97,12 @@ class _Level:
     """The variable names of one nesting level of generated code."""
 
     def __init__(self, n: int) -> None:
-        for name in ("h", "c", "e", "d", "d1", "pos", "t", "cs", "ce", "i", "seg", "items",
-                     "prev", "prev_end"):
-            setattr(self, name, f"{name}_{n}")
         self.n = n
+        # The element: start, contents, end, depth; then the state of its reading.
+        self.h, self.c, self.e, self.d = f"h_{n}", f"c_{n}", f"e_{n}", f"d_{n}"
+        self.d1, self.pos, self.t = f"d1_{n}", f"pos_{n}", f"t_{n}"
+        self.cs, self.ce, self.i, self.seg = f"cs_{n}", f"ce_{n}", f"i_{n}", f"seg_{n}"
+        self.items, self.prev, self.prev_end = f"items_{n}", f"prev_{n}", f"prev_end_{n}"
 
     def header(self, indent: str) -> str:
         return _HEADER.format(i=indent, t=self.t, pos=self.pos, e=self.e, cs=self.cs,
@@ -173,7 +175,8 @@ class _Generator:
           else f"{ind}    {result} = {empty}\n")
         e(f"{ind}else:\n")
         ind2 = ind + "    "
-        e(f"{ind2}if {lv.d} >= ctx.max_depth:\n{ind2}    raise DecodeError('depth-limit', {lv.h})\n")
+        e(f"{ind2}if {lv.d} >= ctx.max_depth:\n")
+        e(f"{ind2}    raise DecodeError('depth-limit', {lv.h})\n")
         e(f"{ind2}{lv.d1} = {lv.d} + 1\n{ind2}{lv.pos} = {lv.c}\n{ind2}{lv.t} = -1\n")
         e(f"{ind2}{lv.i} = 0\n{ind2}{lv.seg} = None\n{ind2}try:\n")
         body = ind2 + "    "
