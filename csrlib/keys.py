@@ -234,7 +234,11 @@ def read_spki(src: Source, value: Any, depth: int, path: str) -> PublicKey:
 
 
 def _bit_contents(src: Source, bit_string_start: int, end: int, path: str) -> tuple[int, int]:
-    c, e = src.contents(bit_string_start, end)
+    # The element runs to the end of the SPKI (it was decoded there).
+    buf = src.buf
+    n = buf[bit_string_start + 1]
+    c = bit_string_start + 2 + (n & 0x7F if n & 0x80 else 0)
+    e = end
     if c == e or src.buf[c]:
         raise src.fail("bad-key", c, path, "key BIT STRING with unused bits")
     return c + 1, e

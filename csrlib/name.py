@@ -136,11 +136,17 @@ def _encode_value(value: str | bytes, string_type: str) -> bytes:
 _ESCAPED = re.compile(r'[\\"+,;<>\x00]')
 
 
+def _escape_one(match: re.Match[str]) -> str:
+    char = match.group()
+    return "\\00" if char == "\x00" else "\\" + char
+
+
 def _escape(value: str) -> str:
     # RFC 4514 2.4, escaping what cryptography escapes.
     if not value:
         return ""
-    value = _ESCAPED.sub(lambda m: "\\00" if m.group() == "\x00" else "\\" + m.group(), value)
+    if _ESCAPED.search(value) is not None:
+        value = _ESCAPED.sub(_escape_one, value)
     if value[0] == "#" or (value[0] == " " and len(value) > 1):
         value = "\\" + value
     if value[-1] == " ":
@@ -222,7 +228,8 @@ class Name:
 
     def rfc4514(self) -> str:
         """Return the RFC 4514 string: RDNs reversed, as cryptography prints them."""
-        return ",".join(rdn.rfc4514() for rdn in reversed(self.rdns))
+        return ",".join([rdn.attributes[0].rfc4514() if len(rdn.attributes) == 1
+                         else rdn.rfc4514() for rdn in reversed(self.rdns)])
 
     def __str__(self) -> str:
         return self.rfc4514()

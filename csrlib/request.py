@@ -167,9 +167,9 @@ def load_der(
     (cri, cri_start, cri_end), sig_alg, (signature, unused) = src.decode(
         plan(schemas.CertificationRequest), 0, len(buf), 0, "")
     version, rdns, spki, attributes = cri
-    cri_contents = src.contents(cri_start, cri_end)[0]
     # RFC 2986 4.1: version is 0; old generators wrote 1 or 2.
     if version != 0:
+        cri_contents = src.contents(cri_start, cri_end)[0]
         if version in (1, 2):
             src.deviate("bad-version", cri_contents, f"{_CRI}.version", str(version))
         else:
