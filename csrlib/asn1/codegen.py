@@ -23,9 +23,10 @@ from typing import Any
 
 from ..der.generic import validate_content
 from ..der.primitives import OID_CACHE, decode_boolean, decode_integer, decode_null, decode_oid
+from ..der.strings import STRING_TYPES
 from ..der.tlv import read_header
 from ..errors import DecodeError
-from .plan import Node
+from .plan import Node, slot
 from .types import (
     ANY,
     BOOLEAN,
@@ -34,9 +35,11 @@ from .types import (
     NULL,
     OCTET_STRING,
     OID,
+    CHOICE,
     SEQUENCE,
     SEQUENCE_OF,
     SET_OF,
+    STRING,
 )
 
 __all__ = ["NodeInfo", "generate", "inline_kind"]
@@ -89,6 +92,8 @@ def inline_kind(node: Node) -> str | None:
         return None if node.span else "any"
     if node.span or len(node.keys) != 1:
         return None
+    if node.kind == STRING:
+        return f"str{node.number}"
     return {OID: "oid", INTEGER: "int", ENUMERATED: "int", BOOLEAN: "bool", NULL: "null",
             OCTET_STRING: "octets"}.get(node.kind)
 
@@ -109,6 +114,8 @@ class _Level:
                               ce=self.ce)
 
     def leaf(self, kind: str, target: str, indent: str) -> str:
+        if kind.startswith("str"):
+            return f"{indent}{target} = STR{kind[3:]}(buf, {self.cs}, {self.ce}, ctx)\n"
         return "".join(
             indent + line.format(v=target, pos=self.pos, t=self.t, cs=self.cs, ce=self.ce,
                                  d=self.d1) + "\n"
@@ -277,11 +284,19 @@ class _Generator:
         body = ind + "        "
         e(lv.header(body))
         v = f"item_{lv.n}"
-        if leaf is not None or nested:
+        # Alternatives of an untagged CHOICE that are leaves: decoded inline too.
+        choices: list[tuple[int, str, str]] = []
+        if item.kind == CHOICE and not item.keys:
+            for key, (target, chain) in slot(item)[0].items():
+                kind = inline_kind(target)
+                if len(chain) == 1 and kind is not None:
+                    choices.append((key, item.alts[chain[0][1]][0], kind))
+        generic = leaf is None and not nested
+        if not generic:
             if item.keys:
                 e(f"{body}if {lv.t} != {item.keys[0]}:\n")
                 e(f"{body}    raise {helpers['unexpected']}({lv.t}, {lv.pos})\n")
-        else:
+        elif not choices:
             table = self.name("TABLE", data["table"])
             fallback = self.name("FALLBACK", data["fallback"])
             e(f"{body}fn = {table}.get({lv.t}) or {fallback}\n")
@@ -297,6 +312,18 @@ class _Generator:
             e(lv.leaf(leaf, v, body))
         elif nested:
             self.nested(item, lv, v, body, depth)
+        elif choices:
+            for n, (key, alt, kind) in enumerate(choices):
+                e(f"{body}{'if' if n == 0 else 'elif'} {lv.t} == {key}:\n")
+                e(lv.leaf(kind, "alt", body + "    "))
+                e(f"{body}    {v} = ({alt!r}, alt)\n")
+            table = self.name("TABLE", data["table"])
+            fallback = self.name("FALLBACK", data["fallback"])
+            e(f"{body}else:\n")
+            e(f"{body}    fn = {table}.get({lv.t}) or {fallback}\n")
+            e(f"{body}    if fn is None:\n")
+            e(f"{body}        raise {helpers['unexpected']}({lv.t}, {lv.pos})\n")
+            e(f"{body}    {v} = fn(buf, {lv.pos}, {lv.cs}, {lv.ce}, ctx, {lv.d1})\n")
         else:
             e(f"{body}{v} = fn(buf, {lv.pos}, {lv.cs}, {lv.ce}, ctx, {lv.d1})\n")
         e(f"{body}{lv.items}.append({v})\n{body}{lv.pos} = {lv.ce}\n")
@@ -317,6 +344,7 @@ _BASE_NAMESPACE = {
     "decode_integer": decode_integer,
     "decode_boolean": decode_boolean,
     "decode_null": decode_null,
+    **{f"STR{number}": stype.check for number, stype in STRING_TYPES.items()},
 }
 
 
