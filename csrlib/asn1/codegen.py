@@ -30,12 +30,12 @@ from .plan import Node, slot
 from .types import (
     ANY,
     BOOLEAN,
+    CHOICE,
     ENUMERATED,
     INTEGER,
     NULL,
     OCTET_STRING,
     OID,
-    CHOICE,
     SEQUENCE,
     SEQUENCE_OF,
     SET_OF,
