@@ -15,7 +15,7 @@ from . import oids
 from .der.strings import STRING_TYPES, encode_string
 from .der.tlv import Writer, tlv
 from .errors import BuildError, EncodeError
-from .extensions import Extension, Extensions, read_extensions
+from .extensions import Extensions, read_extensions
 from .parsing import Source
 from .records import maker
 
@@ -101,7 +101,7 @@ def read_attributes(
     second value of a single-valued attribute (RFC 2985 5.4).
     """
     out = []
-    extensions: list[Extension] = []
+    requested: list[Extensions] = []
     seen_types: set[str] = set()
     seen_extensions: set[str] = set()
     for i, ((oid, values), attr_start, _) in enumerate(attributes):
@@ -111,13 +111,14 @@ def read_attributes(
         seen_types.add(oid)
         if oid in _SINGLE_VALUED and len(values) != 1:
             raise src.fail("single-valued", attr_start, attr_path, oids.name_of(oid))
-        typed: list[AttributeValue] = []
         if oid in _EXTENSION_REQUESTS:
             # Decoded through the schema's open type; one value (checked above).
-            found = read_extensions(src, values[0], (path, i, "values", 0), seen_extensions)
-            extensions.extend(found)
-            typed.append(Extensions(found))
-            values = []
+            found = Extensions(read_extensions(src, values[0], (path, i, "values", 0),
+                                               seen_extensions))
+            requested.append(found)
+            out.append(_attribute(oid, (found,)))
+            continue
+        typed: list[AttributeValue] = []
         for j, (raw, start, end) in enumerate(values):
             value_path = (path, i, "values", j)
             if oid in _STRING_ATTRIBUTES and raw[0] in _STRING_ATTRIBUTES[oid]:
@@ -131,4 +132,6 @@ def read_attributes(
                 src.validate(start, end, depth + 2, value_path)
                 typed.append(raw)
         out.append(_attribute(oid, tuple(typed)))
-    return tuple(out), Extensions(extensions)
+    if len(requested) == 1:
+        return tuple(out), requested[0]
+    return tuple(out), Extensions([e for found in requested for e in found])

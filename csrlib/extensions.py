@@ -265,6 +265,9 @@ class Extensions(Sequence[Extension]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def __iter__(self) -> Iterator[Extension]:
+        return iter(self._items)
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Extensions):
             return self._items == other._items

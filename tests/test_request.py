@@ -6,6 +6,8 @@ import ipaddress
 
 import pytest
 from cryptography import x509
+from hypothesis import given
+from hypothesis import strategies as st
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from pyasn1_modules import rfc2986
 
@@ -168,3 +170,39 @@ def test_public_key_helpers(example_der: bytes) -> None:
     assert csrlib.PublicKey.from_der(key.to_der()) == key
     assert isinstance(key, csrlib.EcPublicKey)
     assert csrlib.PublicKey.from_der(key.to_der()) .point() == key.point()
+
+
+@given(st.data())
+def test_load_raises_only_decode_error_on_mutations(all_csrs: dict[str, bytes],
+                                                    data: st.DataObject) -> None:
+    der = bytearray(data.draw(st.sampled_from(sorted(all_csrs.values()))))
+    for _ in range(data.draw(st.integers(1, 3))):
+        pos = data.draw(st.integers(0, len(der) - 1))
+        action = data.draw(st.sampled_from(["flip", "delete", "insert"]))
+        if action == "flip":
+            der[pos] ^= 1 << data.draw(st.integers(0, 7))
+        elif action == "delete":
+            del der[pos]
+        else:
+            der.insert(pos, data.draw(st.integers(0, 255)))
+    for strict in (True, False):
+        try:
+            req = csrlib.load_der(bytes(der), strict=strict)
+        except DecodeError as err:
+            assert err.kind != "internal-error", err.__cause__
+        else:
+            # Whatever loads, loads completely: every field is already there.
+            assert req.der == bytes(der)
+            repr(req)
+            req.subject.rfc4514()
+            if strict:
+                assert req.to_der() == bytes(der)
+
+
+def test_load_rejects_prefixes_and_trailing_bytes(example_der: bytes) -> None:
+    for end in range(len(example_der)):
+        with pytest.raises(DecodeError):
+            csrlib.load_der(example_der[:end])
+    with pytest.raises(DecodeError) as info:
+        csrlib.load_der(example_der + b"\x00")
+    assert info.value.kind == "trailing-data"
