@@ -6,9 +6,9 @@ import ipaddress
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from hypothesis import given
 from hypothesis import strategies as st
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from pyasn1_modules import rfc2986
 
 import csrlib
