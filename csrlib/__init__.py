@@ -56,6 +56,7 @@ from .keys import (
 )
 from .name import Name, NameAttribute, RelativeDistinguishedName
 from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
+from .verify import Policy, verify_signature
 
 __version__ = "0.1.0"
 
@@ -89,6 +90,7 @@ __all__ = [
     "Name",
     "NameAttribute",
     "OtherName",
+    "Policy",
     "PolicyError",
     "PolicyInformation",
     "PssParameters",
@@ -111,4 +113,5 @@ __all__ = [
     "load_der",
     "load_pem",
     "load_pem_all",
+    "verify_signature",
 ]

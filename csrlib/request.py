@@ -23,6 +23,7 @@ from .name_read import read_name
 from .parsing import Source, plan
 from .pem import encode_pem, pem_blocks
 from .records import maker
+from .verify import Policy, verify_signature
 
 __all__ = ["PEM_LABELS", "CertificateRequest", "load", "load_der", "load_pem", "load_pem_all"]
 
@@ -113,6 +114,15 @@ class CertificateRequest:
         from .asn1 import decode
 
         return decode(self.to_der(), rfc2986.CertificationRequest())
+
+    def verify(self, *, policy: Policy | None = None) -> None:
+        """Check the self-signature over ``tbs_der``, the exact bytes received; return None.
+
+        Raises InvalidSignature, UnsupportedAlgorithm or PolicyError (see
+        :func:`csrlib.verify_signature`).
+        """
+        verify_signature(self.public_key, self.signature_algorithm, self.signature,
+                         self.tbs_der, policy=policy, unused_bits=self.signature_unused_bits)
 
     @classmethod
     def from_pyasn1(cls, value: Any, *, strict: bool = True) -> CertificateRequest:

@@ -1,0 +1,172 @@
+"""Checking a signature (the proof of possession) under an explicit policy.
+
+``verify_signature(public_key, algorithm, signature, message, policy=...)``
+returns None or raises :class:`InvalidSignature` (the signature is wrong,
+malformed, or made with another kind of key), :class:`UnsupportedAlgorithm`
+(csrlib cannot check this key or algorithm) or :class:`PolicyError` (the
+policy refuses the algorithm or key, with the reason).  Policy refusals come
+before any expensive arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from .errors import InvalidSignature, PolicyError, UnsupportedAlgorithm
+
+if TYPE_CHECKING:
+    from .algorithms import SignatureAlgorithm
+    from .keys import PublicKey
+
+__all__ = ["Policy", "verify_signature"]
+
+_HASHES = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"})
+_SAFE_HASHES = frozenset({"sha224", "sha256", "sha384", "sha512"})
+_CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1", "secp256k1"})
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """What a verifier accepts.  ``Policy()`` is the safe default.
+
+    ``hashes``: hashes accepted for the signature (and for PSS's MGF1);
+    ``allow_sha1`` / ``allow_md5``: admit those broken hashes too;
+    ``min_rsa_bits`` / ``max_rsa_bits``: RSA modulus size range;
+    ``max_rsa_exponent``: largest RSA public exponent;
+    ``curves``: EC curves accepted; ``key_types``: key types accepted;
+    ``require_safe_pss``: PSS must use the same hash for MGF1 and a salt as
+    long as the hash, the parameters RFC 8702-era profiles expect.
+    """
+
+    hashes: frozenset[str] = _SAFE_HASHES
+    allow_sha1: bool = False
+    allow_md5: bool = False
+    min_rsa_bits: int = 2048
+    max_rsa_bits: int = 16384
+    max_rsa_exponent: int = 2 ** 64
+    curves: frozenset[str] = _CURVES
+    key_types: frozenset[str] = field(
+        default=frozenset({"rsa", "ec", "ed25519", "ed448"}))
+    require_safe_pss: bool = False
+
+    @classmethod
+    def legacy(cls) -> Policy:
+        """Return a policy for old requests: SHA-1 and 1024-bit RSA accepted (MD5 is not)."""
+        return cls(allow_sha1=True, min_rsa_bits=1024)
+
+    def with_changes(self, **changes: object) -> Policy:
+        """Return a copy with some settings changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def hash_allowed(self, name: str) -> bool:
+        """Return whether signatures with hash ``name`` are accepted."""
+        if name == "sha1":
+            return self.allow_sha1
+        if name == "md5":
+            return self.allow_md5
+        return name in self.hashes
+
+
+DEFAULT_POLICY = Policy()
+
+
+def verify_signature(
+    public_key: PublicKey,
+    algorithm: SignatureAlgorithm,
+    signature: bytes,
+    message: bytes,
+    *,
+    policy: Policy | None = None,
+    unused_bits: int = 0,
+) -> None:
+    """Check ``signature`` over ``message``; return None or raise.
+
+    Raises UnsupportedAlgorithm, PolicyError or InvalidSignature (see the
+    module docstring).  ``unused_bits`` is the signature BIT STRING's count,
+    which must be 0.
+    """
+    policy = DEFAULT_POLICY if policy is None else policy
+    key_type = public_key.key_type
+    if algorithm.key_type is None:
+        raise UnsupportedAlgorithm(f"unknown signature algorithm {algorithm.oid}")
+    if key_type == "unknown":
+        raise UnsupportedAlgorithm(f"unknown public key algorithm {public_key.algorithm}")  # type: ignore[attr-defined]
+    if algorithm.key_type != key_type:
+        raise InvalidSignature(f"{algorithm.name} signature with a {key_type} key")
+    if key_type not in policy.key_types:
+        raise PolicyError(f"{key_type} keys are not accepted by the policy")
+    if unused_bits:
+        raise InvalidSignature("signature BIT STRING has unused bits")
+    if key_type == "rsa":
+        _verify_rsa(public_key, algorithm, signature, message, policy)
+    elif key_type == "ec":
+        _verify_ec(public_key, algorithm, signature, message, policy)
+    else:
+        from .verify_ec import verify_eddsa
+
+        verify_eddsa(key_type, public_key.public_bytes, signature, message)  # type: ignore[attr-defined]
+
+
+def _check_hash(name: str | None, policy: Policy, what: str) -> str:
+    if name is None or name not in _HASHES:
+        raise UnsupportedAlgorithm(f"unsupported hash {name} for {what}")
+    if not policy.hash_allowed(name):
+        raise PolicyError(f"{name} is not accepted by the policy for {what}")
+    return name
+
+
+def _verify_rsa(public_key: PublicKey, algorithm: SignatureAlgorithm, signature: bytes,
+                message: bytes, policy: Policy) -> None:
+    from .verify_rsa import verify_pkcs1v15, verify_pss
+
+    n: int = public_key.n  # type: ignore[attr-defined]
+    e: int = public_key.e  # type: ignore[attr-defined]
+    bits = n.bit_length()
+    # Checked before pow(): its cost grows with both.
+    if not policy.min_rsa_bits <= bits <= policy.max_rsa_bits:
+        raise PolicyError(f"RSA key of {bits} bits is outside the policy's "
+                          f"{policy.min_rsa_bits}..{policy.max_rsa_bits}")
+    if e > policy.max_rsa_exponent:
+        raise PolicyError("RSA public exponent larger than the policy allows")
+    pss = algorithm.pss
+    if pss is None:
+        if public_key.algorithm != "1.2.840.113549.1.1.1":  # type: ignore[attr-defined]
+            # RFC 4055 1.2: an id-RSASSA-PSS key signs with PSS only.
+            raise InvalidSignature("a RSASSA-PSS key cannot make PKCS#1 v1.5 signatures")
+        verify_pkcs1v15(n, e, _check_hash(algorithm.hash, policy, algorithm.name), signature,
+                        message)
+        return
+    hash_name = _check_hash(pss.hash, policy, "RSASSA-PSS")
+    mgf_hash = _check_hash(pss.mgf_hash, policy, "MGF1")
+    if pss.mgf != "1.2.840.113549.1.1.8":
+        raise UnsupportedAlgorithm(f"unsupported mask generation function {pss.mgf}")
+    if pss.trailer_field != 1:
+        raise InvalidSignature("RSASSA-PSS trailer field must be 1")
+    key_pss = public_key.pss  # type: ignore[attr-defined]
+    if key_pss is not None and (key_pss.hash != pss.hash or key_pss.mgf_hash != pss.mgf_hash
+                                or pss.salt_length < key_pss.salt_length):
+        # RFC 4055 3.3: a key's own parameters bind its signatures.
+        raise InvalidSignature("RSASSA-PSS parameters differ from the key's")
+    if policy.require_safe_pss:
+        import hashlib
+
+        if mgf_hash != hash_name or pss.salt_length != hashlib.new(hash_name).digest_size:
+            raise PolicyError("RSASSA-PSS parameters are not the safe profile "
+                              "(MGF1 with the same hash, salt as long as the hash)")
+    verify_pss(n, e, hash_name, mgf_hash, pss.salt_length, signature, message)
+
+
+def _verify_ec(public_key: PublicKey, algorithm: SignatureAlgorithm, signature: bytes,
+               message: bytes, policy: Policy) -> None:
+    from .curves import CURVES_BY_NAME
+    from .verify_ec import verify_ecdsa
+
+    curve_name = public_key.curve
+    assert curve_name is not None
+    if curve_name not in policy.curves:
+        raise PolicyError(f"curve {curve_name} is not accepted by the policy")
+    hash_name = _check_hash(algorithm.hash, policy, algorithm.name)
+    curve = CURVES_BY_NAME[curve_name]
+    verify_ecdsa(curve_name, curve.n, public_key.x, public_key.y,  # type: ignore[attr-defined]
+                 hash_name, signature, message)

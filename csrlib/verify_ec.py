@@ -1,0 +1,99 @@
+"""ECDSA and EdDSA signature verification through the ``ecdsa`` package.
+
+Only this module (and the signers) import ``ecdsa``, lazily, so loading and
+verifying RSA requests never imports it.  Every argument is passed
+explicitly: the point is the one csrlib decoded and checked, the signature
+values are the ones csrlib parsed with its own strict DER, and the digest is
+the one csrlib computed with the hash the algorithm identifier names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from . import schemas
+from .errors import DecodeError, InvalidSignature
+
+__all__ = ["parse_ecdsa_signature", "verify_ecdsa", "verify_eddsa"]
+
+_ECDSA_PLAN: Any = None
+
+
+def parse_ecdsa_signature(signature: bytes) -> tuple[int, int]:
+    """Return (r, s) of a DER Ecdsa-Sig-Value; raise InvalidSignature if it is not strict DER."""
+    global _ECDSA_PLAN  # noqa: PLW0603 - compiled on first use
+    from .asn1 import compile_schema
+
+    if _ECDSA_PLAN is None:
+        _ECDSA_PLAN = compile_schema(schemas.EcdsaSigValue())
+    try:
+        r, s = _ECDSA_PLAN.decode_plain(signature)
+    except DecodeError as exc:
+        raise InvalidSignature(f"malformed ECDSA signature: {exc}") from None
+    return r, s
+
+
+_VERIFYING_KEYS: dict[tuple[str, int, int], Any] = {}
+
+
+def _verifying_key(curve_name: str, x: int, y: int) -> Any:
+    key = (curve_name, x, y)
+    vk = _VERIFYING_KEYS.get(key)
+    if vk is None:
+        import ecdsa
+        from ecdsa.ellipticcurve import PointJacobi
+
+        from .curves import CURVES_BY_NAME
+
+        curve = getattr(ecdsa.curves, CURVES_BY_NAME[curve_name].ecdsa_name)
+        point = PointJacobi(curve.curve, x, y, 1, curve.order)
+        # The point was checked on the curve when the key was read; every curve
+        # here has cofactor 1, so the order check ecdsa would add is redundant.
+        vk = ecdsa.VerifyingKey.from_public_point(point, curve=curve, validate_point=False)
+        if len(_VERIFYING_KEYS) >= 64:
+            _VERIFYING_KEYS.clear()
+        _VERIFYING_KEYS[key] = vk
+    return vk
+
+
+def verify_ecdsa(
+    curve_name: str, order: int, x: int, y: int, hash_name: str, signature: bytes,
+    message: bytes,
+) -> None:
+    """Return None if ``signature`` is a valid ECDSA signature of ``message``; else raise."""
+    r, s = parse_ecdsa_signature(signature)
+    # X9.62 / FIPS 186-4 6.4: 0 < r, s < n, checked here before any arithmetic.
+    if not (0 < r < order and 0 < s < order):
+        raise InvalidSignature("ECDSA signature values out of range")
+    from ecdsa.keys import BadSignatureError
+
+    digest = hashlib.new(hash_name, message).digest()
+    vk = _verifying_key(curve_name, x, y)
+    try:
+        # allow_truncate: FIPS 186-4 6.4 keeps the leftmost bits of a longer digest.
+        vk.verify_digest(signature, digest, sigdecode=lambda _sig, _order: (r, s),
+                         allow_truncate=True)
+    except BadSignatureError:
+        raise InvalidSignature("ECDSA signature does not match") from None
+    except (TypeError, ArithmeticError):
+        # ecdsa 0.19 fails this way when u1*G + u2*Q is the point at infinity,
+        # which a crafted signature can reach: the signature is invalid.
+        raise InvalidSignature("ECDSA signature does not match") from None
+
+
+def verify_eddsa(curve_name: str, public: bytes, signature: bytes, message: bytes) -> None:
+    """Return None if ``signature`` is a valid Ed25519/Ed448 signature; else raise."""
+    import ecdsa
+    from ecdsa.keys import BadSignatureError, MalformedPointError
+
+    curve = ecdsa.curves.Ed25519 if curve_name == "ed25519" else ecdsa.curves.Ed448
+    size = 64 if curve_name == "ed25519" else 114
+    if len(signature) != size:
+        raise InvalidSignature(f"{curve_name} signature must be {size} octets")
+    try:
+        vk = ecdsa.VerifyingKey.from_string(public, curve=curve)
+        vk.verify(signature, message)
+    except (BadSignatureError, MalformedPointError, ValueError, AssertionError):
+        # ecdsa raises ValueError for S >= L and for undecodable points.
+        raise InvalidSignature(f"{curve_name} signature does not match") from None
