@@ -13,6 +13,7 @@ from typing import Any
 
 from . import oids, schemas
 from .der.tlv import Limits
+from .errors import BuildError, EncodeError
 from .parsing import Source, plan
 from .records import maker
 
@@ -57,7 +58,12 @@ _SHA1_IDENTIFIER = bytes.fromhex("300906052b0e03021a0500")
 
 @dataclass(frozen=True, slots=True)
 class PssParameters:
-    """RSASSA-PSS-params (RFC 4055 3.1), with the defaults filled in."""
+    """RSASSA-PSS-params (RFC 4055 3.1), with the defaults filled in.
+
+    ``hash`` and ``mgf_hash`` are hashlib names (``sha256``), or the dotted
+    OID of a hash csrlib does not know (then the algorithm is not
+    ``is_known`` and verification calls it unsupported).
+    """
 
     hash: str
     mgf_hash: str
@@ -71,7 +77,11 @@ class PssParameters:
         from .der.tlv import tlv
 
         def algorithm(hash_name: str) -> bytes:
-            return tlv(0x30, tlv(0x06, encode_oid(_HASH_OIDS[hash_name])) + _NULL)
+            oid = _HASH_OIDS.get(hash_name, hash_name)
+            try:
+                return tlv(0x30, tlv(0x06, encode_oid(oid)) + _NULL)
+            except EncodeError:
+                raise BuildError(f"unknown hash {hash_name!r}") from None
 
         parts = b""
         if self.hash != "sha1":
@@ -143,8 +153,10 @@ class SignatureAlgorithm:
 
     @property
     def is_known(self) -> bool:
-        """Return whether csrlib knows this algorithm."""
-        return self.key_type is not None
+        """Return whether csrlib knows this algorithm (and, for PSS, its hashes and MGF)."""
+        pss = self.pss
+        return self.key_type is not None and (pss is None or (
+            pss.hash in _HASH_OIDS and pss.mgf_hash in _HASH_OIDS and pss.mgf == oids.MGF1))
 
     def to_der(self) -> bytes:
         """Return the DER AlgorithmIdentifier (as received, when parsed)."""

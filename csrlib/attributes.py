@@ -8,15 +8,15 @@ other value is kept as its DER.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import oids
 from .der.strings import STRING_TYPES, encode_string
 from .der.tlv import Writer, tlv
-from .errors import BuildError, EncodeError
+from .errors import BuildError, DecodeError, EncodeError
 from .extensions import Extensions, read_extensions
-from .parsing import Source
+from .parsing import Source, path_text
 from .records import maker
 
 __all__ = ["Attribute", "StringValue", "read_attributes"]
@@ -33,16 +33,23 @@ _EXTENSION_REQUESTS = frozenset((oids.EXTENSION_REQUEST, oids.MS_EXTENSION_REQUE
 
 @dataclass(frozen=True, slots=True)
 class StringValue:
-    """A string attribute value and the string type it is encoded in."""
+    """A string attribute value and the string type it is encoded in.
+
+    ``encoded`` is the DER element as received (lenient mode may have
+    accepted text its type cannot hold); ``to_der()`` returns it when set.
+    """
 
     value: str
     string_type: str = "UTF8String"
+    encoded: bytes = field(default=b"", repr=False, compare=False)
 
     def __str__(self) -> str:
         return self.value
 
     def to_der(self) -> bytes:
         """Return the DER string element; raise BuildError if the type cannot hold it."""
+        if self.encoded:
+            return self.encoded
         number = next((n for n, t in STRING_TYPES.items() if t.name == self.string_type), None)
         if number is None:
             raise BuildError(f"unknown string type {self.string_type!r}")
@@ -113,8 +120,8 @@ def read_attributes(
             raise src.fail("single-valued", attr_start, attr_path, oids.name_of(oid))
         if oid in _EXTENSION_REQUESTS:
             # Decoded through the schema's open type; one value (checked above).
-            found = Extensions(read_extensions(src, values[0], (path, i, "values", 0),
-                                               seen_extensions))
+            found = Extensions(read_extensions(src, values[0], attr_start, depth + 3,
+                                               (path, i, "values", 0), seen_extensions))
             requested.append(found)
             out.append(_attribute(oid, (found,)))
             continue
@@ -123,8 +130,13 @@ def read_attributes(
             value_path = (path, i, "values", j)
             if oid in _STRING_ATTRIBUTES and raw[0] in _STRING_ATTRIBUTES[oid]:
                 c, e = src.contents(start, end)
-                text = STRING_TYPES[raw[0]].check(src.buf, c, e, src.ctx)
-                typed.append(_string_value(text, STRING_TYPES[raw[0]].name))
+                try:
+                    text = STRING_TYPES[raw[0]].check(src.buf, c, e, src.ctx)
+                except DecodeError as err:
+                    err.add_segment(path_text(value_path))
+                    raise
+                typed.append(_string_value(text, STRING_TYPES[raw[0]].name,
+                                           tlv(raw[0], src.buf[c:e])))
             elif oid in _STRING_ATTRIBUTES:
                 raise src.fail("unexpected-tag", start, value_path,
                                f"{oids.name_of(oid)} must be a string")

@@ -27,7 +27,7 @@ def _read(path: str) -> bytes:
 def _cmd_asn1(args: argparse.Namespace) -> int:
     data = _read(args.file)
     blocks = pem_blocks(data)
-    ders = [der for _, der in blocks] if blocks else [data]
+    ders = [der for _, der in blocks if der is not None] if blocks else [data]
     status = 0
     for der in ders:
         for line in dump_lines(der, strict=not args.lenient):

@@ -1,9 +1,9 @@
 """Requested extensions: typed values for the common ones, the rest kept as received.
 
 ``Extension(oid, critical, value)`` where ``value`` is a
-:class:`SubjectAlternativeName`, :class:`KeyUsage`, :class:`ExtendedKeyUsage`,
-:class:`BasicConstraints`, :class:`SubjectKeyIdentifier`,
-:class:`AuthorityKeyIdentifier`, :class:`CertificatePolicies` or an
+:class:`SubjectAlternativeName`, :class:`IssuerAlternativeName`,
+:class:`KeyUsage`, :class:`ExtendedKeyUsage`, :class:`BasicConstraints`,
+:class:`SubjectKeyIdentifier`, :class:`AuthorityKeyIdentifier`, :class:`CertificatePolicies` or an
 :class:`UnrecognizedExtension` holding the raw extnValue.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, ClassVar, TypeVar, overload
 from . import oids, schemas
 from .der.primitives import encode_bit_string, encode_integer, encode_oid
 from .der.tlv import tlv
-from .errors import BuildError
+from .errors import BuildError, DecodeError
 from .general_names import GeneralName, read_general_names
 from .parsing import Path, Source
 from .records import maker
@@ -29,6 +29,7 @@ __all__ = [
     "Extension",
     "ExtensionValue",
     "Extensions",
+    "IssuerAlternativeName",
     "KeyUsage",
     "PolicyInformation",
     "SubjectAlternativeName",
@@ -69,6 +70,26 @@ class SubjectAlternativeName(ExtensionValue):
         return tlv(0x30, b"".join(n.to_der() for n in self.names))
 
 
+@dataclass(frozen=True, slots=True)
+class IssuerAlternativeName(ExtensionValue):
+    """issuerAltName (RFC 5280 4.2.1.7): odd in a request, but read like subjectAltName."""
+
+    oid: ClassVar[str] = oids.ISSUER_ALT_NAME
+    names: tuple[GeneralName, ...]
+
+    def __iter__(self) -> Iterator[GeneralName]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def to_der(self) -> bytes:
+        """Return the DER GeneralNames."""
+        if not self.names:
+            raise BuildError("issuerAltName needs at least one name")
+        return tlv(0x30, b"".join(n.to_der() for n in self.names))
+
+
 #: KeyUsage bit names in bit order (RFC 5280 4.2.1.3).
 KEY_USAGE_BITS = ("digital_signature", "content_commitment", "key_encipherment",
                   "data_encipherment", "key_agreement", "key_cert_sign", "crl_sign",
@@ -97,6 +118,8 @@ class KeyUsage(ExtensionValue):
 
     def to_der(self) -> bytes:
         """Return the DER named BIT STRING, trailing zero bits removed (X.690 11.2.2)."""
+        if not self.usages:
+            raise BuildError("keyUsage needs at least one bit set (RFC 5280 4.2.1.3)")
         value = 0
         for i, name in enumerate(KEY_USAGE_BITS):
             if getattr(self, name):
@@ -164,6 +187,8 @@ class AuthorityKeyIdentifier(ExtensionValue):
 
     def to_der(self) -> bytes:
         """Return the DER SEQUENCE with the present fields."""
+        if (self.authority_cert_issuer is None) != (self.authority_cert_serial_number is None):
+            raise BuildError("authorityCertIssuer and authorityCertSerialNumber go together")
         body = b""
         if self.key_identifier is not None:
             body += tlv(0x80, self.key_identifier)
@@ -222,17 +247,18 @@ V = TypeVar("V", bound=ExtensionValue)
 class Extension:
     """One requested extension: OID, criticality and value.
 
-    ``der`` is the extnValue contents (the DER of the value).
+    ``value_der`` is the extnValue contents (the DER of the value, as
+    received when parsed); ``to_der()`` is the whole Extension element.
     """
 
     oid: str
     critical: bool
     value: ExtensionValue
-    der: bytes = field(repr=False, compare=False, default=b"")
+    value_der: bytes = field(repr=False, compare=False, default=b"")
 
     def __post_init__(self) -> None:
-        if not self.der:
-            object.__setattr__(self, "der", self.value.to_der())
+        if not self.value_der:
+            object.__setattr__(self, "value_der", self.value.to_der())
 
     @property
     def name(self) -> str:
@@ -242,7 +268,7 @@ class Extension:
     def to_der(self) -> bytes:
         """Return the DER Extension, critical left out when FALSE (X.690 11.5)."""
         body = tlv(0x06, encode_oid(self.oid)) + (b"\x01\x01\xff" if self.critical else b"")
-        return tlv(0x30, body + tlv(0x04, self.der))
+        return tlv(0x30, body + tlv(0x04, self.value_der))
 
 
 class Extensions(Sequence[Extension]):
@@ -304,11 +330,21 @@ def _san(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
     return _san_value(read_general_names(src, v, offset, path))
 
 
+def _ian(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
+    return IssuerAlternativeName(read_general_names(src, v, offset, path))
+
+
 def _key_usage(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
     data, unused = v
     nbits = len(data) * 8 - unused
     bits = {name: i < nbits and bool(data[i // 8] & (0x80 >> (i % 8)))
             for i, name in enumerate(KEY_USAGE_BITS)}
+    if not any(bits.values()):
+        src.deviate("bad-extension", offset, path, "keyUsage with no bit set (RFC 5280 4.2.1.3)")
+    known = len(KEY_USAGE_BITS)
+    if any(data[i // 8] & (0x80 >> (i % 8)) for i in range(known, nbits)):
+        src.deviate("bad-extension", offset, path,
+                    "keyUsage bit past decipherOnly (ignored in lenient mode)")
     return KeyUsage(**bits)
 
 
@@ -317,20 +353,34 @@ def _basic_constraints(src: Source, v: Any, offset: int, path: Path) -> Extensio
     if path_length is not None and path_length < 0:
         raise src.fail("bad-extension", offset, (path, "pathLenConstraint"),
                        "negative path length")
+    if path_length is not None and not ca:
+        src.deviate("bad-extension", offset, (path, "pathLenConstraint"),
+                    "pathLenConstraint without cA (RFC 5280 4.2.1.9)")
     return BasicConstraints(ca, path_length)
 
 
 def _aki(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
     key_id, issuer, serial = v
     names = None if issuer is None else read_general_names(src, issuer, offset, path)
+    if (issuer is None) != (serial is None):
+        src.deviate("bad-extension", offset, path,
+                    "authorityCertIssuer and authorityCertSerialNumber must go together")
     return AuthorityKeyIdentifier(key_id, names, serial)
 
 
 def _policies(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
-    return CertificatePolicies(tuple(
-        PolicyInformation(policy, None if qualifiers is None else tuple(
-            (qid, raw) for qid, raw in qualifiers))
-        for policy, qualifiers in v))
+    buf = src.buf
+    policies = []
+    seen: set[str] = set()
+    for i, (policy, qualifiers) in enumerate(v):
+        if policy in seen:
+            src.deviate("bad-extension", offset, (path, i, "policyIdentifier"),
+                        "policy named twice (RFC 5280 4.2.1.4)")
+        seen.add(policy)
+        # Known qualifiers were checked against their schema by the decoder.
+        policies.append(PolicyInformation(policy, None if qualifiers is None else tuple(
+            (qid, buf[start:end]) for qid, (_, start, end) in qualifiers)))
+    return CertificatePolicies(tuple(policies))
 
 
 _extension = maker(Extension)
@@ -339,6 +389,7 @@ _san_value = maker(SubjectAlternativeName)
 # oid: reader of the value the decoder produced through the open type.
 _READERS: dict[str, Any] = {
     oids.SUBJECT_ALT_NAME: _san,
+    oids.ISSUER_ALT_NAME: _ian,
     oids.KEY_USAGE: _key_usage,
     oids.EXTENDED_KEY_USAGE: lambda src, v, o, p: ExtendedKeyUsage(tuple(v)),
     oids.BASIC_CONSTRAINTS: _basic_constraints,
@@ -351,15 +402,23 @@ assert set(_READERS) == {str(oid) for oid in schemas.EXTENSION_VALUE_TYPES}
 
 
 def read_extensions(
-    src: Source, decoded: list[Any], path: Path, seen: set[str]
+    src: Source, decoded: list[Any], offset: int, depth: int, path: Path, seen: set[str]
 ) -> list[Extension]:
     """Return the extensions of a decoded Extensions value.
 
     Known extension values arrive decoded (the schema's open type), others
-    as their octets; both with the span of their OCTET STRING.  ``seen``
-    collects OIDs across extension request attributes: a repeated OID raises
+    as their octets; both with the span of their OCTET STRING.  ``offset``
+    and ``depth`` are those of the Extensions element.  ``seen`` collects
+    OIDs across extension request attributes: a repeated OID raises
     ``duplicate-extension`` (RFC 5280 4.2).
+
+    An empty Extensions (older OpenSSL's empty ``req_extensions``) is a
+    deviation.  The value of an unrecognized extension must still be one
+    DER element (X.509: extnValue holds the DER of the value); in lenient
+    mode one that is not is a ``bad-extension`` deviation, kept as received.
     """
+    if not decoded:
+        src.deviate("constraint", offset, path, "empty extension request (SIZE 1..MAX)")
     out = []
     buf = src.buf
     for i, (oid, critical, (value, value_start, value_end)) in enumerate(decoded):
@@ -367,10 +426,21 @@ def read_extensions(
             raise src.fail("duplicate-extension", value_start, (path, i), oids.name_of(oid))
         seen.add(oid)
         reader = _READERS.get(oid)
+        c, e = src.contents(value_start, value_end)
         if reader is None:
+            _check_unrecognized(src, c, e, depth + 3, (path, i, "extnValue"))
             out.append(_extension(oid, critical, UnrecognizedExtension(oid, value), value))
             continue
-        c, e = src.contents(value_start, value_end)
         typed = reader(src, value, c, (path, i, "extnValue"))
         out.append(_extension(oid, critical, typed, buf[c:e]))
     return out
+
+
+def _check_unrecognized(src: Source, start: int, end: int, depth: int, path: Path) -> None:
+    if src.strict:
+        src.validate(start, end, depth, path)
+        return
+    try:
+        src.validate(start, end, depth, path)
+    except DecodeError as err:
+        src.deviate("bad-extension", start, path, f"value is not DER ({err.kind})")

@@ -34,7 +34,7 @@ class GeneralName:
     """Base of the GeneralName forms; ``to_der()`` gives the tagged element."""
 
     __slots__ = ()
-    #: The form's name in RFC 5280 and in ``SubjectAlternativeName.from_strings``.
+    #: The form's name in RFC 5280 and in the ``type:value`` strings the builder and CLI take.
     kind: str = ""
 
     def to_der(self) -> bytes:
@@ -162,6 +162,13 @@ _dns = maker(DNSName)
 _ip = maker(IPAddress)
 
 
+#: Depth of a GeneralNames element in a request, for the names inside it:
+#: CertificationRequest > info > attributes > Attribute > SET > Extensions >
+#: Extension > OCTET STRING > GeneralNames (one more inside an
+#: authorityKeyIdentifier; counted so, the limit errs on the strict side).
+_GENERAL_NAMES_DEPTH = 9
+
+
 def read_general_names(
     src: Source, names: list[tuple[str, Any]], offset: int, path: Path
 ) -> tuple[GeneralName, ...]:
@@ -184,7 +191,8 @@ def read_general_names(
         elif form == "registeredID":
             out.append(RegisteredID(value))
         elif form == "directoryName":
-            out.append(DirectoryName(read_name(src, value, 0, path_text((path, i)))))
+            out.append(DirectoryName(read_name(src, value, _GENERAL_NAMES_DEPTH + 2,
+                                                      path_text((path, i)))))
         elif form == "otherName":
             type_id, (raw, _, _) = value
             out.append(OtherName(type_id, raw))

@@ -261,8 +261,9 @@ def _rsa(
         params_start = alg_end - len(params)
         pss = read_pss_parameters(src, params_start, alg_end, depth + 2, f"{alg_path}.parameters")
     c, e = _bit_contents(src, alg_end, end, key_path)
-    # Checked before the integers are built: the modulus octets bound its size.
-    if e - c > MAX_RSA_BITS // 8 + 16:
+    # Checked before the integers are built: the modulus octets bound its size
+    # (the largest acceptable key needs 2068: headers, a sign octet, 9 for e).
+    if e - c > MAX_RSA_BITS // 8 + 32:
         raise src.fail("bad-key", c, key_path, f"RSA key larger than {MAX_RSA_BITS} bits")
     n, exponent = src.decode(plan(schemas.RsaPublicKey), c, e, depth + 1, key_path)
     if n <= 0 or exponent <= 1 or not n & 1 or not exponent & 1 or exponent >= n:

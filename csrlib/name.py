@@ -8,6 +8,7 @@ forms back.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -169,6 +170,8 @@ class RelativeDistinguishedName:
             raise BuildError("a relative distinguished name cannot be empty")
         if len(self.attributes) > 1:
             ordered = tuple(sorted(self.attributes, key=_atv_der))
+            if any(_atv_der(a) == _atv_der(b) for a, b in itertools.pairwise(ordered)):
+                raise BuildError("an attribute appears twice in one relative distinguished name")
             object.__setattr__(self, "attributes", ordered)
 
     def __iter__(self) -> Iterator[NameAttribute]:

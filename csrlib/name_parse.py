@@ -16,8 +16,9 @@ def parse_rfc4514(text: str) -> Name:
     """Return the Name an RFC 4514 string denotes; raise BuildError if malformed.
 
     RDNs are written most specific first, so their order is reversed into DER
-    order.  Spaces after ``,`` and ``+`` and unescaped trailing spaces of a
-    value are ignored (a common human habit the RFC does not allow).
+    order.  Spaces after ``,`` and ``+`` and a value's unescaped leading and
+    trailing spaces are ignored (a common human habit the RFC does not allow;
+    write ``\\ `` for a space that belongs to the value).
     """
     rdns = [[*rdn] for rdn in _split(text, ",")] if text.strip() else []
     parsed = []
@@ -88,6 +89,7 @@ def _attribute(part: str) -> NameAttribute:
     if not sep or not key.strip():
         raise BuildError(f"expected type=value in {part!r}")
     key = key.strip()
+    value = value.lstrip(" ")
     if value.startswith("#"):
         return _hex_value(key, value[1:].rstrip(" "))
     return NameAttribute.from_text(key, _unescape(value))

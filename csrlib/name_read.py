@@ -2,8 +2,8 @@
 
 The decoder leaves name attribute values unchecked (they are
 :class:`~csrlib.schemas.UncheckedAny`); here each is checked and read in
-one step: strings keep their type, BIT STRING its contents, OCTET STRING and
-TeletexString read as UTF-8 when they are (as cryptography reads them), and
+one step: strings keep their type, BIT STRING its contents, OCTET STRING
+reads as UTF-8 when it is (as cryptography reads it), and
 any other type is checked as schema-less DER and kept whole.
 """
 
@@ -42,6 +42,11 @@ def read_name(src: Source, rdns: list[list[tuple[str, Any]]], depth: int, path: 
                 err.add_segment(f"{path}[{i}][{j}].value")
                 raise
         if len(attrs) > 1:
+            received = {(oid, src.buf[start:end]) for oid, (_, start, end) in rdn}
+            if len(received) < len(attrs):
+                # X.501: an RDN is a set of distinct attribute-value pairs.
+                raise DecodeError("duplicate-attribute", rdn[0][1][1], "attribute repeated in RDN",
+                                  f"{path}[{i}]")
             out.append(RelativeDistinguishedName(tuple(attrs)))  # puts them in DER order
         else:
             out.append(_rdn(tuple(attrs)))
@@ -68,10 +73,8 @@ def read_attribute_value(src: Source, oid: str, start: int, end: int, depth: int
     if tag == 3:
         decode_bit_string(buf, c, e, ctx)
         return _attribute(oid, buf[c:e], type_name, encoded)
-    if tag in (4, 20, 23, 24):
-        if tag == 20:
-            STRING_TYPES[20].check(buf, c, e, ctx)
-        elif tag != 4:
+    if tag in (4, 23, 24):
+        if tag != 4:
             _TIMES[tag](buf, c, e, ctx)
         contents = buf[c:e]
         try:

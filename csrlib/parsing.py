@@ -9,6 +9,8 @@ lenient-mode deviations can be named afterwards.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Callable
 from typing import Any
 
 from pyasn1.type import univ
@@ -113,13 +115,14 @@ class Source:
             return ()
         named: dict[tuple[int, str], str] = {}
         unnamed: dict[int, list[Deviation]] = {}
+        window_of = self._window_finder()
         for dev in self.ctx.deviations:
             key = (dev.offset, dev.kind)
             if key in named:
                 continue
             named[key] = dev.path
             if not dev.path:
-                unnamed.setdefault(self._window_of(dev.offset), []).append(dev)
+                unnamed.setdefault(window_of(dev.offset), []).append(dev)
         for index, devs in unnamed.items():
             if index < 0:
                 continue
@@ -128,11 +131,31 @@ class Source:
                 named[(dev.offset, dev.kind)] = join_path(p for p in (prefix, dev.path) if p)
         return tuple(Deviation(offset, kind, path) for (offset, kind), path in named.items())
 
-    def _window_of(self, offset: int) -> int:
-        """Return the index of the smallest window holding ``offset`` (-1 if none)."""
-        best = -1
-        for i, (start, end, _, _) in enumerate(self.windows):
-            if start <= offset < end and (
-                    best < 0 or end - start < self.windows[best][1] - self.windows[best][0]):
-                best = i
-        return best
+    def _window_finder(self) -> Callable[[int], int]:
+        """Return a function giving the index of the innermost window holding an offset.
+
+        Windows are element spans, so any two are nested or disjoint.  Sorted
+        by start (outer before inner; the first-recorded of equal spans
+        last), each window's parent is found with a stack; an offset's
+        innermost window is then an ancestor of the last window starting at
+        or before it.  Cost: O(w log w) once, O(log w + depth) per offset.
+        """
+        order = sorted(range(len(self.windows)), key=lambda i: (
+            self.windows[i][0], -self.windows[i][1], -i))
+        starts = [self.windows[i][0] for i in order]
+        parent = [-1] * len(order)
+        stack: list[int] = []
+        for pos, i in enumerate(order):
+            start = self.windows[i][0]
+            while stack and self.windows[order[stack[-1]]][1] <= start:
+                stack.pop()
+            parent[pos] = stack[-1] if stack else -1
+            stack.append(pos)
+
+        def window_of(offset: int) -> int:
+            pos = bisect_right(starts, offset) - 1
+            while pos >= 0 and not offset < self.windows[order[pos]][1]:
+                pos = parent[pos]
+            return order[pos] if pos >= 0 else -1
+
+        return window_of

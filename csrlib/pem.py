@@ -1,8 +1,11 @@
 """PEM per RFC 7468: find the blocks, decode their base64 strictly.
 
 Text around blocks is ignored (RFC 7468 section 5.2 explanatory text), lines
-may end in CRLF and carry trailing whitespace; inside a block only the
-base64 alphabet, correct padding and a matching END line are accepted.
+may end in CRLF, CR or LF (RFC 7468 ``eol``) and carry trailing whitespace;
+inside a block only the base64 alphabet, correct padding and a matching END
+line are accepted.  Callers name the labels they want: only those blocks'
+contents are decoded (and can fail), so a bundle holding, say, an encrypted
+key next to a request still yields the request.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Collection
 
 from .errors import DecodeError
 
@@ -21,13 +25,20 @@ _B64 = re.compile(rb"[A-Za-z0-9+/]*={0,2}")
 _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 
 
-def pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
+_LINE = re.compile(rb"([^\r\n]*)(?:\r\n|\r|\n|$)")
+
+
+def pem_blocks(
+    data: bytes, labels: Collection[str] | None = None
+) -> list[tuple[str, bytes | None]]:
     """Return ``(label, contents)`` for every PEM block in ``data``; [] if there is none.
 
-    Raises DecodeError (kind ``pem``) for a block with bad base64, bad
-    padding, headers, or no matching END line.
+    Only blocks whose label is in ``labels`` (all, when None) are decoded;
+    the others come with ``None``.  Raises DecodeError (kind ``pem``) for a
+    block without a matching END line, and for a decoded block with text
+    after its BEGIN line, headers, bad base64 or bad padding.
     """
-    blocks: list[tuple[str, bytes]] = []
+    blocks: list[tuple[str, bytes | None]] = []
     pos = 0
     while True:
         begin = _BEGIN.search(data, pos)
@@ -41,26 +52,36 @@ def pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
             raise DecodeError("pem", end.start(),
                               f"END label {end.group(1).decode('ascii', 'replace')!r} "
                               f"does not match {label!r}")
-        blocks.append((label, _decode_body(data, begin.end(), end.start())))
+        if labels is None or label in labels:
+            blocks.append((label, _decode_body(data, begin.end(), end.start())))
+        else:
+            blocks.append((label, None))
         pos = end.end()
 
 
 def _decode_body(data: bytes, start: int, stop: int) -> bytes:
     chunks = []
-    offset = start
-    for line in data[start:stop].split(b"\n"):
-        text = line.strip(b" \t\r")
-        if text:
-            if b":" in text:
-                raise DecodeError("pem", offset, "encapsulated headers (an encrypted block?)")
-            if _B64.fullmatch(text) is None:
-                bad = next((i for i, ch in enumerate(text) if ch not in _ALPHABET), None)
-                if bad is None:
-                    raise DecodeError("pem", offset + line.index(text), "bad base64 padding")
-                raise DecodeError("pem", offset + line.index(text) + bad,
-                                  "character outside base64")
-            chunks.append(text)
-        offset += len(line) + 1
+    first = True
+    for match in _LINE.finditer(data, start, stop):
+        line = match.group(1)
+        text = line.strip(b" \t")
+        if first:
+            # The rest of the BEGIN line: nothing but whitespace.
+            first = False
+            if text:
+                raise DecodeError("pem", match.start(), "text after the BEGIN line")
+            continue
+        if not text:
+            continue
+        offset = match.start() + line.index(text)
+        if b":" in text:
+            raise DecodeError("pem", offset, "encapsulated headers (an encrypted block?)")
+        if _B64.fullmatch(text) is None:
+            bad = next((i for i, ch in enumerate(text) if ch not in _ALPHABET), None)
+            if bad is None:
+                raise DecodeError("pem", offset, "bad base64 padding")
+            raise DecodeError("pem", offset + bad, "character outside base64")
+        chunks.append(text)
     body = b"".join(chunks)
     if b"=" in body.rstrip(b"=") or len(body) % 4:
         raise DecodeError("pem", start, "bad base64 padding")

@@ -42,6 +42,17 @@ class CertificateRequest:
 
     ``der``, ``tbs_der`` and ``signature`` are exact input bytes; the other
     fields are the decoded values.  Two requests are equal when their DER is.
+
+    Two fields matter only for lenient input, so that ``to_der()`` gives the
+    bytes received: ``signature_unused_bits`` (the signature BIT STRING's
+    unused-bit count, 0 in DER; verification refuses anything else) and
+    ``attributes_present`` (False when the mandatory ``[0]`` attributes
+    were missing).
+
+    ``extensions`` holds the extensions of the extension request attribute
+    and of Microsoft's older one (1.3.6.1.4.1.311.2.1.14) together, in the
+    order received; the same OID in both is a ``duplicate-extension`` error,
+    as within one.  (cryptography reads only the first such attribute.)
     """
 
     der: bytes = field(repr=False)
@@ -91,13 +102,13 @@ class CertificateRequest:
             w.primitive(0x03, bytes((self.signature_unused_bits,)) + self.signature)
         return w.getvalue()
 
-    def _tbs_der(self) -> bytes:
+    def _tbs_der(self, with_attributes: bool = False) -> bytes:
         from .der.primitives import encode_integer
 
         body = (b"\x02" + encode_length(len(encode_integer(self.version)))
                 + encode_integer(self.version) + self.subject.to_der()
                 + self.public_key.to_der())
-        if self.attributes_present:
+        if self.attributes_present or with_attributes:
             attrs = sorted(a.to_der() for a in self.attributes)
             joined = b"".join(attrs)
             body += b"\xa0" + encode_length(len(joined)) + joined
@@ -108,12 +119,22 @@ class CertificateRequest:
         return encode_pem(PEM_LABELS[0], self.to_der())
 
     def to_pyasn1(self) -> Any:
-        """Return the request as a ``pyasn1_modules.rfc2986.CertificationRequest`` value."""
+        """Return the request as a ``pyasn1_modules.rfc2986.CertificationRequest`` value.
+
+        The value is decoded from ``der`` with the strictness the request was
+        loaded with; a request loaded without its (mandatory) attributes gets
+        an empty set of them, as pyasn1's schema requires.
+        """
         from pyasn1_modules import rfc2986
 
         from .asn1 import decode
 
-        return decode(self.to_der(), rfc2986.CertificationRequest())
+        der = self.der
+        if not self.attributes_present:
+            header = 2 + (der[1] & 0x7F if der[1] & 0x80 else 0)
+            rest = self._tbs_der(with_attributes=True) + der[header + len(self.tbs_der):]
+            der = b"\x30" + encode_length(len(rest)) + rest
+        return decode(der, rfc2986.CertificationRequest(), strict=not self.deviations)
 
     def verify(self, *, policy: Policy | None = None) -> None:
         """Check the self-signature over ``tbs_der``, the exact bytes received; return None.
@@ -138,7 +159,8 @@ def load(
 ) -> CertificateRequest:
     """Return the request in ``data``, PEM or DER (detected); raise DecodeError if invalid."""
     raw = data.encode("ascii", "replace") if isinstance(data, str) else bytes(data)
-    if raw[:1] == b"\x30":
+    # PEM explanatory text may itself start with "0" (0x30): look for a block.
+    if raw[:1] == b"\x30" and b"-----BEGIN" not in raw:
         return load_der(raw, strict=strict, limits=limits)
     return load_pem(raw, strict=strict, limits=limits)
 
@@ -159,8 +181,8 @@ def load_pem_all(
     Raises DecodeError (kind ``pem``) when there is no request block.
     """
     raw = data.encode("ascii", "replace") if isinstance(data, str) else bytes(data)
-    blocks = pem_blocks(raw)
-    requests = [der for label, der in blocks if label in PEM_LABELS]
+    blocks = pem_blocks(raw, PEM_LABELS)
+    requests = [der for label, der in blocks if der is not None]
     if not requests:
         labels = ", ".join(sorted({label for label, _ in blocks}))
         found = f" (found {labels})" if labels else ""

@@ -110,13 +110,20 @@ ATTRIBUTE_VALUE_TYPES: dict[Any, Any] = {}
 EXTENSION_VALUE_TYPES: dict[Any, Any] = {}
 
 
+class AttributeValues(univ.SetOf):
+    """SET SIZE (1..MAX) OF AttributeValue (RFC 2986 4.1), each kept with its span."""
+
+    componentType = UncheckedAny()
+    subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
+
+
 class Attribute(univ.Sequence):
     """A request attribute, spanned: type and a SET OF values, each kept with its span."""
 
     csrlib_span = True
     componentType = namedtype.NamedTypes(
         namedtype.NamedType("type", univ.ObjectIdentifier()),
-        namedtype.NamedType("values", univ.SetOf(componentType=UncheckedAny()),
+        namedtype.NamedType("values", AttributeValues(),
                             openType=opentype.OpenType("type", ATTRIBUTE_VALUE_TYPES)),
     )
 
@@ -162,10 +169,13 @@ class Extension(univ.Sequence):
 
 
 class Extensions(univ.SequenceOf):
-    """SEQUENCE SIZE (1..MAX) OF Extension."""
+    """SEQUENCE SIZE (1..MAX) OF Extension, the size checked by the model.
+
+    An empty extension request is what older OpenSSL wrote for an empty
+    ``req_extensions`` section: a lenient-mode deviation, so not a schema error.
+    """
 
     componentType = Extension()
-    subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
 
 
 class AnotherName(univ.Sequence):
@@ -213,6 +223,85 @@ class AuthorityKeyIdentifier(univ.Sequence):
         namedtype.OptionalNamedType("authorityCertSerialNumber", univ.Integer().subtype(
             implicitTag=_ctx(2, False))),
     )
+
+
+class DisplayText(univ.Choice):
+    """DisplayText (RFC 5280 4.2.1.4) without the 200-character cap.
+
+    RFC 5280 notes that non-conforming CAs exceed it and tells users to
+    handle longer texts gracefully, so csrlib accepts them in both modes.
+    """
+
+    componentType = namedtype.NamedTypes(*(
+        namedtype.NamedType(name, cls().subtype(
+            subtypeSpec=constraint.ValueSizeConstraint(1, MAX)))
+        for name, cls in (("ia5String", char.IA5String), ("visibleString", char.VisibleString),
+                          ("bmpString", char.BMPString), ("utf8String", char.UTF8String))))
+
+
+class NoticeNumbers(univ.SequenceOf):
+    """noticeNumbers: SEQUENCE OF INTEGER."""
+
+    componentType = univ.Integer()
+
+
+class NoticeReference(univ.Sequence):
+    """NoticeReference (RFC 5280 4.2.1.4)."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("organization", DisplayText()),
+        namedtype.NamedType("noticeNumbers", NoticeNumbers()),
+    )
+
+
+class UserNotice(univ.Sequence):
+    """UserNotice (RFC 5280 4.2.1.4)."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.OptionalNamedType("noticeRef", NoticeReference()),
+        namedtype.OptionalNamedType("explicitText", DisplayText()),
+    )
+
+
+#: Policy qualifier types whose value the decoder reads through its schema.
+POLICY_QUALIFIER_TYPES: dict[Any, Any] = {
+    univ.ObjectIdentifier(oids.CPS_QUALIFIER): char.IA5String(),
+    univ.ObjectIdentifier(oids.USER_NOTICE_QUALIFIER): UserNotice(),
+}
+
+
+class PolicyQualifierInfo(univ.Sequence):
+    """PolicyQualifierInfo; the qualifier is spanned and read by type when known."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("policyQualifierId", univ.ObjectIdentifier()),
+        namedtype.NamedType("qualifier", SpannedAny(),
+                            openType=opentype.OpenType("policyQualifierId",
+                                                       POLICY_QUALIFIER_TYPES)),
+    )
+
+
+class PolicyQualifiers(univ.SequenceOf):
+    """SEQUENCE SIZE (1..MAX) OF PolicyQualifierInfo."""
+
+    componentType = PolicyQualifierInfo()
+    subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
+
+
+class PolicyInformation(univ.Sequence):
+    """PolicyInformation (RFC 5280 4.2.1.4)."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("policyIdentifier", univ.ObjectIdentifier()),
+        namedtype.OptionalNamedType("policyQualifiers", PolicyQualifiers()),
+    )
+
+
+class CertificatePolicies(univ.SequenceOf):
+    """certificatePolicies: SEQUENCE SIZE (1..MAX) OF PolicyInformation."""
+
+    componentType = PolicyInformation()
+    subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
 
 
 class RsaPublicKey(univ.Sequence):
@@ -293,6 +382,7 @@ EXTENSION_VALUE_TYPES.update({
         (oids.BASIC_CONSTRAINTS, rfc5280.BasicConstraints()),
         (oids.SUBJECT_KEY_IDENTIFIER, rfc5280.SubjectKeyIdentifier()),
         (oids.AUTHORITY_KEY_IDENTIFIER, AuthorityKeyIdentifier()),
-        (oids.CERTIFICATE_POLICIES, rfc5280.CertificatePolicies()),
+        (oids.CERTIFICATE_POLICIES, CertificatePolicies()),
+        (oids.ISSUER_ALT_NAME, GeneralNames()),
     )
 })

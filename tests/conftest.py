@@ -153,7 +153,9 @@ def example_der() -> bytes:
     """The committed sample request, as DER."""
     from csrlib.pem import pem_blocks
 
-    return pem_blocks((VECTORS / "example.csr").read_bytes())[0][1]
+    der = pem_blocks((VECTORS / "example.csr").read_bytes())[0][1]
+    assert der is not None
+    return der
 
 
 @pytest.fixture(scope="session")

@@ -53,7 +53,7 @@ def test_every_general_name_form() -> None:
         csrlib.OtherName("1.3.6.1.4.1.311.20.2.3", tlv(0x0C, b"upn@a.example.com")),
     ]
     assert req.to_der() == der
-    assert san.to_der() == req.extensions[0].der
+    assert san.to_der() == req.extensions[0].value_der
 
 
 def test_x400_and_edi_party_names_are_kept_whole() -> None:
@@ -75,7 +75,12 @@ def test_other_typed_extensions() -> None:
         (x509.SubjectKeyIdentifier(b"\x01\x02\x03"), False),
         (x509.AuthorityKeyIdentifier(b"\x04\x05", [x509.DNSName("ca.example")], 77), False),
         (x509.CertificatePolicies([x509.PolicyInformation(
-            ObjectIdentifier("2.23.140.1.2.1"), ["https://cps.example"])]), False),
+            ObjectIdentifier("2.23.140.1.2.1"), ["https://cps.example"]),
+            x509.PolicyInformation(ObjectIdentifier("1.2.3"), [x509.UserNotice(
+                x509.NoticeReference("Org", [1, 2]), "x" * 250)])]), False),
+        (x509.IssuerAlternativeName([x509.DNSName("ca.example"),
+                                     x509.UniformResourceIdentifier("https://ca.example")]),
+         False),
         (x509.TLSFeature([x509.TLSFeatureType.status_request]), False),
     )
     exts = csrlib.load(der).extensions
@@ -94,11 +99,17 @@ def test_other_typed_extensions() -> None:
     assert policies.policies[0].policy_identifier == "2.23.140.1.2.1"
     assert policies.policies[0].qualifiers is not None
     assert policies.policies[0].qualifiers[0][0] == "1.3.6.1.5.5.7.2.1"
+    # RFC 5280 4.2.1.4 asks users to accept explicitText over 200 characters.
+    assert policies.policies[1].qualifiers is not None
+    assert policies.policies[1].qualifiers[0][0] == "1.3.6.1.5.5.7.2.2"
+    ian = exts.value(csrlib.IssuerAlternativeName)
+    assert ian is not None and list(ian) == [
+        csrlib.DNSName("ca.example"), csrlib.UniformResourceIdentifier("https://ca.example")]
     tls = exts.get("1.3.6.1.5.5.7.1.24")
     assert tls is not None and isinstance(tls.value, csrlib.UnrecognizedExtension)
-    assert tls.name == "tlsFeature" and tls.value.value == tls.der
+    assert tls.name == "tlsFeature" and tls.value.value == tls.value_der
     for ext in exts:
-        assert ext.value.to_der() == ext.der, ext.name
+        assert ext.value.to_der() == ext.value_der, ext.name
     assert csrlib.load(der).to_der() == der
 
 

@@ -202,3 +202,41 @@ def test_invalid_algorithm_identifiers(name: str, der: bytes, kind: str, path: s
     with pytest.raises(DecodeError) as info:
         SignatureAlgorithm.from_der(der)
     assert (info.value.kind, info.value.path) == (kind, path)
+
+
+def test_pss_with_a_hash_csrlib_does_not_know() -> None:
+    sha3 = tlv(0x30, oid("2.16.840.1.101.3.4.2.8"))
+    alg = SignatureAlgorithm.from_der(_pss(tlv(0xA0, sha3)))
+    assert alg.pss is not None and alg.pss.hash == "2.16.840.1.101.3.4.2.8"
+    assert not alg.is_known
+    assert alg.pss.to_der() == _pss(tlv(0xA0, tlv(0x30, oid("2.16.840.1.101.3.4.2.8")
+                                                  + b"\x05\x00")))[13:]
+    with pytest.raises(csrlib.BuildError):
+        csrlib.PssParameters("no-such-hash", "sha256", 32).to_der()
+    key = PublicKey.from_der(rsa.generate_private_key(65537, 2048).public_key().public_bytes(
+        _DER, _SPKI))
+    with pytest.raises(csrlib.UnsupportedAlgorithm):
+        csrlib.verify_signature(key, alg, b"\x00" * 256, b"message")
+
+
+def _int(value: int) -> bytes:
+    body = value.to_bytes(value.bit_length() // 8 + 1, "big")
+    return tlv(0x02, body)
+
+
+def test_largest_rsa_key_with_largest_exponent_loads() -> None:
+    n = (1 << 16383) | (1 << 100) | 1
+    for e, ok in ((2 ** 64 - 59, True), (2 ** 64 + 1, False)):
+        spki = tlv(0x30, tlv(0x30, oid("1.2.840.113549.1.1.1") + b"\x05\x00")
+                   + tlv(0x03, b"\x00" + tlv(0x30, _int(n) + _int(e))))
+        if ok:
+            key = PublicKey.from_der(spki)
+            assert isinstance(key, csrlib.RsaPublicKey) and key.key_size == 16384
+        else:
+            with pytest.raises(DecodeError, match="exponent"):
+                PublicKey.from_der(spki)
+    too_big = (1 << 16384) | 1
+    spki = tlv(0x30, tlv(0x30, oid("1.2.840.113549.1.1.1") + b"\x05\x00")
+               + tlv(0x03, b"\x00" + tlv(0x30, _int(too_big) + _int(65537))))
+    with pytest.raises(DecodeError, match="larger than 16384"):
+        PublicKey.from_der(spki)

@@ -9,12 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from pyasn1.codec.der import encoder as pyasn1_encoder
 
 import csrlib
 from csrlib import DecodeError
 from tests.helpers import csr_der, extension, extension_request, name_der, oid, tlv
 
 _SAN = tlv(0x30, tlv(0x82, b"a.example"))
+_EXT_VALUE = "certificationRequestInfo.attributes[0].values[0][0].extnValue"
+
+
+def _one_extension(oid_text: str, value: bytes) -> bytes:
+    return csr_der(attributes=extension_request(extension(oid_text, value)))
+
+
+def _policies(*policies: bytes) -> bytes:
+    return _one_extension("2.5.29.32", tlv(0x30, b"".join(policies)))
 
 
 @dataclass
@@ -69,6 +79,28 @@ CASES = [
              extension("2.5.29.15", b"\x03\x03\x00\x80\x00", b"\x01\x01\xff"))),
          "bitstring-trailing-zero",
          "certificationRequestInfo.attributes[0].values[0][0].extnValue"),
+    # Older OpenSSL wrote an empty SEQUENCE for an empty req_extensions section.
+    Case("empty-extension-request",
+         csr_der(attributes=tlv(0xA0, tlv(0x30, oid("1.2.840.113549.1.9.14")
+                                          + tlv(0x31, b"\x30\x00")))),
+         "constraint", "certificationRequestInfo.attributes[0].values[0]"),
+    Case("challenge-password-printable-at",
+         csr_der(attributes=tlv(0xA0, tlv(0x30, oid("1.2.840.113549.1.9.7")
+                                          + tlv(0x31, tlv(0x13, b"p@ss"))))),
+         "printable-alphabet", "certificationRequestInfo.attributes[0].values[0]"),
+    Case("keyusage-no-bit", _one_extension("2.5.29.15", b"\x03\x01\x00"), "bad-extension",
+         _EXT_VALUE),
+    Case("keyusage-past-decipher-only", _one_extension("2.5.29.15", b"\x03\x03\x06\x80\x40"),
+         "bad-extension", _EXT_VALUE),
+    Case("pathlen-without-ca", _one_extension("2.5.29.19", tlv(0x30, b"\x02\x01\x01")),
+         "bad-extension", f"{_EXT_VALUE}.pathLenConstraint"),
+    Case("aki-issuer-without-serial",
+         _one_extension("2.5.29.35", tlv(0x30, tlv(0xA1, tlv(0x82, b"ca.example")))),
+         "bad-extension", _EXT_VALUE),
+    Case("policy-twice", _policies(tlv(0x30, oid("1.2.3")), tlv(0x30, oid("1.2.3"))),
+         "bad-extension", f"{_EXT_VALUE}[1].policyIdentifier"),
+    Case("unrecognized-extension-nonminimal", _one_extension("1.2.3.4", b"\x02\x02\x00\x01"),
+         "nonminimal-integer", _EXT_VALUE),
 ]
 
 
@@ -112,7 +144,54 @@ def test_strict_only_rules_stay_errors_in_lenient_mode() -> None:
          "duplicate-extension"),
         (csr_der(subject=name_der([("2.5.4.3", tlv(0x13, b"a\x00"))])), "bad-string"),
         (csr_der() + b"\x00", "trailing-data"),
+        # RFC 2986: values SET SIZE (1..MAX).
+        (csr_der(attributes=tlv(0xA0, tlv(0x30, oid("1.2.840.113549.1.9.2") + b"\x31\x00"))),
+         "constraint"),
+        # X.501: the attribute-value pairs of an RDN are distinct.
+        (csr_der(subject=name_der([("2.5.4.3", tlv(0x0C, b"a")), ("2.5.4.3", tlv(0x0C, b"a"))])),
+         "duplicate-attribute"),
+        # RFC 5280 4.2.1.4: policyQualifiers SIZE (1..MAX); a CPS pointer is an IA5String.
+        (_policies(tlv(0x30, oid("1.2.3") + b"\x30\x00")), "constraint"),
+        (_policies(tlv(0x30, oid("1.2.3") + tlv(0x30, tlv(0x30, oid("1.3.6.1.5.5.7.2.1")
+                                                               + b"\x02\x01\x05")))),
+         "unexpected-tag"),
+        (_policies(tlv(0x30, oid("1.2.3") + tlv(0x30, tlv(0x30, oid("1.3.6.1.5.5.7.2.2")
+                                                               + tlv(0x30, b"\x02\x01\x01"))))),
+         "unexpected-tag"),
+        (_one_extension("2.5.29.18", b"\xff"), "length-overrun"),
     ):
         with pytest.raises(DecodeError) as info:
             csrlib.load_der(der, strict=False)
         assert info.value.kind == kind
+
+
+def test_unrecognized_extension_that_is_not_der() -> None:
+    der = _one_extension("1.2.3.4", b"\xff\x00")
+    with pytest.raises(DecodeError) as info:
+        csrlib.load_der(der)
+    assert info.value.path == _EXT_VALUE
+    req = csrlib.load_der(der, strict=False)
+    assert [(d.kind, d.path) for d in req.deviations] == [("bad-extension", _EXT_VALUE)]
+    assert req.extensions[0].value == csrlib.UnrecognizedExtension("1.2.3.4", b"\xff\x00")
+    assert req.to_der() == der
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_lenient_requests_write_back_and_convert(case: Case) -> None:
+    req = csrlib.load_der(case.der, strict=False)
+    value = req.to_pyasn1()
+    if req.attributes_present:
+        assert req.to_der() == case.der or csrlib.load_der(req.to_der()).deviations == ()
+        assert pyasn1_encoder.encode(value) in (case.der, req.to_der())
+    else:
+        assert len(value["certificationRequestInfo"]["attributes"]) == 0
+
+
+def test_many_deviations_are_named_in_one_pass() -> None:
+    # One deviation in each of 3000 attribute values: each named by its own path.
+    attributes = sorted(tlv(0x30, oid(f"1.2.3.{i}") + tlv(0x31, b"\x02\x02\x00\x01"))
+                        for i in range(3000))
+    req = csrlib.load_der(csr_der(attributes=tlv(0xA0, b"".join(attributes))), strict=False)
+    assert len(req.deviations) == 3000
+    assert {d.path for d in req.deviations} == {
+        f"certificationRequestInfo.attributes[{i}].values[0]" for i in range(3000)}

@@ -124,10 +124,13 @@ def test_from_rfc4514() -> None:
     assert next(iter(Name.from_rfc4514("CN=#0c03616263"))) == NameAttribute("2.5.4.3", "abc",
                                                                            "UTF8String")
     assert Name.from_rfc4514("") == Name()
+    # Unescaped spaces around a value are dropped on both sides; escaped ones kept.
+    assert Name.from_rfc4514("CN=  x  ").rfc4514() == "CN=x"
+    assert Name.from_rfc4514("CN=\\  x \\ ").get("CN") == ["  x  "]
 
 
 @pytest.mark.parametrize("bad", ["CN", "XX=a", "CN=a\\", "CN=#zz", "CN=\\e9", "=a",
-                                 "C=USA", "CN=#0c0361"])
+                                 "C=USA", "CN=#0c0361", "CN=a+CN=a"])
 def test_from_rfc4514_rejects(bad: str) -> None:
     with pytest.raises(BuildError):
         Name.from_rfc4514(bad)

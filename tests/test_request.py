@@ -111,6 +111,15 @@ def test_pem_forms(example_der: bytes) -> None:
     bundle = pem + encode_pem("CERTIFICATE", b"\x30\x00") + old_label
     assert [r.der for r in csrlib.load_pem_all(bundle)] == [example_der, example_der]
     assert csrlib.load(example_der).to_pem() == pem
+    # RFC 7468 eol is CRLF, CR or LF; explanatory text may start with "0" (0x30).
+    assert csrlib.load(pem.replace("\n", "\r")).der == example_der
+    assert csrlib.load("0 = serial number\n" + pem).der == example_der
+    assert csrlib.load(b"0 = serial number\n" + pem.encode()).der == example_der
+    # Blocks other than requests are not decoded, so their problems do not matter.
+    encrypted_key = ("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+                     "DEK-Info: AES-128-CBC,00\n\nAB*=\n-----END RSA PRIVATE KEY-----\n")
+    assert csrlib.load(encrypted_key + pem).der == example_der
+    assert csrlib.load_pem_all(encrypted_key + pem + pem) == [csrlib.load(pem)] * 2
 
 
 @pytest.mark.parametrize(("text", "detail"), [
@@ -128,6 +137,9 @@ def test_pem_forms(example_der: bytes) -> None:
     ("-----BEGIN CERTIFICATE REQUEST-----\nProc-Type: 4,ENCRYPTED\n\nMAA=\n"
      "-----END CERTIFICATE REQUEST-----\n", "headers"),
     ("just text", "no CERTIFICATE REQUEST block"),
+    ("-----BEGIN CERTIFICATE REQUEST-----MAA=\n-----END CERTIFICATE REQUEST-----\n",
+     "text after the BEGIN line"),
+    ("-----BEGIN RSA PRIVATE KEY-----\nMAA=\n", "no END line"),
 ])
 def test_pem_errors(text: str, detail: str) -> None:
     with pytest.raises(DecodeError) as info:

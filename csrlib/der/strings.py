@@ -78,7 +78,12 @@ def _teletex(buf: bytes, c: int, e: int, ctx: Context) -> str:
             raise DecodeError("bad-string", c + _first_outside(raw, _VISIBLE + _HIGH),
                               "TeletexString control character")
         ctx.deviate("teletex-non-ascii", c + _first_outside(raw, _VISIBLE))
-    return raw.decode("latin-1")
+        # Read as those generators meant it: UTF-8 when it is, else Latin-1.
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+    return raw.decode("ascii")
 
 
 def _codec(name: str, codec: str, unit: int) -> Checker:
