@@ -36,7 +36,7 @@ class Policy:
     ``max_rsa_exponent``: largest RSA public exponent;
     ``curves``: EC curves accepted; ``key_types``: key types accepted;
     ``require_safe_pss``: PSS must use the same hash for MGF1 and a salt as
-    long as the hash, the parameters RFC 8702-era profiles expect.
+    long as the hash (the profile CA/Browser Forum rules and most CAs expect).
     """
 
     hashes: frozenset[str] = _SAFE_HASHES

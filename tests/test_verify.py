@@ -403,3 +403,19 @@ def test_cryptography_signatures_verify_and_mutations_fail(
     mutated[position] ^= 1 << bit
     with pytest.raises(InvalidSignature):
         verify_signature(_public(key), alg, bytes(mutated), message)
+
+
+_ERRORS = (InvalidSignature, UnsupportedAlgorithm, PolicyError, csrlib.DecodeError)
+
+
+@settings(max_examples=150)
+@given(st.integers(0, len(_SIGNERS) - 1), st.integers(0, len(_SIGNERS) - 1),
+       st.binary(max_size=600), st.integers(0, 7))
+def test_any_signature_bytes_give_only_the_documented_errors(
+    key_index: int, alg_index: int, signature: bytes, unused: int
+) -> None:
+    # Keys paired with every algorithm (matching or not), arbitrary signatures.
+    _, key, _ = _SIGNERS[key_index][1](b"")
+    _, _, alg = _SIGNERS[alg_index][1](b"")
+    with pytest.raises(_ERRORS):
+        verify_signature(_public(key), alg, signature, MESSAGE, unused_bits=unused)
