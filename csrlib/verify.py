@@ -10,10 +10,12 @@ before any expensive arithmetic.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .errors import InvalidSignature, PolicyError, UnsupportedAlgorithm
+from .verify_rsa import verify_pkcs1v15, verify_pss
 
 if TYPE_CHECKING:
     from .algorithms import SignatureAlgorithm
@@ -118,8 +120,6 @@ def _check_hash(name: str | None, policy: Policy, what: str) -> str:
 
 def _verify_rsa(public_key: PublicKey, algorithm: SignatureAlgorithm, signature: bytes,
                 message: bytes, policy: Policy) -> None:
-    from .verify_rsa import verify_pkcs1v15, verify_pss
-
     n: int = public_key.n  # type: ignore[attr-defined]
     e: int = public_key.e  # type: ignore[attr-defined]
     bits = n.bit_length()
@@ -148,12 +148,10 @@ def _verify_rsa(public_key: PublicKey, algorithm: SignatureAlgorithm, signature:
                                 or pss.salt_length < key_pss.salt_length):
         # RFC 4055 3.3: a key's own parameters bind its signatures.
         raise InvalidSignature("RSASSA-PSS parameters differ from the key's")
-    if policy.require_safe_pss:
-        import hashlib
-
-        if mgf_hash != hash_name or pss.salt_length != hashlib.new(hash_name).digest_size:
-            raise PolicyError("RSASSA-PSS parameters are not the safe profile "
-                              "(MGF1 with the same hash, salt as long as the hash)")
+    if policy.require_safe_pss and (
+            mgf_hash != hash_name or pss.salt_length != hashlib.new(hash_name).digest_size):
+        raise PolicyError("RSASSA-PSS parameters are not the safe profile "
+                          "(MGF1 with the same hash, salt as long as the hash)")
     verify_pss(n, e, hash_name, mgf_hash, pss.salt_length, signature, message)
 
 

@@ -229,6 +229,32 @@ def test_ed25519_non_canonical_s_fails() -> None:
             tlv(0x30, oid("1.3.101.112"))), sig[:32] + s.to_bytes(32, "little"), MESSAGE)
 
 
+@pytest.mark.parametrize(("name", "public"), [
+    # RFC 8032 5.1.3: y >= p, no x for this y, and x = 0 with the sign bit set.
+    ("y-not-reduced", (2 ** 255 - 19 + 1).to_bytes(32, "little")),
+    ("not-on-curve", (2).to_bytes(32, "little")),
+    ("negative-zero-x", (1 | 1 << 255).to_bytes(32, "little")),
+])
+def test_ed25519_invalid_public_points_fail(name: str, public: bytes) -> None:
+    spki = tlv(0x30, tlv(0x30, oid("1.3.101.112")) + tlv(0x03, b"\x00" + public))
+    with pytest.raises(InvalidSignature, match="not a valid point"):
+        verify_signature(PublicKey.from_der(spki), SignatureAlgorithm.from_der(
+            tlv(0x30, oid("1.3.101.112"))), ED25519.sign(MESSAGE), MESSAGE)
+
+
+def test_eddsa_points_decode_like_ecdsa() -> None:
+    import ecdsa
+
+    from csrlib.verify_ec import _edwards_point
+
+    for curve in (ecdsa.curves.Ed25519, ecdsa.curves.Ed448):
+        for _ in range(20):
+            public = ecdsa.SigningKey.generate(curve=curve).verifying_key.to_string()
+            ours = _edwards_point(curve, public)
+            theirs = ecdsa.ellipticcurve.PointEdwards.from_bytes(curve.curve, public)
+            assert (ours.x(), ours.y()) == (theirs.x(), theirs.y())
+
+
 def test_key_and_algorithm_mismatches() -> None:
     sig = P256.sign(MESSAGE, ec.ECDSA(hashes.SHA256()))
     with pytest.raises(InvalidSignature):
