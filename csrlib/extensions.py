@@ -426,7 +426,10 @@ def read_extensions(
             raise src.fail("duplicate-extension", value_start, (path, i), oids.name_of(oid))
         seen.add(oid)
         reader = _READERS.get(oid)
-        c, e = src.contents(value_start, value_end)
+        if buf[value_start + 1] < 0x80:
+            c, e = value_start + 2, value_end
+        else:
+            c, e = src.contents(value_start, value_end)
         if reader is None:
             _check_unrecognized(src, c, e, depth + 3, (path, i, "extnValue"))
             out.append(_extension(oid, critical, UnrecognizedExtension(oid, value), value))

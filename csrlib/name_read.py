@@ -28,6 +28,10 @@ _attribute = maker(NameAttribute)
 _rdn = maker(RelativeDistinguishedName)
 _name = maker(Name)
 _TIMES = {23: decode_utc_time, 24: decode_generalized_time}
+# String types read by their checker alone (not BIT STRING, OCTET STRING
+# or times, which have their own rules below).
+_PLAIN_STRINGS = {n: STRING_TYPES[n].check for n in _TYPE_NAMES
+                  if n in STRING_TYPES and n not in (3, 4, 23, 24)}
 
 
 def read_name(src: Source, rdns: list[list[tuple[str, Any]]], depth: int, path: str) -> Name:
@@ -58,6 +62,10 @@ def read_attribute_value(src: Source, oid: str, start: int, end: int, depth: int
     buf = src.buf
     ctx = src.ctx
     tag = buf[start]
+    if tag in _PLAIN_STRINGS and buf[start + 1] < 0x80:
+        # The common case first: a short string whose text its checker gives.
+        return _attribute(oid, _PLAIN_STRINGS[tag](buf, start + 2, end, ctx), _TYPE_NAMES[tag],
+                          buf[start:end])
     if tag < 0x1F and buf[start + 1] < 0x80:
         c = start + 2
         e = end

@@ -52,11 +52,26 @@ NodeInfo = Callable[[Node], dict[str, Any]]
 
 _MAX_NESTING = 3
 
+# The header of the next element, read inline for the common forms: low tag
+# with a short length, or a minimal one- or two-octet long length (read_header
+# does the rest, and every error).
 _HEADER = """\
 {i}{t} = buf[{pos}]
 {i}if {t} & 0x1F != 0x1F and {pos} + 2 <= {e} and buf[{pos} + 1] < 0x80:
 {i}    {cs} = {pos} + 2
 {i}    {ce} = {cs} + buf[{pos} + 1]
+{i}    if {ce} > {e}:
+{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
+{i}elif ({t} & 0x1F != 0x1F and {pos} + 4 <= {e} and buf[{pos} + 1] == 0x82 and buf[{pos} + 2]
+{i}        and ctx.long_lengths):
+{i}    {cs} = {pos} + 4
+{i}    {ce} = {cs} + (buf[{pos} + 2] << 8 | buf[{pos} + 3])
+{i}    if {ce} > {e}:
+{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
+{i}elif ({t} & 0x1F != 0x1F and {pos} + 3 <= {e} and buf[{pos} + 1] == 0x81
+{i}        and buf[{pos} + 2] >= 0x80 and ctx.long_lengths):
+{i}    {cs} = {pos} + 3
+{i}    {ce} = {cs} + buf[{pos} + 2]
 {i}    if {ce} > {e}:
 {i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
 {i}else:
@@ -75,7 +90,9 @@ _LEAVES = {
     "bool": ["{v} = decode_boolean(buf, {cs}, {ce}, ctx)"],
     "null": ["decode_null(buf, {cs}, {ce}, ctx)", "{v} = None"],
     "octets": ["{v} = buf[{cs}:{ce}]"],
-    "any": ["validate_content(buf, {t}, {pos}, {cs}, {ce}, ctx, {d})",
+    # An empty NULL (the usual AlgorithmIdentifier parameters) needs no check.
+    "any": ["if {t} != 5 or {cs} != {ce}:",
+            "    validate_content(buf, {t}, {pos}, {cs}, {ce}, ctx, {d})",
             "{v} = buf[{pos}:{ce}]"],
     "any-unchecked": ["{v} = buf[{pos}:{ce}]"],
     "any-unchecked-span": ["{v} = (buf[{pos}:{ce}], {pos}, {ce})"],
@@ -329,7 +346,15 @@ class _Generator:
         e(f"{body}{lv.items}.append({v})\n{body}{lv.pos} = {lv.ce}\n")
         e(f"{ind}except DecodeError as err:\n")
         e(f"{ind}    err.add_segment(f'[{{len({lv.items})}}]')\n{ind}    raise\n")
-        e(f"{ind}{helpers['check']}({lv.items}, {lv.h})\n")
+        if node.size is not None:
+            # The size test inline; the helper (which raises) only on failure.
+            lo, hi = node.size
+            test = f"len({lv.items}) < {int(lo)}"
+            if hi != float("inf"):
+                test += f" or len({lv.items}) > {int(hi)}"
+            e(f"{ind}if {test}:\n{ind}    {helpers['check']}({lv.items}, {lv.h})\n")
+        elif node.check is not None:
+            e(f"{ind}{helpers['check']}({lv.items}, {lv.h})\n")
         span = node.span if depth else self.top_span
         e(f"{ind}{result} = ({lv.items}, {lv.h}, {lv.e})\n" if span
           else f"{ind}{result} = {lv.items}\n")

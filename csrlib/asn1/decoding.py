@@ -160,7 +160,14 @@ def _one(table: dict[int, Decoder], fallback: Decoder | None) -> Decoder:
     def dec(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
         if d >= ctx.max_depth:
             raise DecodeError("depth-limit", h)
-        k, cs, ce = read_header(buf, c, e, ctx)
+        k = buf[c] if c < e else 0
+        if (k & 0x1F != 0x1F and c + 4 <= e and buf[c + 1] == 0x82 and buf[c + 2]
+                and ctx.long_lengths and c + 4 + (buf[c + 2] << 8 | buf[c + 3]) == e):
+            # A whole window in the minimal two-octet long form (a key, a
+            # request): its header read inline; read_header does the rest.
+            cs, ce = c + 4, e
+        else:
+            k, cs, ce = read_header(buf, c, e, ctx)
         fn = table.get(k) or fallback
         if fn is None:
             raise _unexpected(k, c, table)

@@ -101,8 +101,8 @@ class Deviation(NamedTuple):
 class Context:
     """Per-call state: limits, strict or lenient, and tolerated deviations."""
 
-    __slots__ = ("deviations", "limits", "max_depth", "max_oid_arcs", "max_oid_octets",
-                 "open_types", "strict")
+    __slots__ = ("deviations", "limits", "long_lengths", "max_depth", "max_oid_arcs",
+                 "max_oid_octets", "open_types", "strict")
 
     def __init__(
         self, limits: Limits = DEFAULT_LIMITS, strict: bool = True, open_types: bool = False
@@ -112,6 +112,8 @@ class Context:
         self.max_depth = limits.max_depth
         self.max_oid_arcs = limits.max_oid_arcs
         self.max_oid_octets = limits.max_oid_arc_octets
+        # Whether one- and two-octet long lengths are within the limits.
+        self.long_lengths = limits.max_length_octets >= 2
         self.strict = strict
         self.open_types = open_types
         self.deviations: list[Deviation] = []
