@@ -7,8 +7,10 @@
 See the README for the whole API; ``csrlib.asn1`` is the DER codec underneath.
 """
 
+from . import signers
 from .algorithms import PssParameters, SignatureAlgorithm
 from .attributes import Attribute, StringValue
+from .builder import CertificateRequestBuilder, create
 from .der.tlv import Deviation, Limits
 from .errors import (
     BuildError,
@@ -69,6 +71,7 @@ __all__ = [
     "CSRError",
     "CertificatePolicies",
     "CertificateRequest",
+    "CertificateRequestBuilder",
     "DNSName",
     "DecodeError",
     "Deviation",
@@ -111,9 +114,11 @@ __all__ = [
     "UnsupportedAlgorithm",
     "X400Address",
     "__version__",
+    "create",
     "load",
     "load_der",
     "load_pem",
     "load_pem_all",
+    "signers",
     "verify_signature",
 ]

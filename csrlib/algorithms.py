@@ -168,6 +168,33 @@ class SignatureAlgorithm:
         return tlv(0x30, tlv(0x06, encode_oid(self.oid)) + (self.parameters or b""))
 
     @classmethod
+    def for_key(
+        cls, key_type: str, hash_name: str | None = None, pss: PssParameters | None = None
+    ) -> SignatureAlgorithm:
+        """Return the algorithm a key of ``key_type`` signs with, using ``hash_name``.
+
+        RSA: PKCS#1 v1.5 with that hash, or RSASSA-PSS when ``pss`` is given
+        (then ``hash_name`` must be None or equal ``pss.hash``); EC: ECDSA with
+        that hash; Ed25519 and Ed448: no hash (``hash_name`` must be None).
+        Raises BuildError for any other combination.
+        """
+        from .der.primitives import encode_oid
+        from .der.tlv import tlv
+
+        if pss is not None:
+            if key_type != "rsa" or hash_name not in (None, pss.hash):
+                raise BuildError("RSASSA-PSS needs an RSA key and the parameters' hash")
+            params = pss.to_der()
+            oid = oids.RSASSA_PSS
+        else:
+            params = b"\x05\x00" if key_type == "rsa" else b""
+            oid = next((o for o, (_, kt, h, _r) in _TABLE.items()
+                        if kt == key_type and h == hash_name and o != oids.RSASSA_PSS), "")
+            if not oid:
+                raise BuildError(f"no signature algorithm for a {key_type} key with {hash_name}")
+        return cls.from_der(tlv(0x30, tlv(0x06, encode_oid(oid)) + params))
+
+    @classmethod
     def from_der(
         cls, data: bytes | bytearray | memoryview, *, strict: bool = True,
         limits: Limits | None = None,

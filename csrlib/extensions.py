@@ -17,7 +17,7 @@ from . import oids, schemas
 from .der.primitives import encode_bit_string, encode_integer, encode_oid
 from .der.tlv import tlv
 from .errors import BuildError, DecodeError
-from .general_names import GeneralName, read_general_names
+from .general_names import GeneralName, parse_general_name, read_general_names
 from .parsing import Path, Source
 from .records import maker
 
@@ -62,6 +62,18 @@ class SubjectAlternativeName(ExtensionValue):
 
     def __len__(self) -> int:
         return len(self.names)
+
+    @classmethod
+    def from_strings(cls, names: Sequence[str]) -> SubjectAlternativeName:
+        """Return the names of ``type:value`` strings (``DNS:example.com``, ``IP:192.0.2.1``,
+        ``email:a@example.com``, ``URI:https://x``, ``RID:1.2.3``, ``dirName:CN=x``).
+
+        Non-ASCII DNS names are converted with IDNA; raises BuildError for a
+        malformed string.
+        """
+        if isinstance(names, str):
+            raise BuildError("from_strings takes a list of strings")
+        return cls(tuple(parse_general_name(n) for n in names))
 
     def to_der(self) -> bytes:
         """Return the DER GeneralNames."""

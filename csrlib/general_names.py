@@ -26,6 +26,8 @@ __all__ = [
     "RegisteredID",
     "UniformResourceIdentifier",
     "X400Address",
+    "idna_dns_name",
+    "parse_general_name",
     "read_general_names",
 ]
 
@@ -156,6 +158,69 @@ class EDIPartyName(GeneralName):
     def to_der(self) -> bytes:
         """Return the element as received."""
         return self.der
+
+
+def idna_dns_name(name: str) -> str:
+    """Return a DNS name in ASCII: non-ASCII labels through IDNA (RFC 3490 ToASCII).
+
+    A leading ``*`` label (a wildcard) is kept.  Raises BuildError when a
+    label cannot be converted or the name is empty.
+    """
+    if not name or name.isascii():
+        if not name:
+            raise BuildError("empty DNS name")
+        return name
+    labels = name.rstrip(".").split(".")
+    out = []
+    for label in labels:
+        if label.isascii():
+            out.append(label)
+            continue
+        try:
+            out.append(label.encode("idna").decode("ascii"))
+        except UnicodeError as exc:
+            raise BuildError(f"DNS name {name!r} cannot be written in IDNA: {exc}") from None
+    return ".".join(out)
+
+
+_FORMS = {"dns": "DNS", "ip": "IP", "email": "email", "uri": "URI", "rid": "RID",
+          "dirname": "dirName", "othername": "otherName"}
+
+
+def parse_general_name(text: str) -> GeneralName:
+    """Return the name of an OpenSSL-style ``type:value`` string.
+
+    ``DNS:example.com`` (IDNA applied), ``IP:192.0.2.1`` or ``IP:2001:db8::1``,
+    ``email:a@example.com``, ``URI:https://example.com/``, ``RID:1.2.3.4``,
+    ``dirName:CN=x,O=y`` (RFC 4514).  Raises BuildError otherwise.
+    """
+    kind, sep, value = text.partition(":")
+    form = _FORMS.get(kind.strip().lower())
+    if not sep or form is None or form == "otherName":
+        raise BuildError(f"expected DNS:, IP:, email:, URI:, RID: or dirName: in {text!r}")
+    if not value:
+        raise BuildError(f"empty value in {text!r}")
+    if form == "DNS":
+        return DNSName(idna_dns_name(value))
+    if form == "IP":
+        try:
+            return IPAddress(ipaddress.ip_address(value))
+        except ValueError:
+            raise BuildError(f"not an IP address: {value!r}") from None
+    if form == "email":
+        local, at, domain = value.rpartition("@")
+        if not at or not local or not domain:
+            raise BuildError(f"not an email address: {value!r}")
+        return RFC822Name(f"{local}@{idna_dns_name(domain)}")
+    if form == "URI":
+        return UniformResourceIdentifier(value)
+    if form == "RID":
+        try:
+            encode_oid(value)
+        except EncodeError:
+            raise BuildError(f"not an OID: {value!r}") from None
+        return RegisteredID(value)
+    return DirectoryName(Name.from_rfc4514(value))
 
 
 _dns = maker(DNSName)

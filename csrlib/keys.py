@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import oids, schemas
 from .curves import CURVES, decode_point
-from .der.primitives import decode_oid
-from .der.tlv import Limits, read_header
+from .der.primitives import decode_oid, encode_integer, encode_oid
+from .der.tlv import Limits, read_header, tlv
 from .parsing import Source, plan
 from .records import maker
 
@@ -108,6 +108,14 @@ class RsaPublicKey(PublicKey):
     def __repr__(self) -> str:
         return f"RsaPublicKey(bits={self.key_size}, e={self.e}, n={_repr_int(self.n)})"
 
+    @staticmethod
+    def from_numbers(n: int, e: int) -> RsaPublicKey:
+        """Return the rsaEncryption key (n, e); raise InvalidKey if it is not a valid one."""
+        body = tlv(0x30, tlv(0x02, encode_integer(n)) + tlv(0x02, encode_integer(e)))
+        key = _built(tlv(0x30, tlv(0x06, encode_oid(oids.RSA_ENCRYPTION)) + b"\x05\x00"), body)
+        assert isinstance(key, RsaPublicKey)
+        return key
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class EcPublicKey(PublicKey):
@@ -145,6 +153,24 @@ class EcPublicKey(PublicKey):
     def __repr__(self) -> str:
         return f"EcPublicKey({self.curve_name}, x={_repr_int(self.x)}, y={_repr_int(self.y)})"
 
+    @staticmethod
+    def from_point(curve_name: str, x: int, y: int) -> EcPublicKey:
+        """Return the key (x, y) on a named curve; raise InvalidKey if the point is not on it."""
+        from .curves import CURVES_BY_NAME
+        from .errors import InvalidKey
+
+        curve = CURVES_BY_NAME.get(curve_name)
+        if curve is None:
+            raise InvalidKey(f"unknown curve {curve_name!r}")
+        if not (0 <= x < curve.p and 0 <= y < curve.p):
+            raise InvalidKey("EC point coordinates out of range")
+        point = b"\x04" + x.to_bytes(curve.size, "big") + y.to_bytes(curve.size, "big")
+        algorithm = tlv(0x30, tlv(0x06, encode_oid(oids.EC_PUBLIC_KEY))
+                        + tlv(0x06, encode_oid(curve.oid)))
+        key = _built(algorithm, point)
+        assert isinstance(key, EcPublicKey)
+        return key
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _EdwardsKey(PublicKey):
@@ -159,6 +185,12 @@ class _EdwardsKey(PublicKey):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.public_bytes.hex()})"
+
+    @classmethod
+    def from_bytes(cls, public: bytes) -> PublicKey:
+        """Return the key of its RFC 8032 encoding; raise InvalidKey if the length is wrong."""
+        oid = oids.ED25519 if cls.key_type == "ed25519" else oids.ED448
+        return _built(tlv(0x30, tlv(0x06, encode_oid(oid))), public)
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -293,6 +325,16 @@ def _ec(
     if isinstance(point, str):
         raise src.fail("bad-key", alg_end, key_path, point)
     return _ec_key(curve.name, point[0], point[1], der)
+
+
+def _built(algorithm: bytes, key_bits: bytes) -> PublicKey:
+    """Return the key of an SPKI built from its parts, read back strictly."""
+    from .errors import DecodeError, InvalidKey
+
+    try:
+        return PublicKey.from_der(tlv(0x30, algorithm + tlv(0x03, b"\x00" + key_bits)))
+    except DecodeError as exc:
+        raise InvalidKey(f"not a valid public key: {exc.detail or exc.kind}") from None
 
 
 _rsa_key = maker(RsaPublicKey)

@@ -214,6 +214,17 @@ class Name:
         """Return a name with one single-valued RDN per attribute, in the order given."""
         return cls(tuple(RelativeDistinguishedName((a,)) for a in attributes))
 
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> Name:
+        """Return a name of ``(OID or short name, value)`` pairs, most significant first.
+
+        Each value gets OpenSSL's default string type: PrintableString for C
+        and wherever the value fits it (serialNumber, dnQualifier...),
+        IA5String for emailAddress and DC, UTF8String otherwise.  Raises
+        BuildError for an unknown name or a value its type cannot hold.
+        """
+        return cls.from_attributes(NameAttribute.from_text(k, v) for k, v in pairs)
+
     def __iter__(self) -> Iterator[NameAttribute]:
         for rdn in self.rdns:
             yield from rdn.attributes

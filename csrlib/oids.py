@@ -142,6 +142,21 @@ ATTRIBUTE_NAMES: dict[str, str] = {
     "1.3.6.1.4.1.311.13.2.2": "msEnrollmentCsp",
     "1.3.6.1.4.1.311.21.20": "msRequestClientInfo",
 }
+_ATTRIBUTE_OIDS = {name.lower(): oid for oid, name in ATTRIBUTE_NAMES.items()}
+
+
+def attribute_type_oid(oid_or_name: str) -> str | None:
+    """Return the OID of a request attribute named like ``challengePassword`` or given
+    as a dotted OID; None when it is neither."""
+    if oid_or_name[:1].isdigit():
+        from .der.primitives import oid_arcs
+        from .errors import EncodeError
+
+        try:
+            return ".".join(map(str, oid_arcs(oid_or_name)))
+        except EncodeError:
+            return None
+    return _ATTRIBUTE_OIDS.get(oid_or_name.lower())
 
 # -- extensions (RFC 5280 4.2) --------------------------------------------------
 SUBJECT_KEY_IDENTIFIER = "2.5.29.14"

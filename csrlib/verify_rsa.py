@@ -15,7 +15,7 @@ from .der.primitives import encode_oid
 from .der.tlv import tlv
 from .errors import InvalidSignature
 
-__all__ = ["HASH_OIDS", "digest_info", "verify_pkcs1v15", "verify_pss"]
+__all__ = ["HASH_OIDS", "digest_info", "mgf1", "verify_pkcs1v15", "verify_pss"]
 
 #: hashlib name -> OID of the hash, for DigestInfo (RFC 8017 9.2 note 1).
 HASH_OIDS = {
@@ -81,7 +81,7 @@ def verify_pkcs1v15(n: int, e: int, hash_name: str, signature: bytes, message: b
         raise InvalidSignature("RSA PKCS#1 v1.5 signature does not match")
 
 
-def _mgf1(hash_name: str, seed: bytes, length: int) -> bytes:
+def mgf1(hash_name: str, seed: bytes, length: int) -> bytes:
     # RFC 8017 B.2.1: Hash(seed || C) for C = 0, 1, ...; the seed's state is hashed once.
     base = _HASH_FUNCTIONS[hash_name](seed)
     blocks = []
@@ -121,7 +121,7 @@ def verify_pss(
     if masked_db.bit_length() > db_bits:
         raise InvalidSignature("RSASSA-PSS encoding inconsistent")
     # Steps 7 to 9: DB = maskedDB xor MGF(H), leftmost bits cleared.
-    db = (masked_db ^ int.from_bytes(_mgf1(mgf_hash, h, db_len), "big")) & ((1 << db_bits) - 1)
+    db = (masked_db ^ int.from_bytes(mgf1(mgf_hash, h, db_len), "big")) & ((1 << db_bits) - 1)
     # Step 10: DB is zeros, then 0x01, then the salt.
     if db >> (8 * salt_length) != 1:
         raise InvalidSignature("RSASSA-PSS encoding inconsistent")

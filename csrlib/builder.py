@@ -1,0 +1,212 @@
+"""Building and signing requests: the immutable ``CertificateRequestBuilder``.
+
+Every method validates its input and returns a new builder, so a builder
+can be shared and extended without surprises, and a mistake raises
+:class:`~csrlib.BuildError` at the call that made it.  ``sign()`` encodes
+the CertificationRequestInfo once, signs exactly those bytes, embeds them
+unchanged, and reads the result back through the strict decoder, so what it
+returns is what any other reader of the DER will see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from . import oids
+from .attributes import Attribute, StringValue
+from .der.generic import validate_content
+from .der.tlv import Context, Writer, read_header
+from .errors import BuildError, DecodeError
+from .extensions import (
+    AuthorityKeyIdentifier,
+    BasicConstraints,
+    Extension,
+    Extensions,
+    ExtensionValue,
+    KeyUsage,
+    SubjectAlternativeName,
+    SubjectKeyIdentifier,
+    UnrecognizedExtension,
+)
+from .name import Name
+from .request import CertificateRequest, load_der
+from .signers.base import AsyncSigner, Signer, check_pair
+
+__all__ = ["CertificateRequestBuilder", "create"]
+
+_STRING_ATTRIBUTES = {oids.CHALLENGE_PASSWORD: ("UTF8String", "PrintableString",
+                                                "TeletexString", "UniversalString", "BMPString"),
+                      oids.UNSTRUCTURED_NAME: ("UTF8String", "PrintableString", "IA5String",
+                                               "TeletexString", "UniversalString", "BMPString")}
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateRequestBuilder:
+    """An immutable, fluent request builder.
+
+    ``subject(name)`` once; ``add_extension(value, critical=None)`` for each
+    extension (``None`` means the RFC 5280 default: subjectAltName critical
+    exactly when the subject is empty, keyUsage critical, basicConstraints
+    critical when ``ca``, the others not); ``add_attribute(...)`` for
+    challengePassword, unstructuredName or any attribute given as DER;
+    then ``sign(signer)``.
+    """
+
+    _subject: Name | None = None
+    _extensions: tuple[tuple[ExtensionValue, bool | None], ...] = ()
+    _attributes: tuple[Attribute, ...] = ()
+
+    def subject(self, name: Name | str | Iterable[tuple[str, str]]) -> CertificateRequestBuilder:
+        """Return a builder with this subject: a Name, an RFC 4514 string or (type, value) pairs.
+
+        The subject can be set once (an empty Name is allowed: then put the
+        identity in a subjectAltName, RFC 5280 4.2.1.6).
+        """
+        if self._subject is not None:
+            raise BuildError("the subject is already set")
+        if isinstance(name, str):
+            name = Name.from_rfc4514(name)
+        elif not isinstance(name, Name):
+            name = Name.from_pairs(name)
+        name.to_der()  # every value encodable now, not at sign time
+        return replace(self, _subject=name)
+
+    def add_extension(self, value: ExtensionValue,
+                      critical: bool | None = None) -> CertificateRequestBuilder:
+        """Return a builder with one more extension; the same type twice is refused."""
+        if not isinstance(value, ExtensionValue):
+            raise BuildError(f"not an extension value: {type(value).__name__}")
+        if any(v.oid == value.oid for v, _ in self._extensions):
+            raise BuildError(f"extension {oids.name_of(value.oid)} is already added")
+        value.to_der()  # raises BuildError now if the value cannot be encoded
+        return replace(self, _extensions=(*self._extensions, (value, critical)))
+
+    def add_attribute(self, oid_or_name: str, value: str | bytes,
+                      string_type: str = "UTF8String") -> CertificateRequestBuilder:
+        """Return a builder with one more attribute.
+
+        ``challengePassword`` and ``unstructuredName`` (by name or OID) take
+        text in ``string_type`` (UTF8String unless given); any other OID
+        takes its value as one DER element (bytes).  Extension requests go
+        through ``add_extension``.
+        """
+        oid = oids.attribute_type_oid(oid_or_name)
+        if oid is None:
+            raise BuildError(f"unknown attribute {oid_or_name!r}")
+        if oid in (oids.EXTENSION_REQUEST, oids.MS_EXTENSION_REQUEST):
+            raise BuildError("add extensions with add_extension()")
+        if any(a.oid == oid for a in self._attributes):
+            raise BuildError(f"attribute {oids.name_of(oid)} is already added")
+        if oid in _STRING_ATTRIBUTES:
+            if not isinstance(value, str):
+                raise BuildError(f"{oids.name_of(oid)} takes a string")
+            if string_type not in _STRING_ATTRIBUTES[oid]:
+                raise BuildError(f"{oids.name_of(oid)} cannot be a {string_type}")
+            string = StringValue(value, string_type)
+            string.to_der()
+            attribute = Attribute(oid, (string,))
+        else:
+            if not isinstance(value, bytes | bytearray):
+                raise BuildError(f"attribute {oid} takes its value as DER bytes")
+            attribute = Attribute(oid, (_one_element(bytes(value)),))
+        return replace(self, _attributes=(*self._attributes, attribute))
+
+    def extensions(self) -> Extensions:
+        """Return the extensions as they will be written (defaults resolved)."""
+        empty_subject = not self._subject
+        return Extensions([Extension(v.oid, _critical(v, c, empty_subject), v)
+                           for v, c in self._extensions])
+
+    def tbs_der(self, signer: Signer | AsyncSigner) -> bytes:
+        """Return the DER CertificationRequestInfo this builder makes for ``signer``'s key."""
+        check_pair(signer.public_key, signer.signature_algorithm)
+        subject = self._subject if self._subject is not None else Name()
+        extensions = self.extensions()
+        if not subject and not any(e.oid == oids.SUBJECT_ALT_NAME for e in extensions):
+            raise BuildError("a request with an empty subject needs a subjectAltName "
+                             "(RFC 5280 4.2.1.6)")
+        attributes = list(self._attributes)
+        if extensions:
+            attributes.append(Attribute(oids.EXTENSION_REQUEST, (extensions,)))
+        w = Writer()
+        with w.constructed(0x30):
+            w.primitive(0x02, b"\x00")
+            w.raw(subject.to_der())
+            w.raw(signer.public_key.to_der())
+            with w.constructed(0xA0, sort=True):
+                for attribute in attributes:
+                    w.raw(attribute.to_der())
+        return w.getvalue()
+
+    def sign(self, signer: Signer) -> CertificateRequest:
+        """Return the request signed by ``signer``, read back through the strict decoder."""
+        tbs = self.tbs_der(signer)
+        return _assemble(tbs, signer, signer.sign(tbs))
+
+    async def sign_async(self, signer: AsyncSigner) -> CertificateRequest:
+        """Return the request signed by an :class:`~csrlib.signers.AsyncSigner`."""
+        tbs = self.tbs_der(signer)
+        return _assemble(tbs, signer, await signer.sign(tbs))
+
+
+def _critical(value: ExtensionValue, critical: bool | None, empty_subject: bool) -> bool:
+    if critical is not None:
+        return critical
+    if isinstance(value, SubjectAlternativeName):
+        return empty_subject  # RFC 5280 4.2.1.6
+    if isinstance(value, KeyUsage):
+        return True  # RFC 5280 4.2.1.3: SHOULD be critical
+    if isinstance(value, BasicConstraints):
+        return value.ca  # RFC 5280 4.2.1.9: MUST be critical in CA certificates
+    if isinstance(value, SubjectKeyIdentifier | AuthorityKeyIdentifier):
+        return False  # RFC 5280 4.2.1.1, 4.2.1.2: MUST NOT be critical
+    if isinstance(value, UnrecognizedExtension):
+        raise BuildError(f"say whether extension {value.oid} is critical")
+    return False
+
+
+def _one_element(value: bytes) -> bytes:
+    ctx = Context()
+    try:
+        key, c, e = read_header(value, 0, len(value), ctx)
+        if e != len(value):
+            raise DecodeError("trailing-data", e)
+        validate_content(value, key, 0, c, e, ctx, 1)
+    except DecodeError as exc:
+        raise BuildError(f"attribute value is not one DER element: {exc}") from None
+    return value
+
+
+def _assemble(tbs: bytes, signer: Signer | AsyncSigner, signature: bytes) -> CertificateRequest:
+    if not isinstance(signature, bytes | bytearray):
+        raise BuildError(f"the signer returned {type(signature).__name__}, not bytes")
+    w = Writer()
+    with w.constructed(0x30):
+        w.raw(tbs)
+        w.raw(signer.signature_algorithm.to_der())
+        w.primitive(0x03, b"\x00" + bytes(signature))
+    try:
+        return load_der(w.getvalue())
+    except DecodeError as exc:
+        raise BuildError(f"the signed request does not read back: {exc}") from None
+
+
+def create(
+    subject: Name | str | Iterable[tuple[str, str]] = (),
+    *,
+    san: Sequence[str] = (),
+    signer: Signer,
+    extensions: Iterable[ExtensionValue] = (),
+) -> CertificateRequest:
+    """Return a signed request: the subject, the ``type:value`` SANs, more extensions.
+
+    ``create("CN=example.com", san=["DNS:example.com"], signer=generate())``.
+    """
+    builder = CertificateRequestBuilder().subject(subject)
+    if san:
+        builder = builder.add_extension(SubjectAlternativeName.from_strings(san))
+    for value in extensions:
+        builder = builder.add_extension(value)
+    return builder.sign(signer)
+

@@ -1,0 +1,63 @@
+"""Private key material, independent of any backend: what key files hold.
+
+These records carry secrets, so none of them shows its values in ``repr``
+or ``str`` (only the kind and size of key), and none is ever put in an
+exception message.  The backends (:mod:`csrlib.signers.rsa_backend`,
+:mod:`csrlib.signers.ecdsa_backend`) turn them into signing keys, and
+:mod:`csrlib.signers.keyfiles` reads and writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["EcPrivateNumbers", "EdPrivateSeed", "PrivateKeyData", "RsaPrivateNumbers"]
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class RsaPrivateNumbers:
+    """An RSA private key: modulus, exponents and the two primes (RFC 8017 3.2)."""
+
+    n: int
+    e: int
+    d: int
+    p: int
+    q: int
+
+    def __repr__(self) -> str:
+        return f"<RsaPrivateNumbers {self.n.bit_length()} bits>"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class EcPrivateNumbers:
+    """An EC private key: csrlib curve name (``secp256r1``...), the secret
+    scalar, and the public point when the key file carried one."""
+
+    curve: str
+    secret: int
+    public: tuple[int, int] | None = None
+
+    def __repr__(self) -> str:
+        return f"<EcPrivateNumbers {self.curve}>"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class EdPrivateSeed:
+    """An EdDSA private key (RFC 8032): ``ed25519`` or ``ed448`` and its seed
+    (32 or 57 octets), with the public key when the key file carried one."""
+
+    key_type: str
+    seed: bytes
+    public: bytes | None = None
+
+    def __repr__(self) -> str:
+        return f"<EdPrivateSeed {self.key_type}>"
+
+    __str__ = __repr__
+
+
+PrivateKeyData = RsaPrivateNumbers | EcPrivateNumbers | EdPrivateSeed
