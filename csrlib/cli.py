@@ -1,20 +1,29 @@
 """The ``csrlib`` command line (standard library ``argparse`` only).
 
-Only command line code touches files, the terminal and the environment;
-everything below it takes and returns bytes.
+``csrlib new | show | verify | keygen | asn1``.  Only command line code
+touches files, the terminal and the environment; everything below it takes
+and returns bytes.  Errors are one line on standard error and exit status 2
+(``--debug`` shows the traceback); a failed check is exit status 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
+from .cli_new import build_request, new_arguments, signer_from_args, write_output
 from .dump import dump_lines
 from .errors import CSRError
 from .pem import pem_blocks
 
 __all__ = ["main"]
+
+T = TypeVar("T")
 
 
 def _read(path: str) -> bytes:
@@ -37,20 +46,154 @@ def _cmd_asn1(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_new(args: argparse.Namespace) -> int:
+    builder = build_request(args, _read)  # checked before any key is made or saved
+    signer = _with_spinner(lambda: signer_from_args(args, _read),
+                           args.new_key or "", args.key is None)
+    req = builder.sign(signer)
+    write_output(req.der if args.der else req.to_pem(), args.out)
+    if args.key_out and args.out:
+        print(f"wrote {args.out} and the new key {args.key_out} (mode 0600)", file=sys.stderr)
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from .request import load, load_pem_all
+    from .summary import describe, summarize
+    from .verify import Policy
+
+    data = _read(args.file)
+    strict = not args.lenient
+    requests = load_pem_all(data, strict=strict) if b"-----BEGIN" in data else [
+        load(data, strict=strict)]
+    policy = Policy.legacy() if args.policy == "legacy" else Policy()
+    summaries = [summarize(req, policy) for req in requests]
+    if args.json:
+        out = summaries[0] if len(summaries) == 1 else summaries
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        for summary in summaries:
+            print("\n".join(describe(summary)))
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from .cli_verify import run_verify
+
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return run_verify(args.files, args.lenient, args.policy == "legacy", args.jobs)
+
+
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    from . import signers
+
+    signer = _with_spinner(lambda: signers.generate(args.spec, allow_weak=args.allow_weak),
+                           args.spec, True)
+    signers.save_private_key(signer, args.out, overwrite=args.force)
+    print(f"wrote {args.spec} key to {args.out} (mode 0600); public key SHA-256 "
+          f"{signer.public_key.fingerprint().hex()}", file=sys.stderr)
+    return 0
+
+
+class UsageError(CSRError):
+    """A command line usage mistake found after parsing."""
+
+
+def _with_spinner(work: Callable[[], T], spec: str, generating: bool) -> T:
+    """Run ``work()``; for RSA generation on a terminal, show that it is busy."""
+    if not (generating and spec.startswith("rsa") and sys.stderr.isatty()):
+        return work()
+    done = threading.Event()
+
+    def spin() -> None:
+        frames = "|/-\\"
+        i = 0
+        while not done.wait(0.2):
+            sys.stderr.write(f"\rgenerating {spec} key (pure Python, can take a minute) "
+                             f"{frames[i % 4]}")
+            sys.stderr.flush()
+            i += 1
+        sys.stderr.write("\r" + " " * 70 + "\r")
+
+    thread = threading.Thread(target=spin, daemon=True)
+    thread.start()
+    try:
+        return work()
+    finally:
+        done.set()
+        thread.join()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csrlib",
         description="Strict PKCS#10 certificate signing requests, in pure Python.",
+        epilog='example: csrlib new --subject "CN=example.com" --san DNS:example.com '
+               "--key-out key.pem --out request.csr",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    fmt = argparse.RawDescriptionHelpFormatter
+
+    new = commands.add_parser(
+        "new", help="make a key (or use yours) and a signed request", formatter_class=fmt,
+        description="Make a certificate signing request, signed with --key FILE or with a "
+                    "new key saved to --key-out FILE.",
+        epilog="examples:\n"
+               '  csrlib new --subject "CN=example.com,O=Example" --san DNS:example.com \\\n'
+               "      --san DNS:www.example.com --key-out key.pem --out request.csr\n"
+               "  csrlib new --key key.pem --subject /C=US/CN=example.com --der -o req.der")
+    new_arguments(new)
+    new.set_defaults(run=_cmd_new)
+
+    show = commands.add_parser(
+        "show", help="print a request's contents and check its signature",
+        formatter_class=fmt,
+        description="Print subject, key, signature algorithm and validity, extensions, "
+                    "attributes and (with --lenient) tolerated deviations.",
+        epilog="examples:\n  csrlib show request.csr\n  csrlib show --json request.csr\n"
+               "  openssl req -new ... | csrlib show -")
+    show.add_argument("file", metavar="FILE", help="PEM or DER file, or - for standard input")
+    show.add_argument("--json", action="store_true", help="one JSON object (see README)")
+    show.add_argument("--lenient", action="store_true", help="accept known DER deviations")
+    show.add_argument("--policy", choices=("default", "legacy"), default="default",
+                      help="legacy also accepts SHA-1 and 1024-bit RSA")
+    show.set_defaults(run=_cmd_show)
+
+    verify = commands.add_parser(
+        "verify", help="check the self-signature of requests", formatter_class=fmt,
+        description="Check each request's signature; one line per file. Exit status 0: "
+                    "all verified; 1: a signature or policy check failed; 2: a file could "
+                    "not be read or parsed. Directories are walked for *.csr, *.req, *.pem, "
+                    "*.der and *.p10 files.",
+        epilog="examples:\n  csrlib verify request.csr\n  csrlib verify --jobs 4 requests/")
+    verify.add_argument("files", nargs="+", metavar="FILE", help="files, directories or -")
+    verify.add_argument("--lenient", action="store_true", help="accept known DER deviations")
+    verify.add_argument("--policy", choices=("default", "legacy"), default="default",
+                        help="legacy also accepts SHA-1 and 1024-bit RSA")
+    verify.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                        help="verify in N processes")
+    verify.set_defaults(run=_cmd_verify)
+
+    keygen = commands.add_parser(
+        "keygen", help="make a private key", formatter_class=fmt,
+        description="Write a new private key as PKCS#8 PEM, readable by its owner only.",
+        epilog="examples:\n  csrlib keygen ec:P-256 --out key.pem\n"
+               "  csrlib keygen rsa:3072 --out rsa.pem")
+    keygen.add_argument("spec", metavar="SPEC", nargs="?", default="ec:P-256",
+                        help="ec:P-256 (default), ec:P-384, ec:P-521, ec:secp256k1, rsa:2048, "
+                             "rsa:3072, rsa:4096, ed25519, ed448")
+    keygen.add_argument("--out", "-o", required=True, metavar="FILE", help="key file (0600)")
+    keygen.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    keygen.add_argument("--allow-weak", action="store_true", help="allow RSA under 2048 bits")
+    keygen.set_defaults(run=_cmd_keygen)
+
     asn1 = commands.add_parser(
-        "asn1",
-        help="dump the DER structure of a file",
+        "asn1", help="dump the DER structure of a file",
         description="Dump the DER tree of FILE (PEM or DER) with offsets, lengths and values; "
-        "stop with the reason at the first departure from DER.",
-        epilog="example: csrlib asn1 request.csr",
-    )
+                    "stop with the reason at the first departure from DER.",
+        epilog="example: csrlib asn1 request.csr")
     asn1.add_argument("file", metavar="FILE", help="PEM or DER file, or - for standard input")
     asn1.add_argument("--lenient", action="store_true", help="tolerate known DER deviations")
     asn1.set_defaults(run=_cmd_asn1)
@@ -63,11 +206,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as other tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except (CSRError, OSError) as exc:
         if args.debug:
             raise
-        print(f"csrlib: error: {exc}", file=sys.stderr)
+        print(f"csrlib: error: {_message(exc)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, FileExistsError):
+        return f"{exc.filename}: already exists (use --force to overwrite)"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return str(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

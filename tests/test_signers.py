@@ -276,3 +276,21 @@ def test_cryptography_rejects_a_corrupted_signature() -> None:
     with pytest.raises(CryptoInvalidSignature):
         _RSA.public_key().verify(bytes(signature), MESSAGE, padding.PKCS1v15(),
                                  hashes.SHA256())
+
+
+def test_save_private_key_is_owner_only(tmp_path: object) -> None:
+    import os
+    import stat
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "key.pem"
+    signer = signers.generate("ed25519")
+    signers.save_private_key(signer, path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with pytest.raises(FileExistsError):
+        signers.save_private_key(signer, path)
+    os.chmod(path, 0o644)
+    signers.save_private_key(signer, path, overwrite=True)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    loaded = signers.load_private_key(path.read_bytes())
+    assert loaded.public_key == signer.public_key

@@ -7,6 +7,8 @@ writes PKCS#8.  Only the backend modules import ``rsa`` and ``ecdsa``.
 
 from __future__ import annotations
 
+import os
+
 from .base import AsyncExternalSigner, AsyncSigner, ExternalSigner, Signer
 from .ecdsa_backend import EcdsaSigner, EdDsaSigner
 from .keygen import SPECS, generate
@@ -28,12 +30,26 @@ __all__ = [
     "Signer",
     "generate",
     "load_private_key",
+    "save_private_key",
     "signer_for",
 ]
 
 
 def signer_for(key: PrivateKeyData, **options: object) -> RsaSigner | EcdsaSigner | EdDsaSigner:
-    """Return the signer of private key material (``options`` go to the signer)."""
+    """Return the signer of private key material.
+
+    ``options`` go to the signer: ``hash``, ``pss``, ``salt_length`` and
+    ``allow_sha1`` for RSA, ``hash`` and ``deterministic`` for ECDSA, none for
+    EdDSA.  Raises BuildError for an option the key type does not take.
+    """
+    from ..errors import BuildError
+
+    allowed = {RsaPrivateNumbers: {"hash", "pss", "salt_length", "allow_sha1"},
+               EcPrivateNumbers: {"hash", "deterministic"}, EdPrivateSeed: set()}[type(key)]
+    extra = sorted(set(options) - allowed)
+    if extra:
+        kind = type(key).__name__.replace("PrivateNumbers", "").replace("PrivateSeed", "DSA")
+        raise BuildError(f"{', '.join(extra)} cannot be used with {kind} keys")
     if isinstance(key, RsaPrivateNumbers):
         return RsaSigner.from_numbers(key, **options)
     if isinstance(key, EcPrivateNumbers):
@@ -64,3 +80,20 @@ def load_private_key(
           and signer.public_key.public_bytes != stated):  # type: ignore[attr-defined]
         raise InvalidKey("the key file's public key does not match its private key")
     return signer
+
+
+def save_private_key(signer: RsaSigner | EcdsaSigner | EdDsaSigner, path: str | os.PathLike[str],
+                     *, overwrite: bool = False) -> None:
+    """Write the signer's key to ``path`` as PKCS#8 PEM, readable by its owner only (0600).
+
+    An existing file is refused unless ``overwrite=True``; its mode is then
+    set to 0600 before the key is written.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
+    fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+        os.write(fd, signer.private_key_pem().encode("ascii"))
+    finally:
+        os.close(fd)

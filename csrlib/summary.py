@@ -1,0 +1,168 @@
+"""A request as plain data: what ``csrlib show`` prints and ``show --json`` emits.
+
+``summarize(req)`` returns a dict of JSON types with a stable shape
+(documented in the README); ``describe(summary)`` renders it as text in the
+manner of ``openssl req -text -noout``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from .attributes import StringValue
+from .errors import CSRError
+from .extensions import (
+    AuthorityKeyIdentifier,
+    BasicConstraints,
+    CertificatePolicies,
+    ExtendedKeyUsage,
+    Extensions,
+    ExtensionValue,
+    IssuerAlternativeName,
+    KeyUsage,
+    SubjectAlternativeName,
+    SubjectKeyIdentifier,
+    UnrecognizedExtension,
+)
+from .general_names import (
+    DirectoryName,
+    EDIPartyName,
+    GeneralName,
+    IPAddress,
+    OtherName,
+    X400Address,
+)
+from .request import CertificateRequest
+from .verify import Policy
+
+__all__ = ["describe", "general_name_value", "summarize"]
+
+
+def general_name_value(name: GeneralName) -> str:
+    """Return one GeneralName's value as text (hex for the forms kept as DER)."""
+    if isinstance(name, IPAddress):
+        return str(name.value)
+    if isinstance(name, DirectoryName):
+        return name.value.rfc4514()
+    if isinstance(name, OtherName):
+        return f"{name.type_id};{name.value.hex()}"
+    if isinstance(name, X400Address | EDIPartyName):
+        return name.der.hex()
+    return str(name.value)  # type: ignore[attr-defined]
+
+
+def _names(names: tuple[GeneralName, ...] | None) -> list[dict[str, str]] | None:
+    if names is None:
+        return None
+    return [{"type": n.kind, "value": general_name_value(n)} for n in names]
+
+
+def _extension_value(value: ExtensionValue) -> Any:
+    if isinstance(value, SubjectAlternativeName | IssuerAlternativeName):
+        return _names(value.names)
+    if isinstance(value, KeyUsage):
+        return list(value.usages)
+    if isinstance(value, ExtendedKeyUsage):
+        return list(value.names)
+    if isinstance(value, BasicConstraints):
+        return {"ca": value.ca, "path_length": value.path_length}
+    if isinstance(value, SubjectKeyIdentifier):
+        return value.digest.hex()
+    if isinstance(value, AuthorityKeyIdentifier):
+        return {"key_identifier": None if value.key_identifier is None
+                else value.key_identifier.hex(),
+                "issuer": _names(value.authority_cert_issuer),
+                "serial": value.authority_cert_serial_number}
+    if isinstance(value, CertificatePolicies):
+        return [{"policy": p.policy_identifier,
+                 "qualifiers": [{"oid": q, "der": raw.hex()} for q, raw in p.qualifiers or ()]}
+                for p in value.policies]
+    assert isinstance(value, UnrecognizedExtension)
+    return {"der": value.value.hex()}
+
+
+def _attribute_value(value: object) -> Any:
+    if isinstance(value, StringValue):
+        return value.value
+    if isinstance(value, Extensions):
+        return [e.oid for e in value]
+    assert isinstance(value, bytes)
+    return value.hex()
+
+
+def summarize(req: CertificateRequest, policy: Policy | None = None) -> dict[str, Any]:
+    """Return the request as JSON-ready data (the ``csrlib show --json`` shape)."""
+    try:
+        req.verify(policy=policy)
+        valid, error = True, None
+    except CSRError as exc:
+        valid, error = False, f"{type(exc).__name__}: {exc}"
+    key = req.public_key
+    alg = req.signature_algorithm
+    san = req.extensions.value(SubjectAlternativeName)
+    return {
+        "subject": req.subject.rfc4514(),
+        "subject_attributes": [
+            {"oid": a.oid, "name": a.short_name,
+             "value": a.value.hex() if isinstance(a.value, bytes) else a.value,
+             "string_type": a.string_type} for a in req.subject],
+        "public_key": {"type": key.key_type,
+                       "size": key.key_size,
+                       "curve": key.curve,
+                       "fingerprint_sha256": key.fingerprint().hex()},
+        "signature_algorithm": {"oid": alg.oid, "name": alg.name, "hash": alg.hash},
+        "signature_valid": valid,
+        "verify_error": error,
+        "extensions": [{"oid": e.oid, "name": e.name, "critical": e.critical,
+                        "value": _extension_value(e.value)} for e in req.extensions],
+        "san": _names(san.names) if san is not None else [],
+        "attributes": [{"oid": a.oid, "name": a.name,
+                        "values": [_attribute_value(v) for v in a.values]}
+                       for a in req.attributes],
+        "deviations": [{"offset": d.offset, "kind": d.kind, "path": d.path}
+                       for d in req.deviations],
+        "der_sha256": hashlib.sha256(req.der).hexdigest(),
+    }
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        if set(value) == {"type", "value"}:
+            return f"{value['type']}:{value['value']}"
+        return ", ".join(f"{k}={_text(v)}" for k, v in value.items() if v is not None)
+    return str(value)
+
+
+def describe(summary: dict[str, Any]) -> list[str]:
+    """Return the lines of the text form of a summary."""
+    key = summary["public_key"]
+    alg = summary["signature_algorithm"]
+    size = f"{key['curve']}" if key["curve"] else f"{key['size']} bits"
+    lines = [
+        "Certificate request:",
+        f"  Subject: {summary['subject'] or '(empty)'}",
+        f"  Public key: {key['type']} ({size})",
+        f"    SHA-256 fingerprint: {key['fingerprint_sha256']}",
+        f"  Signature algorithm: {alg['name']} ({alg['oid']})",
+        "  Signature: " + ("valid" if summary["signature_valid"]
+                           else f"NOT VALID ({summary['verify_error']})"),
+    ]
+    if summary["extensions"]:
+        lines.append("  Requested extensions:")
+        for ext in summary["extensions"]:
+            flag = " (critical)" if ext["critical"] else ""
+            lines.append(f"    {ext['name']}{flag}: {_text(ext['value'])}")
+    if any(a["oid"] != "1.2.840.113549.1.9.14" for a in summary["attributes"]):
+        lines.append("  Attributes:")
+        for attr in summary["attributes"]:
+            if attr["oid"] != "1.2.840.113549.1.9.14":  # shown above, as extensions
+                lines.append(f"    {attr['name']}: {_text(attr['values'])}")
+    if summary["deviations"]:
+        lines.append("  Deviations from DER tolerated (lenient mode):")
+        for dev in summary["deviations"]:
+            lines.append(f"    {dev['kind']} at byte {dev['offset']} ({dev['path']})")
+    lines.append(f"  DER SHA-256: {summary['der_sha256']}")
+    return lines

@@ -1,0 +1,180 @@
+"""The console script, run as a subprocess: every command, exit codes, files, stdin/stdout."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from tests.conftest import OPENSSL
+
+SCRIPT = Path(sys.executable).with_name("csrlib")
+
+
+@dataclass
+class Result:
+    returncode: int
+    raw: bytes
+    stdout: str
+    stderr: str
+
+
+def run(*args: str, cwd: Path, stdin: bytes | None = None) -> Result:
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "csrlib"]
+    done = subprocess.run([*command, *args], cwd=cwd, input=stdin, capture_output=True,
+                          check=False)
+    return Result(done.returncode, done.stdout, done.stdout.decode("utf-8", "replace"),
+                  done.stderr.decode("utf-8", "replace"))
+
+
+def test_new_show_verify_round_trip(tmp_path: Path) -> None:
+    made = run("new", "--subject", "CN=example.com,O=Example", "--san",
+               "DNS:example.com,DNS:www.example.com", "--san", "IP:192.0.2.1",
+               "--key-usage", "digitalSignature,keyEncipherment", "--eku", "serverAuth",
+               "--basic-constraints", "CA:FALSE", "--challenge-password", "pw",
+               "--key-out", "key.pem", "--out", "req.csr", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert stat.S_IMODE(os.stat(tmp_path / "key.pem").st_mode) == 0o600
+    theirs = x509.load_pem_x509_csr((tmp_path / "req.csr").read_bytes())
+    assert theirs.is_signature_valid
+    assert theirs.subject.rfc4514_string() == "CN=example.com,O=Example"
+    shown = run("show", "req.csr", cwd=tmp_path)
+    assert shown.returncode == 0
+    for text in ("CN=example.com,O=Example", "Signature: valid", "DNS:example.com",
+                 "IP:192.0.2.1", "keyUsage (critical)", "serverAuth", "challengePassword: pw"):
+        assert text in shown.stdout, text
+    verified = run("verify", "req.csr", cwd=tmp_path)
+    assert (verified.returncode, verified.stdout) == (0, "OK req.csr\n")
+    if OPENSSL is not None:
+        out = subprocess.run([OPENSSL, "req", "-in", "req.csr", "-verify", "-noout", "-text"],
+                             cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert out.returncode == 0, out.stderr
+        assert "DNS:www.example.com" in out.stdout and "TLS Web Server Authentication" in \
+            out.stdout
+
+
+@pytest.mark.parametrize("spec", ["ec:P-384", "ed25519", "rsa:1024"])
+def test_keygen_then_new_with_that_key(tmp_path: Path, spec: str) -> None:
+    extra = ["--allow-weak"] if spec == "rsa:1024" else []
+    made = run("keygen", spec, "--out", "k.pem", *extra, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert stat.S_IMODE(os.stat(tmp_path / "k.pem").st_mode) == 0o600
+    again = run("keygen", spec, "--out", "k.pem", *extra, cwd=tmp_path)
+    assert again.returncode == 2 and "--force" in again.stderr
+    if OPENSSL is not None:
+        assert subprocess.run([OPENSSL, "pkey", "-in", "k.pem", "-noout"], cwd=tmp_path,
+                              check=False).returncode == 0
+    options = ["--pss"] if spec.startswith("rsa") else []
+    new = run("new", "--key", "k.pem", "--subject", "/C=US/O=Example/CN=x", "--der", *options,
+              cwd=tmp_path)
+    assert new.returncode == 0, new.stderr
+    der = new.raw
+    req = x509.load_der_x509_csr(der)
+    assert req.is_signature_valid
+    assert req.subject.rfc4514_string() == "CN=x,O=Example,C=US"
+    piped = json.loads(run("show", "--json", "-", cwd=tmp_path, stdin=der).stdout)
+    if spec == "rsa:1024":
+        # Valid, but under the default policy's 2048 bits.
+        assert piped["signature_valid"] is False
+        assert piped["verify_error"].startswith("PolicyError")
+        piped = json.loads(run("show", "--json", "--policy", "legacy", "-", cwd=tmp_path,
+                               stdin=der).stdout)
+    assert piped["signature_valid"] is True
+
+
+def test_show_json_shape_matches_cryptography(tmp_path: Path,
+                                              openssl_csrs: dict[str, bytes]) -> None:
+    keys = {"subject", "subject_attributes", "public_key", "signature_algorithm",
+            "signature_valid", "verify_error", "extensions", "san", "attributes",
+            "deviations", "der_sha256"}
+    for name, der in list(openssl_csrs.items())[:12]:
+        path = tmp_path / f"{name}.der"
+        path.write_bytes(der)
+        result = run("show", "--json", "--policy", "legacy", str(path), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert set(data) == keys
+        theirs = x509.load_der_x509_csr(der)
+        assert data["subject"] == theirs.subject.rfc4514_string()
+        assert data["signature_algorithm"]["oid"] == theirs.signature_algorithm_oid.dotted_string
+        assert data["signature_valid"] == theirs.is_signature_valid or \
+            data["public_key"]["type"] == "unknown"
+        assert [e["oid"] for e in data["extensions"]] == [
+            e.oid.dotted_string for e in theirs.extensions]
+        assert set(data["public_key"]) == {"type", "size", "curve", "fingerprint_sha256"}
+        assert set(data["signature_algorithm"]) == {"oid", "name", "hash"}
+        for entry in data["san"]:
+            assert set(entry) == {"type", "value"}
+
+
+def test_verify_exit_codes_directories_and_jobs(tmp_path: Path) -> None:
+    assert run("new", "--subject", "CN=a", "--key-out", "k.pem", "-o", "good.csr",
+               cwd=tmp_path).returncode == 0
+    good = (tmp_path / "good.csr").read_text()
+    der = x509.load_pem_x509_csr(good.encode()).public_bytes(Encoding.DER)
+    bad = bytearray(der)
+    bad[-3] ^= 1  # inside the signature
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"r{i}.csr").write_text(good)
+    (folder / "notes.txt").write_text("not a request, and not picked up")
+    assert run("verify", "many", cwd=tmp_path).returncode == 0
+    assert run("verify", "--jobs", "2", "many", cwd=tmp_path).stdout.count("OK ") == 3
+    (folder / "bad.der").write_bytes(bytes(bad))
+    failed = run("verify", "-j", "2", "many", cwd=tmp_path)
+    assert failed.returncode == 1
+    assert "FAIL many/bad.der: InvalidSignature" in failed.stdout
+    (folder / "broken.csr").write_text("-----BEGIN CERTIFICATE REQUEST-----\nMA==\n")
+    broken = run("verify", "many", cwd=tmp_path)
+    assert broken.returncode == 2 and "cannot parse" in broken.stdout
+    missing = run("verify", "nothere.csr", cwd=tmp_path)
+    assert missing.returncode == 2 and "cannot read" in missing.stdout
+    assert run("verify", "-", cwd=tmp_path, stdin=good.encode()).returncode == 0
+    assert run("verify", "--jobs", "0", "good.csr", cwd=tmp_path).returncode == 2
+
+
+def test_errors_are_one_line_and_usage(tmp_path: Path) -> None:
+    nothing = run("new", cwd=tmp_path)
+    assert nothing.returncode == 2
+    assert nothing.stderr.count("\n") == 1 and "--subject" in nothing.stderr
+    lost_key = run("new", "--subject", "CN=x", cwd=tmp_path)
+    assert lost_key.returncode == 2 and "--key-out" in lost_key.stderr
+    bad_san = run("new", "--san", "FTP:x", "--key-out", "k.pem", cwd=tmp_path)
+    assert bad_san.returncode == 2 and not (tmp_path / "k.pem").exists()
+    assert "Traceback" in run("--debug", "new", "--san", "FTP:x", "--key-out", "k.pem",
+                              cwd=tmp_path).stderr
+    for command in ("new", "show", "verify", "keygen", "asn1"):
+        helped = run(command, "--help", cwd=tmp_path)
+        assert helped.returncode == 0 and "example" in helped.stdout
+    assert run("frobnicate", cwd=tmp_path).returncode == 2
+    weak = run("keygen", "rsa:1024", "--out", "w.pem", cwd=tmp_path)
+    assert weak.returncode == 2 and "weak" in weak.stderr
+
+
+def test_asn1_dump_and_lenient_show(tmp_path: Path, example_der: bytes) -> None:
+    (tmp_path / "ex.der").write_bytes(example_der)
+    dumped = run("asn1", "ex.der", cwd=tmp_path)
+    assert dumped.returncode == 0 and "SEQUENCE" in dumped.stdout
+    broken = example_der[:40]
+    (tmp_path / "cut.der").write_bytes(broken)
+    cut = run("asn1", "cut.der", cwd=tmp_path)
+    assert cut.returncode == 1 and "error:" in cut.stdout
+    # A version-1 request: an error in strict mode, a listed deviation in lenient mode.
+    at = example_der.index(b"\x02\x01\x00")
+    v1 = example_der[:at] + b"\x02\x01\x01" + example_der[at + 3:]
+    (tmp_path / "v1.der").write_bytes(v1)
+    assert run("show", "v1.der", cwd=tmp_path).returncode == 2
+    lenient = run("show", "--lenient", "--json", "v1.der", cwd=tmp_path)
+    data = json.loads(lenient.stdout)
+    assert data["deviations"] == [{"offset": at, "kind": "bad-version",
+                                   "path": "certificationRequestInfo.version"}]
+    assert data["signature_valid"] is False and "InvalidSignature" in data["verify_error"]
