@@ -1,0 +1,528 @@
+"""Private key files: read PKCS#8, PKCS#1 and SEC1; write PKCS#8.
+
+:func:`read_private_key` takes PEM (any input containing ``-----BEGIN``) or
+DER and returns a :data:`~csrlib.signers.private.PrivateKeyData` record:
+
+==========================  ==================================================
+PEM label                   structure
+==========================  ==================================================
+``PRIVATE KEY``             PKCS#8 PrivateKeyInfo / OneAsymmetricKey v1 or v2
+                            (RFC 5208, RFC 5958) holding an rsaEncryption or
+                            id-RSASSA-PSS key (RFC 8017 A.1.2), an
+                            id-ecPublicKey key on a named curve (RFC 5915),
+                            or an Ed25519 / Ed448 key (RFC 8410)
+``RSA PRIVATE KEY``         PKCS#1 RSAPrivateKey, two-prime (version 0) only
+``EC PRIVATE KEY``          SEC1 ECPrivateKey (RFC 5915) with its [0]
+                            namedCurve; an ``EC PARAMETERS`` block before it
+                            (``openssl ecparam -genkey``) is skipped
+==========================  ==================================================
+
+DER input is tried as PKCS#8, then PKCS#1, then SEC1; when none matches,
+the error of the one that matched furthest is reported.  Every structure
+goes through csrlib's strict DER codec, and the key is checked before it
+is returned: RSA n = p·q with p, q probable primes, e·d ≡ 1 mod
+lcm(p-1, q-1), the CRT values of PKCS#1 equal to those the primes give, at
+most :data:`~csrlib.keys.MAX_RSA_BITS` bits; an EC secret in 1..n-1 whose
+public point, when the file carries one, is on the curve and equals
+secret·G; an EdDSA seed of 32 or 57 octets whose public key, when present,
+is the one the seed derives.  A PKCS#8 v2 ``publicKey`` must match the key
+in the same way.  An id-RSASSA-PSS key comes back as plain
+:class:`RsaPrivateNumbers`: its RSASSA-PSS-params are checked for form, but
+the record has no place for the restriction they express (RFC 4055 3.1).
+
+Encrypted keys (``ENCRYPTED PRIVATE KEY``, DER EncryptedPrivateKeyInfo, and
+legacy PEM with ``Proc-Type: 4,ENCRYPTED``) are refused: csrlib does not
+decrypt.  A ``password`` given for a key that is not encrypted is refused
+too, because a caller who passes one expects a protected key and should
+learn that the file on disk is in the clear.
+
+:func:`pkcs8_der` and :func:`pkcs8_pem` write PrivateKeyInfo version 0:
+rsaEncryption with NULL parameters and the full RSAPrivateKey (CRT values
+computed); id-ecPublicKey with the namedCurve and an ECPrivateKey (version 1,
+the secret padded to the curve size, no [0], the [1] public key when the
+record has it); Ed25519 / Ed448 with no parameters (RFC 8410; the public key
+is not written, since version 0 has no place for it and readers derive it).
+
+Secrecy: every failure raises :class:`~csrlib.errors.InvalidKey`, and no
+message (nor any exception chained to it) holds key material: messages name
+formats, fields, byte offsets and lengths only.  For any input bytes,
+nothing but InvalidKey escapes :func:`read_private_key`.
+"""
+
+from __future__ import annotations
+
+import re
+from math import gcd
+from typing import Any
+
+from pyasn1.type import namedtype, tag, univ
+
+from .. import oids
+from ..asn1 import Plan, compile_schema
+from ..curves import CURVES, Curve, decode_point
+from ..der.primitives import decode_oid, encode_integer, encode_oid
+from ..der.tlv import Context, read_header, tlv
+from ..errors import KINDS, DecodeError, InvalidKey
+from ..keys import MAX_RSA_BITS, MAX_RSA_EXPONENT
+from ..pem import encode_pem, pem_blocks
+from ..schemas import RsaPublicKey, RsassaPssParams, SpannedOctetString
+from .private import EcPrivateNumbers, EdPrivateSeed, PrivateKeyData, RsaPrivateNumbers
+
+__all__ = ["pkcs8_der", "pkcs8_pem", "read_private_key"]
+
+# -- schemas (RFC 5958 A, RFC 8017 A.1.2, RFC 5915 3, RFC 8410 7) -------------
+
+
+def _seq(*fields: Any) -> Any:
+    return univ.Sequence(componentType=namedtype.NamedTypes(*fields))
+
+
+def _ctx(number: int, constructed: bool) -> tag.Tag:
+    return tag.Tag(tag.tagClassContext,
+                   tag.tagFormatConstructed if constructed else tag.tagFormatSimple, number)
+
+
+def _field(name: str, schema: Any, optional: bool = False) -> Any:
+    return (namedtype.OptionalNamedType if optional else namedtype.NamedType)(name, schema)
+
+
+_ALGORITHM = _seq(_field("algorithm", univ.ObjectIdentifier()),
+                  _field("parameters", univ.Any(), optional=True))
+_ATTRIBUTE = _seq(_field("attrType", univ.ObjectIdentifier()),
+                  _field("attrValues", univ.SetOf(componentType=univ.Any())))
+# The module of RFC 5958 has IMPLICIT TAGS.  The privateKey is spanned so
+# errors inside it can carry offsets in the whole input.
+_ONE_ASYMMETRIC_KEY = _seq(
+    _field("version", univ.Integer()),
+    _field("privateKeyAlgorithm", _ALGORITHM),
+    _field("privateKey", SpannedOctetString()),
+    _field("attributes", univ.SetOf(componentType=_ATTRIBUTE).subtype(
+        implicitTag=_ctx(0, True)), optional=True),
+    _field("publicKey", univ.BitString().subtype(implicitTag=_ctx(1, False)), optional=True),
+)
+_ENCRYPTED_PRIVATE_KEY_INFO = _seq(_field("encryptionAlgorithm", _ALGORITHM),
+                                   _field("encryptedData", univ.OctetString()))
+_RSA_PRIVATE_KEY = _seq(
+    *(_field(name, univ.Integer()) for name in (
+        "version", "modulus", "publicExponent", "privateExponent", "prime1", "prime2",
+        "exponent1", "exponent2", "coefficient")),
+    _field("otherPrimeInfos", univ.SequenceOf(componentType=_seq(
+        *(_field(name, univ.Integer()) for name in ("prime", "exponent", "coefficient")))),
+        optional=True),
+)
+# RFC 5915 uses EXPLICIT tags for [0] and [1].
+_EC_PRIVATE_KEY = _seq(
+    _field("version", univ.Integer()),
+    _field("privateKey", univ.OctetString()),
+    _field("parameters", univ.Any().subtype(explicitTag=_ctx(0, True)), optional=True),
+    _field("publicKey", univ.BitString().subtype(explicitTag=_ctx(1, True)), optional=True),
+)
+
+_PKCS8, _PKCS1, _SEC1 = "PKCS#8 PrivateKeyInfo", "PKCS#1 RSAPrivateKey", "SEC1 ECPrivateKey"
+_ENCRYPTED, _CURVE_PRIVATE_KEY = "PKCS#8 EncryptedPrivateKeyInfo", "RFC 8410 CurvePrivateKey"
+# Schemas by the structure name errors use; compiled on first use.
+_SCHEMAS: dict[str, Any] = {
+    _PKCS8: _ONE_ASYMMETRIC_KEY,
+    _ENCRYPTED: _ENCRYPTED_PRIVATE_KEY_INFO,
+    _PKCS1: _RSA_PRIVATE_KEY,
+    _SEC1: _EC_PRIVATE_KEY,
+    _CURVE_PRIVATE_KEY: univ.OctetString(),
+    "RSAPublicKey": RsaPublicKey(),
+    "RSASSA-PSS-params": RsassaPssParams(),
+}
+_PLANS: dict[str, Plan] = {}
+
+
+def _plan(name: str) -> Plan:
+    found = _PLANS.get(name)
+    if found is None:
+        found = _PLANS[name] = compile_schema(_SCHEMAS[name])
+    return found
+
+
+_LABELS = {"PRIVATE KEY": _PKCS8, "RSA PRIVATE KEY": _PKCS1, "EC PRIVATE KEY": _SEC1}
+_ENCRYPTED_LABEL = "ENCRYPTED PRIVATE KEY"
+_CANNOT_DECRYPT = ("csrlib cannot decrypt private keys; decrypt it first, e.g. "
+                   "`openssl pkey -in key.pem -out plain.pem`")
+# RFC 1421 4.6.1: the headers of a legacy encrypted PEM block.
+_LEGACY_HEADER = re.compile(rb"^[ \t]*(?:Proc-Type|DEK-Info)[ \t]*:", re.MULTILINE)
+_ED_SIZES = {oids.ED25519: ("ed25519", 32), oids.ED448: ("ed448", 57)}
+_SEED_SIZES = dict(_ED_SIZES.values())
+_CURVES_BY_CANONICAL_NAME = {curve.name: curve for curve in CURVES.values()}
+
+# -- reading -------------------------------------------------------------------
+
+
+def read_private_key(data: bytes | str, password: bytes | None = None) -> PrivateKeyData:
+    """Return the key in a PEM or DER key file; raise InvalidKey if it cannot be used.
+
+    See the module docstring for the formats and checks.  ``password`` must
+    be None: encrypted keys are refused whatever it is, and a password for a
+    key in the clear raises InvalidKey ("key is not encrypted").  Raises
+    TypeError only when ``data`` is not bytes or str.
+    """
+    if password is not None and not isinstance(password, bytes | bytearray | memoryview):
+        raise TypeError(f"password must be bytes or None, not {type(password).__name__}")
+    if isinstance(data, str):
+        raw = data.encode("utf-8", "replace")
+        pem = True
+    elif isinstance(data, bytes | bytearray | memoryview):
+        raw = bytes(data)
+        pem = b"-----BEGIN" in raw
+    else:
+        raise TypeError(f"data must be bytes or str, not {type(data).__name__}")
+    key = _read_pem(raw) if pem else _read_der(raw)
+    if password is not None:
+        raise InvalidKey("key is not encrypted, but a password was given; pass password=None")
+    return key
+
+
+def _read_pem(raw: bytes) -> PrivateKeyData:
+    try:
+        found = pem_blocks(raw, ())
+    except DecodeError as exc:
+        raise _malformed("PEM", exc) from None
+    labels = [label for label, _ in found if label in _LABELS or label == _ENCRYPTED_LABEL]
+    if _ENCRYPTED_LABEL in labels:
+        raise InvalidKey(f"encrypted PKCS#8 key ({_ENCRYPTED_LABEL}): {_CANNOT_DECRYPT}")
+    if not labels:
+        others = ", ".join(dict.fromkeys(label[:40] for label, _ in found[:4]))
+        raise InvalidKey("no PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY PEM block"
+                         + (f" (found {others})" if others else ""))
+    if len(labels) > 1:
+        raise InvalidKey("several private key PEM blocks; pass one key at a time")
+    label = labels[0]
+    begin = raw.find(f"-----BEGIN {label}-----".encode("ascii"))
+    end = raw.find(b"-----END", begin + 1)
+    if _LEGACY_HEADER.search(raw, begin, end):
+        raise InvalidKey(f"encrypted legacy PEM key ({label} with Proc-Type: 4,ENCRYPTED): "
+                         f"{_CANNOT_DECRYPT}")
+    try:
+        der = next(body for name, body in pem_blocks(raw, (label,)) if name == label)
+    except DecodeError as exc:
+        raise _malformed(f"PEM {label} block", exc) from None
+    assert der is not None
+    structure = _LABELS[label]
+    value = _decode(_plan(structure), der, 0, structure)
+    return _INTERPRET[structure](value)
+
+
+def _read_der(der: bytes) -> PrivateKeyData:
+    errors: list[tuple[str, DecodeError]] = []
+    for structure in (_PKCS8, _PKCS1, _SEC1):
+        try:
+            value = _plan(structure).decode_plain(der)
+        except DecodeError as exc:
+            errors.append((structure, exc))
+            continue
+        # The three differ in their second component (SEQUENCE, INTEGER,
+        # OCTET STRING), so at most one decodes: its verdict is final.
+        return _INTERPRET[structure](value)
+    try:
+        _plan(_ENCRYPTED).decode_plain(der)
+    except DecodeError:
+        pass
+    else:
+        raise InvalidKey(f"encrypted PKCS#8 key (EncryptedPrivateKeyInfo): {_CANNOT_DECRYPT}")
+    structure, furthest = max(errors, key=lambda item: item[1].offset)
+    raise _malformed(structure, furthest, prefix="not a PKCS#8, PKCS#1 or SEC1 private key: ")
+
+
+def _malformed(structure: str, exc: DecodeError, base: int = 0, prefix: str = "") -> InvalidKey:
+    """Return the InvalidKey for a DecodeError: kind, offset and path, never contents."""
+    text = KINDS.get(exc.kind, "malformed input")
+    if exc.kind == "pem" and exc.detail:
+        text = exc.detail
+    # Constraint details may quote a value; the others describe tags and fields.
+    elif exc.detail and exc.kind != "constraint":
+        text += f" ({exc.detail})"
+    where = f" ({exc.path})" if exc.path else ""
+    return InvalidKey(f"{prefix}malformed {structure}: {text} at byte {base + exc.offset}{where}")
+
+
+def _decode(plan: Plan, data: bytes, base: int, structure: str) -> Any:
+    try:
+        return plan.decode_plain(data)
+    except DecodeError as exc:
+        raise _malformed(structure, exc, base) from None
+
+
+def _oid_text(oid: str) -> str:
+    name = oids.name_of(oid)
+    return oid if name == oid else f"{name} ({oid})"
+
+
+def _interpret_pkcs8(value: Any) -> PrivateKeyData:
+    version, (algorithm, params), (private, _, private_end), _attributes, public = value
+    base = private_end - len(private)
+    # RFC 5958 2: v1 (0) without publicKey, v2 (1) with it; v2 without it is
+    # accepted, as OpenSSL does.
+    if version not in (0, 1):
+        raise InvalidKey("PKCS#8 key of an unsupported version (expected 0 or 1)")
+    if version == 0 and public is not None:
+        raise InvalidKey("PKCS#8 v1 key (version 0) with a publicKey [1]; RFC 5958 "
+                         "requires v2 (version 1)")
+    public_bits = None
+    if public is not None:
+        if public[1]:
+            raise InvalidKey("PKCS#8 publicKey BIT STRING with unused bits")
+        public_bits = public[0]
+    if algorithm in (oids.RSA_ENCRYPTION, oids.RSASSA_PSS):
+        if algorithm == oids.RSA_ENCRYPTION and params != b"\x05\x00":
+            # RFC 8017 A.1: the parameters of rsaEncryption are NULL.
+            raise InvalidKey("PKCS#8 rsaEncryption parameters must be NULL")
+        if algorithm == oids.RSASSA_PSS and params is not None:
+            # RFC 4055 3.1: absent, or RSASSA-PSS-params restricting the key.
+            _decode(_plan("RSASSA-PSS-params"), params, 0,
+                    "RSASSA-PSS-params in PKCS#8 privateKeyAlgorithm")
+        where = f"{_PKCS1} in PKCS#8 privateKey"
+        rsa = _rsa_key(_decode(_plan(_PKCS1), private, base, where), where)
+        if public_bits is not None:
+            n, e = _decode(_plan("RSAPublicKey"), public_bits, 0, "PKCS#8 publicKey")
+            if (n, e) != (rsa.n, rsa.e):
+                raise InvalidKey("PKCS#8 publicKey does not match the RSA private key")
+        return rsa
+    if algorithm == oids.EC_PUBLIC_KEY:
+        if params is None:
+            # RFC 5480 2.1.1: the parameters are always present.
+            raise InvalidKey("PKCS#8 id-ecPublicKey without curve parameters")
+        curve = _named_curve(params, "PKCS#8 privateKeyAlgorithm.parameters")
+        where = f"{_SEC1} in PKCS#8 privateKey"
+        return _ec_key(_decode(_plan(_SEC1), private, base, where), where, curve, public_bits)
+    if algorithm in _ED_SIZES:
+        key_type, size = _ED_SIZES[algorithm]
+        if params is not None:
+            # RFC 8410 3: the parameters MUST be absent.
+            raise InvalidKey(f"PKCS#8 {key_type} key with algorithm parameters")
+        # RFC 8410 7: privateKey holds the DER of CurvePrivateKey, an OCTET STRING.
+        seed = _decode(_plan(_CURVE_PRIVATE_KEY), private, base,
+                       f"{_CURVE_PRIVATE_KEY} in PKCS#8 privateKey")
+        if len(seed) != size:
+            raise InvalidKey(f"{key_type} private key is {len(seed)} octets, not {size}")
+        if public_bits is not None and len(public_bits) != size:
+            raise InvalidKey(f"{key_type} public key is {len(public_bits)} octets, not {size}")
+        ed = EdPrivateSeed(key_type, seed, public_bits)
+        _check_ed(ed)
+        return ed
+    raise InvalidKey(f"unsupported private key algorithm {_oid_text(algorithm)}")
+
+
+def _interpret_pkcs1(value: Any) -> PrivateKeyData:
+    return _rsa_key(value, _PKCS1)
+
+
+def _interpret_sec1(value: Any) -> PrivateKeyData:
+    return _ec_key(value, _SEC1, None, None)
+
+
+_INTERPRET = {_PKCS8: _interpret_pkcs8, _PKCS1: _interpret_pkcs1, _SEC1: _interpret_sec1}
+
+
+def _rsa_key(value: Any, where: str) -> RsaPrivateNumbers:
+    version, n, e, d, p, q, dp, dq, qinv, others = value
+    # RFC 8017 A.1.2: version 1 (multi) is for keys of more than two primes.
+    if version == 1 or others is not None:
+        raise InvalidKey(f"{where}: multi-prime RSA keys are not supported")
+    if version != 0:
+        raise InvalidKey(f"{where}: unsupported version (expected 0)")
+    key = RsaPrivateNumbers(n, e, d, p, q)
+    _check_rsa(key)
+    if (dp, dq, qinv) != _crt(key):
+        raise InvalidKey(f"{where}: exponent1, exponent2 or coefficient does not match the key")
+    return key
+
+
+def _named_curve(params: bytes, where: str) -> Curve:
+    """Return the curve of ECParameters (RFC 5480 2.1.1); only namedCurve is accepted."""
+    ctx = Context()
+    try:
+        key, c, e = read_header(params, 0, len(params), ctx)
+        oid = decode_oid(params, c, e, ctx)[0] if key == 0x06 else ""
+    except DecodeError as exc:
+        raise _malformed(where, exc) from None
+    if key == 0x30:
+        raise InvalidKey(f"{where}: explicit curve parameters (specifiedCurve) are not "
+                         "supported; use a named curve")
+    if key != 0x06 or e != len(params):
+        raise InvalidKey(f"{where}: not a namedCurve OBJECT IDENTIFIER")
+    curve = CURVES.get(oid)
+    if curve is None:
+        raise InvalidKey(f"unsupported curve {_oid_text(oid)}")
+    return curve
+
+
+def _ec_key(value: Any, where: str, outer: Curve | None,
+            outer_public: bytes | None) -> EcPrivateNumbers:
+    version, secret, params, public = value
+    if version != 1:
+        # RFC 5915 3: ecPrivkeyVer1.
+        raise InvalidKey(f"{where}: unsupported version (expected 1)")
+    curve = outer
+    if params is not None:
+        inner = _named_curve(params, f"{where} parameters")
+        if outer is not None and inner is not outer:
+            raise InvalidKey(f"{where}: parameters name {inner.name}, but the PKCS#8 "
+                             f"algorithm names {outer.name}")
+        curve = inner
+    if curve is None:
+        raise InvalidKey(f"{where}: no curve parameters")
+    if len(secret) != curve.size:
+        # RFC 5915 3: ceiling(log2(n)/8) octets.
+        raise InvalidKey(f"{where}: privateKey is {len(secret)} octets, not {curve.size} "
+                         f"for {curve.name}")
+    points = []
+    for bits, field in ((public, f"{where} publicKey"), (outer_public, "PKCS#8 publicKey")):
+        if bits is None:
+            continue
+        if isinstance(bits, tuple):
+            bits, unused = bits
+            if unused:
+                raise InvalidKey(f"{field}: BIT STRING with unused bits")
+        point = decode_point(curve, bits)
+        if isinstance(point, str):
+            raise InvalidKey(f"{field}: invalid EC point ({point})")
+        points.append(point)
+    if len(points) == 2 and points[0] != points[1]:
+        raise InvalidKey(f"{where}: the two public keys in the file differ")
+    key = EcPrivateNumbers(curve.name, int.from_bytes(secret, "big"),
+                           points[0] if points else None)
+    _check_ec(key)
+    return key
+
+
+# -- consistency checks (on reading and before writing) ----------------------------
+
+
+def _probable_prime(m: int) -> bool:
+    """Return whether the odd ``m`` > 2 passes the Miller-Rabin test to base 2."""
+    if m < 3 or not m & 1:
+        return False
+    r, s = m - 1, 0
+    while not r & 1:
+        r >>= 1
+        s += 1
+    x = pow(2, r, m)
+    if x in (1, m - 1):
+        return True
+    for _ in range(s - 1):
+        x = x * x % m
+        if x == m - 1:
+            return True
+    return False
+
+
+def _check_rsa(key: RsaPrivateNumbers) -> None:
+    n, e, d, p, q = key.n, key.e, key.d, key.p, key.q
+    # Bounded before any arithmetic: every value below is under n.
+    if n.bit_length() > MAX_RSA_BITS:
+        raise InvalidKey(f"RSA key larger than {MAX_RSA_BITS} bits")
+    if not 1 < e < n or not e & 1 or e > MAX_RSA_EXPONENT:
+        raise InvalidKey("invalid RSA public exponent (odd, 1 < e < n, at most 2**64)")
+    if not 0 < d < n:
+        raise InvalidKey("RSA private exponent out of range")
+    if not (1 < p < n and 1 < q < n) or p * q != n:
+        raise InvalidKey("RSA modulus is not the product of the two primes")
+    # RFC 8017 3.2: e·d ≡ 1 mod λ(n) (a d computed modulo φ(n) satisfies it too).
+    lam = (p - 1) // gcd(p - 1, q - 1) * (q - 1)
+    if e * d % lam != 1:
+        raise InvalidKey("RSA private exponent does not match the public exponent")
+    # Last, as the costliest: two modular exponentiations, under 2 s at 16384 bits.
+    if p == q or not _probable_prime(p) or not _probable_prime(q):
+        raise InvalidKey("RSA prime factors are not two distinct odd primes")
+
+
+def _crt(key: RsaPrivateNumbers) -> tuple[int, int, int]:
+    """Return exponent1, exponent2 and coefficient (RFC 8017 3.2) of a checked key."""
+    return key.d % (key.p - 1), key.d % (key.q - 1), pow(key.q, -1, key.p)
+
+
+def _check_ec(key: EcPrivateNumbers) -> Curve:
+    curve = _CURVES_BY_CANONICAL_NAME.get(key.curve)
+    if curve is None:
+        raise InvalidKey("unsupported curve name (expected secp256r1, secp384r1, secp521r1 "
+                         "or secp256k1)")
+    if not 0 < key.secret < curve.n:
+        raise InvalidKey(f"EC private key out of range for {curve.name}")
+    if key.public is None:
+        return curve
+    x, y = key.public
+    if not (0 <= x < curve.p and 0 <= y < curve.p) or isinstance(decode_point(
+            curve, b"\x04" + x.to_bytes(curve.size, "big") + y.to_bytes(curve.size, "big")),
+            str):
+        raise InvalidKey(f"EC public key is not a point on {curve.name}")
+    try:
+        import ecdsa
+
+        point = ecdsa.SigningKey.from_secret_exponent(
+            key.secret, curve=getattr(ecdsa.curves, curve.ecdsa_name)).verifying_key.pubkey.point
+        derived = (int(point.x()), int(point.y()))
+    except Exception:
+        # The message of a dependency's exception could hold key material.
+        raise InvalidKey("cannot derive the EC public key") from None
+    if derived != (x, y):
+        raise InvalidKey("EC public key does not match the private key")
+    return curve
+
+
+def _check_ed(key: EdPrivateSeed) -> None:
+    size = _SEED_SIZES.get(key.key_type)
+    if size is None:
+        raise InvalidKey("unsupported EdDSA key type (expected ed25519 or ed448)")
+    if len(key.seed) != size:
+        raise InvalidKey(f"{key.key_type} private key must be {size} octets")
+    if key.public is None:
+        return
+    try:
+        import ecdsa
+
+        curve = ecdsa.curves.Ed25519 if key.key_type == "ed25519" else ecdsa.curves.Ed448
+        derived = ecdsa.SigningKey.from_string(bytes(key.seed), curve=curve).verifying_key
+        matches = derived.to_string() == key.public
+    except Exception:
+        raise InvalidKey(f"cannot derive the {key.key_type} public key") from None
+    if not matches:
+        raise InvalidKey(f"{key.key_type} public key does not match the private key")
+
+
+# -- writing -------------------------------------------------------------------
+
+
+def _integers(*values: int) -> bytes:
+    return b"".join(tlv(0x02, encode_integer(v)) for v in values)
+
+
+def pkcs8_der(key: PrivateKeyData) -> bytes:
+    """Return ``key`` as a DER PKCS#8 PrivateKeyInfo (version 0); raise InvalidKey if invalid.
+
+    The key is checked as on reading first (see the module docstring).
+    Raises TypeError if ``key`` is not a PrivateKeyData record.
+    """
+    if isinstance(key, RsaPrivateNumbers):
+        _check_rsa(key)
+        # RFC 8017 A.1.2: two-prime RSAPrivateKey, version 0.
+        inner = tlv(0x30, _integers(0, key.n, key.e, key.d, key.p, key.q, *_crt(key)))
+        algorithm = tlv(0x06, encode_oid(oids.RSA_ENCRYPTION)) + b"\x05\x00"
+    elif isinstance(key, EcPrivateNumbers):
+        curve = _check_ec(key)
+        # RFC 5915 3: version 1, the secret padded to the curve size, [1] publicKey.
+        body = _integers(1) + tlv(0x04, key.secret.to_bytes(curve.size, "big"))
+        if key.public is not None:
+            point = (b"\x04" + key.public[0].to_bytes(curve.size, "big")
+                     + key.public[1].to_bytes(curve.size, "big"))
+            body += tlv(0xA1, tlv(0x03, b"\x00" + point))
+        inner = tlv(0x30, body)
+        algorithm = tlv(0x06, encode_oid(oids.EC_PUBLIC_KEY)) + tlv(0x06, encode_oid(curve.oid))
+    elif isinstance(key, EdPrivateSeed):
+        _check_ed(key)
+        # RFC 8410 7: CurvePrivateKey inside privateKey; RFC 8410 3: no parameters.
+        inner = tlv(0x04, bytes(key.seed))
+        algorithm = tlv(0x06, encode_oid(oids.ED25519 if key.key_type == "ed25519"
+                                         else oids.ED448))
+    else:
+        raise TypeError(f"expected a PrivateKeyData record, not {type(key).__name__}")
+    return tlv(0x30, _integers(0) + tlv(0x30, algorithm) + tlv(0x04, inner))
+
+
+def pkcs8_pem(key: PrivateKeyData) -> str:
+    """Return ``key`` as a PEM ``PRIVATE KEY`` block (PKCS#8); see :func:`pkcs8_der`."""
+    return encode_pem("PRIVATE KEY", pkcs8_der(key))
