@@ -52,7 +52,6 @@ nothing but InvalidKey escapes :func:`read_private_key`.
 from __future__ import annotations
 
 import re
-from math import gcd
 from typing import Any
 
 from pyasn1.type import namedtype, tag, univ
@@ -63,9 +62,9 @@ from ..curves import CURVES, Curve, decode_point
 from ..der.primitives import decode_oid, encode_integer, encode_oid
 from ..der.tlv import Context, read_header, tlv
 from ..errors import KINDS, DecodeError, InvalidKey
-from ..keys import MAX_RSA_BITS, MAX_RSA_EXPONENT
 from ..pem import encode_pem, pem_blocks
 from ..schemas import RsaPublicKey, RsassaPssParams, SpannedOctetString
+from .keycheck import check_ec, check_ed, check_rsa, crt
 from .private import EcPrivateNumbers, EdPrivateSeed, PrivateKeyData, RsaPrivateNumbers
 
 __all__ = ["pkcs8_der", "pkcs8_pem", "read_private_key"]
@@ -147,8 +146,6 @@ _CANNOT_DECRYPT = ("csrlib cannot decrypt private keys; decrypt it first, e.g. "
 # RFC 1421 4.6.1: the headers of a legacy encrypted PEM block.
 _LEGACY_HEADER = re.compile(rb"^[ \t]*(?:Proc-Type|DEK-Info)[ \t]*:", re.MULTILINE)
 _ED_SIZES = {oids.ED25519: ("ed25519", 32), oids.ED448: ("ed448", 57)}
-_SEED_SIZES = dict(_ED_SIZES.values())
-_CURVES_BY_CANONICAL_NAME = {curve.name: curve for curve in CURVES.values()}
 
 # -- reading -------------------------------------------------------------------
 
@@ -302,7 +299,7 @@ def _interpret_pkcs8(value: Any) -> PrivateKeyData:
         if public_bits is not None and len(public_bits) != size:
             raise InvalidKey(f"{key_type} public key is {len(public_bits)} octets, not {size}")
         ed = EdPrivateSeed(key_type, seed, public_bits)
-        _check_ed(ed)
+        check_ed(ed)
         return ed
     raise InvalidKey(f"unsupported private key algorithm {_oid_text(algorithm)}")
 
@@ -326,8 +323,8 @@ def _rsa_key(value: Any, where: str) -> RsaPrivateNumbers:
     if version != 0:
         raise InvalidKey(f"{where}: unsupported version (expected 0)")
     key = RsaPrivateNumbers(n, e, d, p, q)
-    _check_rsa(key)
-    if (dp, dq, qinv) != _crt(key):
+    check_rsa(key)
+    if (dp, dq, qinv) != crt(key):
         raise InvalidKey(f"{where}: exponent1, exponent2 or coefficient does not match the key")
     return key
 
@@ -386,102 +383,8 @@ def _ec_key(value: Any, where: str, outer: Curve | None,
         raise InvalidKey(f"{where}: the two public keys in the file differ")
     key = EcPrivateNumbers(curve.name, int.from_bytes(secret, "big"),
                            points[0] if points else None)
-    _check_ec(key)
+    check_ec(key)
     return key
-
-
-# -- consistency checks (on reading and before writing) ----------------------------
-
-
-def _probable_prime(m: int) -> bool:
-    """Return whether the odd ``m`` > 2 passes the Miller-Rabin test to base 2."""
-    if m < 3 or not m & 1:
-        return False
-    r, s = m - 1, 0
-    while not r & 1:
-        r >>= 1
-        s += 1
-    x = pow(2, r, m)
-    if x in (1, m - 1):
-        return True
-    for _ in range(s - 1):
-        x = x * x % m
-        if x == m - 1:
-            return True
-    return False
-
-
-def _check_rsa(key: RsaPrivateNumbers) -> None:
-    n, e, d, p, q = key.n, key.e, key.d, key.p, key.q
-    # Bounded before any arithmetic: every value below is under n.
-    if n.bit_length() > MAX_RSA_BITS:
-        raise InvalidKey(f"RSA key larger than {MAX_RSA_BITS} bits")
-    if not 1 < e < n or not e & 1 or e > MAX_RSA_EXPONENT:
-        raise InvalidKey("invalid RSA public exponent (odd, 1 < e < n, at most 2**64)")
-    if not 0 < d < n:
-        raise InvalidKey("RSA private exponent out of range")
-    if not (1 < p < n and 1 < q < n) or p * q != n:
-        raise InvalidKey("RSA modulus is not the product of the two primes")
-    # RFC 8017 3.2: e·d ≡ 1 mod λ(n) (a d computed modulo φ(n) satisfies it too).
-    lam = (p - 1) // gcd(p - 1, q - 1) * (q - 1)
-    if e * d % lam != 1:
-        raise InvalidKey("RSA private exponent does not match the public exponent")
-    # Last, as the costliest: two modular exponentiations, under 2 s at 16384 bits.
-    if p == q or not _probable_prime(p) or not _probable_prime(q):
-        raise InvalidKey("RSA prime factors are not two distinct odd primes")
-
-
-def _crt(key: RsaPrivateNumbers) -> tuple[int, int, int]:
-    """Return exponent1, exponent2 and coefficient (RFC 8017 3.2) of a checked key."""
-    return key.d % (key.p - 1), key.d % (key.q - 1), pow(key.q, -1, key.p)
-
-
-def _check_ec(key: EcPrivateNumbers) -> Curve:
-    curve = _CURVES_BY_CANONICAL_NAME.get(key.curve)
-    if curve is None:
-        raise InvalidKey("unsupported curve name (expected secp256r1, secp384r1, secp521r1 "
-                         "or secp256k1)")
-    if not 0 < key.secret < curve.n:
-        raise InvalidKey(f"EC private key out of range for {curve.name}")
-    if key.public is None:
-        return curve
-    x, y = key.public
-    if not (0 <= x < curve.p and 0 <= y < curve.p) or isinstance(decode_point(
-            curve, b"\x04" + x.to_bytes(curve.size, "big") + y.to_bytes(curve.size, "big")),
-            str):
-        raise InvalidKey(f"EC public key is not a point on {curve.name}")
-    try:
-        import ecdsa
-
-        point = ecdsa.SigningKey.from_secret_exponent(
-            key.secret, curve=getattr(ecdsa.curves, curve.ecdsa_name)).verifying_key.pubkey.point
-        derived = (int(point.x()), int(point.y()))
-    except Exception:
-        # The message of a dependency's exception could hold key material.
-        raise InvalidKey("cannot derive the EC public key") from None
-    if derived != (x, y):
-        raise InvalidKey("EC public key does not match the private key")
-    return curve
-
-
-def _check_ed(key: EdPrivateSeed) -> None:
-    size = _SEED_SIZES.get(key.key_type)
-    if size is None:
-        raise InvalidKey("unsupported EdDSA key type (expected ed25519 or ed448)")
-    if len(key.seed) != size:
-        raise InvalidKey(f"{key.key_type} private key must be {size} octets")
-    if key.public is None:
-        return
-    try:
-        import ecdsa
-
-        curve = ecdsa.curves.Ed25519 if key.key_type == "ed25519" else ecdsa.curves.Ed448
-        derived = ecdsa.SigningKey.from_string(bytes(key.seed), curve=curve).verifying_key
-        matches = derived.to_string() == key.public
-    except Exception:
-        raise InvalidKey(f"cannot derive the {key.key_type} public key") from None
-    if not matches:
-        raise InvalidKey(f"{key.key_type} public key does not match the private key")
 
 
 # -- writing -------------------------------------------------------------------
@@ -498,12 +401,12 @@ def pkcs8_der(key: PrivateKeyData) -> bytes:
     Raises TypeError if ``key`` is not a PrivateKeyData record.
     """
     if isinstance(key, RsaPrivateNumbers):
-        _check_rsa(key)
+        check_rsa(key)
         # RFC 8017 A.1.2: two-prime RSAPrivateKey, version 0.
-        inner = tlv(0x30, _integers(0, key.n, key.e, key.d, key.p, key.q, *_crt(key)))
+        inner = tlv(0x30, _integers(0, key.n, key.e, key.d, key.p, key.q, *crt(key)))
         algorithm = tlv(0x06, encode_oid(oids.RSA_ENCRYPTION)) + b"\x05\x00"
     elif isinstance(key, EcPrivateNumbers):
-        curve = _check_ec(key)
+        curve = check_ec(key)
         # RFC 5915 3: version 1, the secret padded to the curve size, [1] publicKey.
         body = _integers(1) + tlv(0x04, key.secret.to_bytes(curve.size, "big"))
         if key.public is not None:
@@ -513,7 +416,7 @@ def pkcs8_der(key: PrivateKeyData) -> bytes:
         inner = tlv(0x30, body)
         algorithm = tlv(0x06, encode_oid(oids.EC_PUBLIC_KEY)) + tlv(0x06, encode_oid(curve.oid))
     elif isinstance(key, EdPrivateSeed):
-        _check_ed(key)
+        check_ed(key)
         # RFC 8410 7: CurvePrivateKey inside privateKey; RFC 8410 3: no parameters.
         inner = tlv(0x04, bytes(key.seed))
         algorithm = tlv(0x06, encode_oid(oids.ED25519 if key.key_type == "ed25519"

@@ -1,0 +1,114 @@
+"""Consistency checks of private key records, run when a key is read and before it is written.
+
+RSA: size bounded first, then the exponent range, n = p·q, e·d ≡ 1 mod
+lcm(p-1, q-1), and (costliest, last) p and q probable primes.  EC: the
+secret in 1..n-1 and a stated public point equal to secret·G.  EdDSA: the
+seed size and a stated public key equal to the derived one.  Messages never
+hold key material; exceptions of the ``ecdsa`` package are not chained.
+"""
+
+from __future__ import annotations
+
+from math import gcd
+
+from ..curves import CURVES, Curve, decode_point
+from ..errors import InvalidKey
+from ..keys import MAX_RSA_BITS, MAX_RSA_EXPONENT
+from .private import EcPrivateNumbers, EdPrivateSeed, RsaPrivateNumbers
+
+__all__ = ["check_ec", "check_ed", "check_rsa", "crt", "probable_prime"]
+
+_CURVES_BY_CANONICAL_NAME = {curve.name: curve for curve in CURVES.values()}
+_SEED_SIZES = {"ed25519": 32, "ed448": 57}
+
+
+
+def probable_prime(m: int) -> bool:
+    """Return whether the odd ``m`` > 2 passes the Miller-Rabin test to base 2."""
+    if m < 3 or not m & 1:
+        return False
+    r, s = m - 1, 0
+    while not r & 1:
+        r >>= 1
+        s += 1
+    x = pow(2, r, m)
+    if x in (1, m - 1):
+        return True
+    for _ in range(s - 1):
+        x = x * x % m
+        if x == m - 1:
+            return True
+    return False
+
+
+def check_rsa(key: RsaPrivateNumbers) -> None:
+    n, e, d, p, q = key.n, key.e, key.d, key.p, key.q
+    # Bounded before any arithmetic: every value below is under n.
+    if n.bit_length() > MAX_RSA_BITS:
+        raise InvalidKey(f"RSA key larger than {MAX_RSA_BITS} bits")
+    if not 1 < e < n or not e & 1 or e > MAX_RSA_EXPONENT:
+        raise InvalidKey("invalid RSA public exponent (odd, 1 < e < n, at most 2**64)")
+    if not 0 < d < n:
+        raise InvalidKey("RSA private exponent out of range")
+    if not (1 < p < n and 1 < q < n) or p * q != n:
+        raise InvalidKey("RSA modulus is not the product of the two primes")
+    # RFC 8017 3.2: e·d ≡ 1 mod λ(n) (a d computed modulo φ(n) satisfies it too).
+    lam = (p - 1) // gcd(p - 1, q - 1) * (q - 1)
+    if e * d % lam != 1:
+        raise InvalidKey("RSA private exponent does not match the public exponent")
+    # Last, as the costliest: two modular exponentiations, under 2 s at 16384 bits.
+    if p == q or not probable_prime(p) or not probable_prime(q):
+        raise InvalidKey("RSA prime factors are not two distinct odd primes")
+
+
+def crt(key: RsaPrivateNumbers) -> tuple[int, int, int]:
+    """Return exponent1, exponent2 and coefficient (RFC 8017 3.2) of a checked key."""
+    return key.d % (key.p - 1), key.d % (key.q - 1), pow(key.q, -1, key.p)
+
+
+def check_ec(key: EcPrivateNumbers) -> Curve:
+    curve = _CURVES_BY_CANONICAL_NAME.get(key.curve)
+    if curve is None:
+        raise InvalidKey("unsupported curve name (expected secp256r1, secp384r1, secp521r1 "
+                         "or secp256k1)")
+    if not 0 < key.secret < curve.n:
+        raise InvalidKey(f"EC private key out of range for {curve.name}")
+    if key.public is None:
+        return curve
+    x, y = key.public
+    if not (0 <= x < curve.p and 0 <= y < curve.p) or isinstance(decode_point(
+            curve, b"\x04" + x.to_bytes(curve.size, "big") + y.to_bytes(curve.size, "big")),
+            str):
+        raise InvalidKey(f"EC public key is not a point on {curve.name}")
+    try:
+        import ecdsa
+
+        point = ecdsa.SigningKey.from_secret_exponent(
+            key.secret, curve=getattr(ecdsa.curves, curve.ecdsa_name)).verifying_key.pubkey.point
+        derived = (int(point.x()), int(point.y()))
+    except Exception:
+        # The message of a dependency's exception could hold key material.
+        raise InvalidKey("cannot derive the EC public key") from None
+    if derived != (x, y):
+        raise InvalidKey("EC public key does not match the private key")
+    return curve
+
+
+def check_ed(key: EdPrivateSeed) -> None:
+    size = _SEED_SIZES.get(key.key_type)
+    if size is None:
+        raise InvalidKey("unsupported EdDSA key type (expected ed25519 or ed448)")
+    if len(key.seed) != size:
+        raise InvalidKey(f"{key.key_type} private key must be {size} octets")
+    if key.public is None:
+        return
+    try:
+        import ecdsa
+
+        curve = ecdsa.curves.Ed25519 if key.key_type == "ed25519" else ecdsa.curves.Ed448
+        derived = ecdsa.SigningKey.from_string(bytes(key.seed), curve=curve).verifying_key
+        matches = derived.to_string() == key.public
+    except Exception:
+        raise InvalidKey(f"cannot derive the {key.key_type} public key") from None
+    if not matches:
+        raise InvalidKey(f"{key.key_type} public key does not match the private key")
