@@ -105,7 +105,7 @@ def verify_signature(
     elif key_type == "ec":
         _verify_ec(public_key, algorithm, signature, message, policy)
     else:
-        from .verify_ec import verify_eddsa
+        from .verify_eddsa import verify_eddsa
 
         verify_eddsa(key_type, public_key.public_bytes, signature, message)  # type: ignore[attr-defined]
 
@@ -122,6 +122,9 @@ def _verify_rsa(public_key: PublicKey, algorithm: SignatureAlgorithm, signature:
                 message: bytes, policy: Policy) -> None:
     n: int = public_key.n  # type: ignore[attr-defined]
     e: int = public_key.e  # type: ignore[attr-defined]
+    if n < 3 or e < 3 or not e & 1 or not n & 1:
+        # Parsed keys never get here; hand-built ones might.
+        raise InvalidSignature("not a valid RSA public key")
     bits = n.bit_length()
     # Checked before pow(): its cost grows with both.
     if not policy.min_rsa_bits <= bits <= policy.max_rsa_bits:
@@ -137,14 +140,18 @@ def _verify_rsa(public_key: PublicKey, algorithm: SignatureAlgorithm, signature:
         verify_pkcs1v15(n, e, _check_hash(algorithm.hash, policy, algorithm.name), signature,
                         message)
         return
-    hash_name = _check_hash(pss.hash, policy, "RSASSA-PSS")
-    mgf_hash = _check_hash(pss.mgf_hash, policy, "MGF1")
+    if algorithm.parameters is None:
+        # RFC 4055 3.1: MUST be present in a signature (lenient mode reads it).
+        raise InvalidSignature("RSASSA-PSS signature without its parameters")
     if pss.mgf != "1.2.840.113549.1.1.8":
         raise UnsupportedAlgorithm(f"unsupported mask generation function {pss.mgf}")
+    hash_name = _check_hash(pss.hash, policy, "RSASSA-PSS")
+    mgf_hash = _check_hash(pss.mgf_hash, policy, "MGF1")
     if pss.trailer_field != 1:
         raise InvalidSignature("RSASSA-PSS trailer field must be 1")
     key_pss = public_key.pss  # type: ignore[attr-defined]
     if key_pss is not None and (key_pss.hash != pss.hash or key_pss.mgf_hash != pss.mgf_hash
+                                or key_pss.mgf != pss.mgf
                                 or pss.salt_length < key_pss.salt_length):
         # RFC 4055 3.3: a key's own parameters bind its signatures.
         raise InvalidSignature("RSASSA-PSS parameters differ from the key's")
@@ -161,10 +168,11 @@ def _verify_ec(public_key: PublicKey, algorithm: SignatureAlgorithm, signature: 
     from .verify_ec import verify_ecdsa
 
     curve_name = public_key.curve
-    assert curve_name is not None
+    curve = CURVES_BY_NAME.get(curve_name or "")
+    if curve_name is None or curve is None:
+        raise UnsupportedAlgorithm(f"unsupported curve {curve_name}")
     if curve_name not in policy.curves:
         raise PolicyError(f"curve {curve_name} is not accepted by the policy")
     hash_name = _check_hash(algorithm.hash, policy, algorithm.name)
-    curve = CURVES_BY_NAME[curve_name]
     verify_ecdsa(curve_name, curve.n, public_key.x, public_key.y,  # type: ignore[attr-defined]
                  hash_name, signature, message)

@@ -1,4 +1,4 @@
-"""ECDSA and EdDSA signature verification through the ``ecdsa`` package.
+"""ECDSA signature verification through the ``ecdsa`` package.
 
 Only this module (and the signers) import ``ecdsa``, lazily, so loading and
 verifying RSA requests never imports it.  Every argument is passed
@@ -15,7 +15,7 @@ from typing import Any
 from . import schemas
 from .errors import DecodeError, InvalidSignature
 
-__all__ = ["parse_ecdsa_signature", "verify_ecdsa", "verify_eddsa"]
+__all__ = ["parse_ecdsa_signature", "verify_ecdsa"]
 
 _ECDSA_PLAN: Any = None
 
@@ -80,62 +80,3 @@ def verify_ecdsa(
         # ecdsa 0.19 fails this way when u1*G + u2*Q is the point at infinity,
         # which a crafted signature can reach: the signature is invalid.
         raise InvalidSignature("ECDSA signature does not match") from None
-
-
-# A square root of -1 modulo 2^255 - 19 (RFC 8032 5.1.3 step 3).
-_SQRT_MINUS_ONE = pow(2, (2 ** 255 - 20) // 4, 2 ** 255 - 19)
-
-
-def _edwards_point(curve: Any, public: bytes) -> Any:
-    """Return the point an RFC 8032 public key encodes; raise InvalidSignature if none.
-
-    RFC 8032 5.1.3 / 5.2.3: y is the little-endian value without the top
-    bit, which is the sign of x; y >= p, a (y) with no x on the curve, and
-    x = 0 with the sign bit set are all invalid.  The square root takes one
-    modular exponentiation (p = 5 mod 8 for Ed25519, 3 mod 4 for Ed448),
-    where ``ecdsa`` would use a general algorithm costing ten times as much.
-    """
-    from ecdsa.ellipticcurve import PointEdwards
-
-    field = curve.curve
-    p, a, d = field.p(), field.a(), field.d()
-    value = int.from_bytes(public, "little")
-    top = len(public) * 8 - 1
-    sign, y = value >> top, value & ((1 << top) - 1)
-    if y >= p:
-        raise InvalidSignature("public key is not a valid point (y >= p)")
-    # a x^2 + y^2 = 1 + d x^2 y^2, so x^2 = u / v.
-    u = (y * y - 1) % p
-    v = (d * y * y - a) % p
-    if p % 8 == 5:
-        x = u * pow(v, 3, p) * pow(u * pow(v, 7, p), (p - 5) // 8, p) % p
-        if (v * x * x - u) % p:
-            x = x * _SQRT_MINUS_ONE % p
-    else:
-        x = u ** 3 * v * pow(u ** 5 * v ** 3 % p, (p - 3) // 4, p) % p
-    if (v * x * x - u) % p:
-        raise InvalidSignature("public key is not a valid point (not on the curve)")
-    if x == 0 and sign:
-        raise InvalidSignature("public key is not a valid point (x = 0 with sign 1)")
-    if x & 1 != sign:
-        x = p - x
-    return PointEdwards(field, x, y, 1, x * y % p)
-
-
-def verify_eddsa(curve_name: str, public: bytes, signature: bytes, message: bytes) -> None:
-    """Return None if ``signature`` is a valid Ed25519/Ed448 signature; else raise."""
-    import ecdsa
-    from ecdsa.eddsa import PublicKey
-    from ecdsa.keys import MalformedPointError
-
-    curve = ecdsa.curves.Ed25519 if curve_name == "ed25519" else ecdsa.curves.Ed448
-    size = 64 if curve_name == "ed25519" else 114
-    if len(signature) != size:
-        raise InvalidSignature(f"{curve_name} signature must be {size} octets")
-    point = _edwards_point(curve, public)
-    try:
-        PublicKey(curve.generator, public, public_point=point).verify(message, signature)
-    except (MalformedPointError, ValueError, AssertionError):
-        # ecdsa raises ValueError for S >= L, a wrong signature and an
-        # undecodable R.
-        raise InvalidSignature(f"{curve_name} signature does not match") from None

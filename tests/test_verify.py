@@ -178,7 +178,7 @@ def test_rsa_tampering() -> None:
         verify_signature(_public(key), alg, other, MESSAGE)
 
 
-def test_pkcs1v15_digest_info_without_null_is_accepted() -> None:
+def test_pkcs1v15_digest_info_without_null_is_refused() -> None:
     from csrlib.verify_rsa import digest_info
 
     key = RSA_KEYS[2048]
@@ -186,6 +186,12 @@ def test_pkcs1v15_digest_info_without_null_is_accepted() -> None:
     k = 256
     t = digest_info("sha256", __import__("hashlib").sha256(MESSAGE).digest(), with_null=False)
     em = b"\x00\x01" + b"\xff" * (k - len(t) - 3) + b"\x00" + t
+    sig = pow(int.from_bytes(em, "big"), numbers.d, numbers.public_numbers.n).to_bytes(k, "big")
+    # Wycheproof's "acceptable"; OpenSSL and cryptography refuse it, and so does csrlib.
+    with pytest.raises(InvalidSignature):
+        verify_signature(_public(key), _rsa_alg("sha256"), sig, MESSAGE)
+    with_null = digest_info("sha256", __import__("hashlib").sha256(MESSAGE).digest())
+    em = b"\x00\x01" + b"\xff" * (k - len(with_null) - 3) + b"\x00" + with_null
     sig = pow(int.from_bytes(em, "big"), numbers.d, numbers.public_numbers.n).to_bytes(k, "big")
     verify_signature(_public(key), _rsa_alg("sha256"), sig, MESSAGE)
 
@@ -245,14 +251,14 @@ def test_ed25519_invalid_public_points_fail(name: str, public: bytes) -> None:
 def test_eddsa_points_decode_like_ecdsa() -> None:
     import ecdsa
 
-    from csrlib.verify_ec import _edwards_point
+    from csrlib.verify_eddsa import decode_edwards_point
 
-    for curve in (ecdsa.curves.Ed25519, ecdsa.curves.Ed448):
+    for name, curve in (("ed25519", ecdsa.curves.Ed25519), ("ed448", ecdsa.curves.Ed448)):
         for _ in range(20):
             public = ecdsa.SigningKey.generate(curve=curve).verifying_key.to_string()
-            ours = _edwards_point(curve, public)
+            ours = decode_edwards_point(name, public)
             theirs = ecdsa.ellipticcurve.PointEdwards.from_bytes(curve.curve, public)
-            assert (ours.x(), ours.y()) == (theirs.x(), theirs.y())
+            assert ours == (theirs.x(), theirs.y())
 
 
 def test_key_and_algorithm_mismatches() -> None:
@@ -445,3 +451,55 @@ def test_any_signature_bytes_give_only_the_documented_errors(
     _, _, alg = _SIGNERS[alg_index][1](b"")
     with pytest.raises(_ERRORS):
         verify_signature(_public(key), alg, signature, MESSAGE, unused_bits=unused)
+
+
+def _ed_csr_parts(curve: str, public: bytes, signature: bytes) -> tuple[Any, Any]:
+    oid_text = "1.3.101.112" if curve == "ed25519" else "1.3.101.113"
+    spki = tlv(0x30, tlv(0x30, oid(oid_text)) + tlv(0x03, b"\x00" + public))
+    return PublicKey.from_der(spki), SignatureAlgorithm.from_der(tlv(0x30, oid(oid_text)))
+
+
+P25519 = 2 ** 255 - 19
+
+
+@pytest.mark.parametrize(("name", "public", "r", "valid"), [
+    # A = identity, R = identity, S = 0 satisfies [S]B = R + [k]A: valid (RFC 8032,
+    # OpenSSL).  Every other encoding of R, or R = (0, -1), is not.
+    ("identity", b"\x01" + bytes(31), b"\x01" + bytes(31), True),
+    ("r-not-reduced", b"\x01" + bytes(31), (P25519 + 1).to_bytes(32, "little"), False),
+    ("r-sign-bit", b"\x01" + bytes(31), b"\x01" + bytes(30) + b"\x80", False),
+    ("r-order-two", b"\x01" + bytes(31), (P25519 - 1).to_bytes(32, "little"), False),
+])
+def test_ed25519_small_order_and_non_canonical_r(name: str, public: bytes, r: bytes,
+                                                 valid: bool) -> None:
+    key, alg = _ed_csr_parts("ed25519", public, r + bytes(32))
+    if valid:
+        verify_signature(key, alg, r + bytes(32), MESSAGE)
+    else:
+        with pytest.raises(InvalidSignature):
+            verify_signature(key, alg, r + bytes(32), MESSAGE)
+
+
+def test_ed448_small_order_keys_are_refused() -> None:
+    identity = b"\x01" + bytes(56)
+    key, alg = _ed_csr_parts("ed448", identity, identity + bytes(57))
+    with pytest.raises(InvalidSignature, match="small order"):
+        verify_signature(key, alg, identity + bytes(57), MESSAGE)
+
+
+def test_lenient_pss_without_parameters_does_not_verify() -> None:
+    key = RSA_KEYS[2048]
+    sig = key.sign(MESSAGE, padding.PSS(padding.MGF1(hashes.SHA1()), 20), hashes.SHA1())
+    alg = SignatureAlgorithm.from_der(tlv(0x30, oid("1.2.840.113549.1.1.10")), strict=False)
+    with pytest.raises(InvalidSignature, match="without its parameters"):
+        verify_signature(_public(key), alg, sig, MESSAGE, policy=Policy.legacy())
+
+
+def test_hand_built_keys_give_documented_errors() -> None:
+    bad_rsa = csrlib.RsaPublicKey(2 ** 2047 + 1, -3, b"")
+    with pytest.raises(InvalidSignature):
+        verify_signature(bad_rsa, _rsa_alg("sha256"), bytes(256), MESSAGE)
+    bad_curve = csrlib.EcPublicKey("bogus", 1, 2, b"")
+    with pytest.raises(UnsupportedAlgorithm):
+        verify_signature(bad_curve, _ecdsa_alg("sha256"), b"\x30\x06\x02\x01\x01\x02\x01\x01",
+                         MESSAGE, policy=Policy().with_changes(curves=frozenset({"bogus"})))
