@@ -54,8 +54,10 @@ class CertificateRequestBuilder:
     """
 
     _subject: Name | None = None
-    _extensions: tuple[tuple[ExtensionValue, bool | None], ...] = ()
-    _attributes: tuple[Attribute, ...] = ()
+    # Each part is encoded once, when it is added (which also checks it).
+    _subject_der: bytes = b""
+    _extensions: tuple[tuple[ExtensionValue, bool | None, bytes], ...] = ()
+    _attributes: tuple[tuple[Attribute, bytes], ...] = ()
 
     def subject(self, name: Name | str | Iterable[tuple[str, str]]) -> CertificateRequestBuilder:
         """Return a builder with this subject: a Name, an RFC 4514 string or (type, value) pairs.
@@ -69,18 +71,16 @@ class CertificateRequestBuilder:
             name = Name.from_rfc4514(name)
         elif not isinstance(name, Name):
             name = Name.from_pairs(name)
-        name.to_der()  # every value encodable now, not at sign time
-        return replace(self, _subject=name)
+        return replace(self, _subject=name, _subject_der=name.to_der())
 
     def add_extension(self, value: ExtensionValue,
                       critical: bool | None = None) -> CertificateRequestBuilder:
         """Return a builder with one more extension; the same type twice is refused."""
         if not isinstance(value, ExtensionValue):
             raise BuildError(f"not an extension value: {type(value).__name__}")
-        if any(v.oid == value.oid for v, _ in self._extensions):
+        if any(v.oid == value.oid for v, _, _ in self._extensions):
             raise BuildError(f"extension {oids.name_of(value.oid)} is already added")
-        value.to_der()  # raises BuildError now if the value cannot be encoded
-        return replace(self, _extensions=(*self._extensions, (value, critical)))
+        return replace(self, _extensions=(*self._extensions, (value, critical, value.to_der())))
 
     def add_attribute(self, oid_or_name: str, value: str | bytes,
                       string_type: str = "UTF8String") -> CertificateRequestBuilder:
@@ -96,47 +96,46 @@ class CertificateRequestBuilder:
             raise BuildError(f"unknown attribute {oid_or_name!r}")
         if oid in (oids.EXTENSION_REQUEST, oids.MS_EXTENSION_REQUEST):
             raise BuildError("add extensions with add_extension()")
-        if any(a.oid == oid for a in self._attributes):
+        if any(a.oid == oid for a, _ in self._attributes):
             raise BuildError(f"attribute {oids.name_of(oid)} is already added")
         if oid in _STRING_ATTRIBUTES:
             if not isinstance(value, str):
                 raise BuildError(f"{oids.name_of(oid)} takes a string")
             if string_type not in _STRING_ATTRIBUTES[oid]:
                 raise BuildError(f"{oids.name_of(oid)} cannot be a {string_type}")
-            string = StringValue(value, string_type)
-            string.to_der()
-            attribute = Attribute(oid, (string,))
+            attribute = Attribute(oid, (StringValue(value, string_type),))
         else:
             if not isinstance(value, bytes | bytearray):
                 raise BuildError(f"attribute {oid} takes its value as DER bytes")
             attribute = Attribute(oid, (_one_element(bytes(value)),))
-        return replace(self, _attributes=(*self._attributes, attribute))
+        return replace(self, _attributes=(*self._attributes, (attribute, attribute.to_der())))
 
     def extensions(self) -> Extensions:
         """Return the extensions as they will be written (defaults resolved)."""
         empty_subject = not self._subject
-        return Extensions([Extension(v.oid, _critical(v, c, empty_subject), v)
-                           for v, c in self._extensions])
+        return Extensions([Extension(v.oid, _critical(v, c, empty_subject), v, der)
+                           for v, c, der in self._extensions])
 
     def tbs_der(self, signer: Signer | AsyncSigner) -> bytes:
         """Return the DER CertificationRequestInfo this builder makes for ``signer``'s key."""
         check_pair(signer.public_key, signer.signature_algorithm)
-        subject = self._subject if self._subject is not None else Name()
+        subject_der = self._subject_der or b"\x30\x00"
         extensions = self.extensions()
-        if not subject and not any(e.oid == oids.SUBJECT_ALT_NAME for e in extensions):
+        if subject_der == b"\x30\x00" and not any(
+                e.oid == oids.SUBJECT_ALT_NAME for e in extensions):
             raise BuildError("a request with an empty subject needs a subjectAltName "
                              "(RFC 5280 4.2.1.6)")
-        attributes = list(self._attributes)
+        attributes = [der for _, der in self._attributes]
         if extensions:
-            attributes.append(Attribute(oids.EXTENSION_REQUEST, (extensions,)))
+            attributes.append(Attribute(oids.EXTENSION_REQUEST, (extensions,)).to_der())
         w = Writer()
         with w.constructed(0x30):
             w.primitive(0x02, b"\x00")
-            w.raw(subject.to_der())
+            w.raw(subject_der)
             w.raw(signer.public_key.to_der())
             with w.constructed(0xA0, sort=True):
                 for attribute in attributes:
-                    w.raw(attribute.to_der())
+                    w.raw(attribute)
         return w.getvalue()
 
     def sign(self, signer: Signer) -> CertificateRequest:

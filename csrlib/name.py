@@ -186,6 +186,9 @@ class RelativeDistinguishedName:
 
     def to_der(self) -> bytes:
         """Return the DER SET OF, sorted by encoding (X.690 11.6)."""
+        if len(self.attributes) == 1:
+            atv = _atv_der(self.attributes[0])
+            return b"\x31" + encode_length(len(atv)) + atv
         w = Writer()
         with w.constructed(0x31, sort=True):
             for a in self.attributes:

@@ -48,6 +48,10 @@ def parse_openssl(text: str) -> Name:
 
 def _split(text: str, sep: str, keep_escapes: bool = True) -> list[str]:
     """Split on unescaped ``sep``; escapes stay in the parts for the next stage."""
+    if "\\" not in text:
+        # Nothing escaped: a plain split (spaces after "," and "+" dropped).
+        parts = text.split(sep)
+        return parts if sep not in ",+" else [parts[0]] + [p.lstrip(" ") for p in parts[1:]]
     parts = []
     current = []
     i = 0
@@ -117,6 +121,8 @@ def _hex_value(key: str, digits: str) -> NameAttribute:
 
 def _unescape(value: str) -> str:
     """Resolve RFC 4514 escapes: ``\\`` + special character, or hex pairs of UTF-8."""
+    if "\\" not in value:
+        return value.rstrip(" ")
     # Unescaped trailing spaces are dropped; an escaped one stays.
     end = len(value)
     while end > 0 and value[end - 1] == " " and not _escaped_at(value, end - 1):

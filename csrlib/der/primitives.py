@@ -216,6 +216,7 @@ def oid_arcs(oid: str | Iterable[int]) -> tuple[int, ...]:
 
 
 _OID_ENCODED: dict[tuple[int, ...], bytes] = {}
+_OID_TEXT_ENCODED: dict[str, bytes] = {}
 
 
 def encode_oid(oid: str | Iterable[int]) -> bytes:
@@ -224,6 +225,14 @@ def encode_oid(oid: str | Iterable[int]) -> bytes:
         out = _OID_ENCODED.get(oid)
         if out is not None:
             return out
+    elif type(oid) is str:
+        out = _OID_TEXT_ENCODED.get(oid)
+        if out is not None:
+            return out
+        out = encode_oid(oid_arcs(oid))
+        if len(_OID_TEXT_ENCODED) < OID_CACHE_MAX:
+            _OID_TEXT_ENCODED[oid] = out
+        return out
     arcs = oid_arcs(oid)
     out = _OID_ENCODED.get(arcs)
     if out is not None:
