@@ -141,10 +141,20 @@ class KeyUsage(ExtensionValue):
 
 @dataclass(frozen=True, slots=True)
 class ExtendedKeyUsage(ExtensionValue):
-    """extendedKeyUsage (RFC 5280 4.2.1.12): purpose OIDs."""
+    """extendedKeyUsage (RFC 5280 4.2.1.12): purpose OIDs.
+
+    Built with OIDs or the purposes' names (``serverAuth``, ``clientAuth``,
+    ``codeSigning``...); names are stored as their OIDs.
+    """
 
     oid: ClassVar[str] = oids.EXTENDED_KEY_USAGE
     usages: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.usages, str):
+            raise BuildError("extendedKeyUsage takes a sequence of purposes")
+        if not all(u[:1].isdigit() for u in self.usages):
+            object.__setattr__(self, "usages", tuple(_purpose_oid(u) for u in self.usages))
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -156,6 +166,18 @@ class ExtendedKeyUsage(ExtensionValue):
         if not self.usages:
             raise BuildError("extendedKeyUsage needs at least one purpose")
         return tlv(0x30, b"".join(tlv(0x06, encode_oid(u)) for u in self.usages))
+
+
+_PURPOSES = {name.lower(): oid for oid, name in oids.EXTENDED_KEY_USAGE_NAMES.items()}
+
+
+def _purpose_oid(purpose: str) -> str:
+    if purpose[:1].isdigit():
+        return purpose
+    oid = _PURPOSES.get(purpose.lower())
+    if oid is None:
+        raise BuildError(f"unknown extended key usage {purpose!r}")
+    return oid
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ P256 = signers.generate("ec:P-256")
 def _signers() -> dict[str, Any]:
     return {
         "rsa-sha256": RsaSigner.from_numbers(RSA_NUMBERS),
+        "rsa-sha384": RsaSigner.from_numbers(RSA_NUMBERS, hash="sha384"),
         "rsa-sha512": RsaSigner.from_numbers(RSA_NUMBERS, hash="sha512"),
         "rsa-pss-sha256": RsaSigner.from_numbers(RSA_NUMBERS, pss=True),
         "rsa-pss-sha384-salt0": RsaSigner.from_numbers(RSA_NUMBERS, hash="sha384", pss=True,
@@ -62,7 +63,7 @@ def _full_builder() -> CertificateRequestBuilder:
                 ["DNS:www.example.com", "DNS:example.com", "IP:192.0.2.1", "IP:2001:db8::1",
                  "email:admin@example.com", "URI:https://example.com/"]))
             .add_extension(KeyUsage(digital_signature=True, key_encipherment=True))
-            .add_extension(ExtendedKeyUsage(("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2")))
+            .add_extension(ExtendedKeyUsage(("serverAuth", "1.3.6.1.5.5.7.3.2")))
             .add_extension(BasicConstraints(ca=False))
             .add_attribute("challengePassword", "pass word"))
 
@@ -253,6 +254,16 @@ def test_built_fields_read_back(subject: list[tuple[str, str]], dns: list[str],
     ku = again.extensions.value(KeyUsage)
     assert ku is not None and set(ku.usages) == usage
     assert (again.extensions.value(ExtendedKeyUsage) is not None) == eku
+
+
+def test_extended_key_usage_by_name_or_oid() -> None:
+    eku = ExtendedKeyUsage(("serverAuth", "CLIENTAUTH", "1.2.3.4"))
+    assert eku.usages == ("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2", "1.2.3.4")
+    assert eku.names == ("serverAuth", "clientAuth", "1.2.3.4")
+    with pytest.raises(BuildError):
+        ExtendedKeyUsage(("nonsense",))
+    with pytest.raises(BuildError):
+        ExtendedKeyUsage("serverAuth")  # type: ignore[arg-type]
 
 
 def test_rsa_numbers_type_is_exported() -> None:

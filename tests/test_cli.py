@@ -178,3 +178,38 @@ def test_asn1_dump_and_lenient_show(tmp_path: Path, example_der: bytes) -> None:
     assert data["deviations"] == [{"offset": at, "kind": "bad-version",
                                    "path": "certificationRequestInfo.version"}]
     assert data["signature_valid"] is False and "InvalidSignature" in data["verify_error"]
+
+
+def test_remaining_options(tmp_path: Path) -> None:
+    (tmp_path / "pw.txt").write_text("from a file\nignored\n")
+    made = run("new", "--new-key", "ec:P-384", "--hash", "sha512", "--key-out", "k.pem",
+               "--subject", "CN=opts", "--challenge-password-file", "pw.txt", "-o", "r.csr",
+               cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    data = json.loads(run("show", "--json", "r.csr", cwd=tmp_path).stdout)
+    assert data["signature_algorithm"]["name"] == "ecdsa-with-SHA512"
+    assert data["public_key"]["curve"] == "secp384r1"
+    assert data["attributes"][0] == {"oid": "1.2.840.113549.1.9.7", "name": "challengePassword",
+                                     "values": ["from a file"]}
+    # --force replaces an existing key; without it the old one is kept.
+    old = (tmp_path / "k.pem").read_bytes()
+    assert run("new", "--new-key", "ed25519", "--key-out", "k.pem", "--subject", "CN=x",
+               cwd=tmp_path).returncode == 2
+    assert (tmp_path / "k.pem").read_bytes() == old
+    forced = run("new", "--new-key", "ed25519", "--key-out", "k.pem", "--force", "--subject",
+                 "CN=x", "-o", "ed.csr", cwd=tmp_path)
+    assert forced.returncode == 0 and (tmp_path / "k.pem").read_bytes() != old
+    assert stat.S_IMODE(os.stat(tmp_path / "k.pem").st_mode) == 0o600
+    assert run("keygen", "ed448", "--out", "k.pem", "--force", cwd=tmp_path).returncode == 0
+    # An RSA-1024 request fails the default policy (exit 1) and passes the legacy one.
+    assert run("keygen", "rsa:1024", "--allow-weak", "--out", "r.pem", cwd=tmp_path
+               ).returncode == 0
+    assert run("new", "--key", "r.pem", "--subject", "CN=old", "-o", "old.csr",
+               cwd=tmp_path).returncode == 0
+    refused = run("verify", "old.csr", cwd=tmp_path)
+    assert refused.returncode == 1 and "PolicyError" in refused.stdout
+    assert run("verify", "--policy", "legacy", "old.csr", cwd=tmp_path).returncode == 0
+    assert run("verify", "--lenient", "--policy", "legacy", "old.csr", "r.csr",
+               cwd=tmp_path).returncode == 0
+    assert run("new", "--key", "k.pem", "--pss", "--subject", "CN=x", cwd=tmp_path
+               ).returncode == 2  # PSS is for RSA keys
