@@ -151,7 +151,8 @@ class ExtendedKeyUsage(ExtensionValue):
     usages: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        if isinstance(self.usages, str):
+        usages: object = self.usages
+        if isinstance(usages, str):
             raise BuildError("extendedKeyUsage takes a sequence of purposes")
         if not all(u[:1].isdigit() for u in self.usages):
             object.__setattr__(self, "usages", tuple(_purpose_oid(u) for u in self.usages))
