@@ -1,0 +1,137 @@
+"""csrlib.zipapp: the single-file build runs on a bare interpreter (``python -I -S``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import csrlib
+from csrlib import zipapp
+
+# Pyodide and other WebAssembly builds cannot start a process.
+needs_subprocess = pytest.mark.skipif(
+    sys.platform in ("emscripten", "wasi"), reason="cannot start processes here")
+
+
+@pytest.fixture(scope="module")
+def pyz(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A zipapp built by ``python -m csrlib.zipapp`` (in process, so it works everywhere)."""
+    path = tmp_path_factory.mktemp("zipapp") / "csrlib.pyz"
+    assert zipapp.main(["-o", str(path)]) == 0
+    return path
+
+
+def _bare(pyz: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the zipapp on an isolated interpreter: no site-packages, no PYTHON* variables."""
+    return subprocess.run([sys.executable, "-I", "-S", str(pyz), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_holds_csrlib_and_its_pure_python_dependencies(pyz: Path) -> None:
+    with zipfile.ZipFile(pyz) as archive:
+        names = set(archive.namelist())
+    assert {"__main__.py", "csrlib/__init__.py", "csrlib/cli.py", "pyasn1/__init__.py",
+            "pyasn1_modules/rfc2986.py", "ecdsa/__init__.py", "rsa/__init__.py",
+            "six.py"} <= names
+    # Bytecode beside the sources for this interpreter; no native code, no caches.
+    assert "csrlib/cli.pyc" in names
+    assert not [n for n in names if n.endswith((".so", ".pyd")) or "__pycache__" in n]
+    # ecdsa's own test suite is left out; every license is kept.
+    assert not [n for n in names if n.startswith("ecdsa/test_")]
+    licensed = {n.split("-")[0] for n in names if ".dist-info/" in n and "LICEN" in n.upper()}
+    assert {"pyasn1", "pyasn1_modules", "ecdsa", "rsa", "six"} <= licensed
+    assert pyz.read_bytes().startswith(b"#!/usr/bin/env python3\n")
+
+
+def test_build_is_reproducible(pyz: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.pyz"
+    versions = zipapp.build(again)
+    assert again.read_bytes() == pyz.read_bytes()
+    assert versions["csrlib"] == csrlib.__version__
+    assert set(versions) == {"csrlib", "pyasn1", "pyasn1-modules", "ecdsa", "rsa", "six"}
+
+
+def test_sources_only_and_no_shebang(tmp_path: Path) -> None:
+    out = tmp_path / "plain.pyz"
+    zipapp.build(out, interpreter=None, compile_bytecode=False)
+    data = out.read_bytes()
+    assert data.startswith(b"PK")
+    with zipfile.ZipFile(out) as archive:
+        assert not [n for n in archive.namelist() if n.endswith(".pyc")]
+
+
+def test_missing_package_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(zipapp, "BUNDLED", (*zipapp.BUNDLED, ("no_such_module_xyz", "nope")))
+    with pytest.raises(zipapp.ZipappError, match="no_such_module_xyz is not installed"):
+        zipapp.build(tmp_path / "x.pyz")
+    assert zipapp.main(["-o", str(tmp_path / "x.pyz")]) == 2
+    assert "no_such_module_xyz" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+@needs_subprocess
+def test_new_show_verify_on_a_bare_interpreter(pyz: Path, tmp_path: Path) -> None:
+    made = _bare(pyz, "new", "--subject", "CN=zipapp.example,O=Example", "--san",
+                 "DNS:zipapp.example,IP:192.0.2.9", "--key-out", "key.pem", "--out", "req.csr",
+                 cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    req = csrlib.load((tmp_path / "req.csr").read_bytes())
+    req.verify()
+    assert req.subject.rfc4514() == "CN=zipapp.example,O=Example"
+
+    verified = _bare(pyz, "verify", "req.csr", cwd=tmp_path)
+    assert (verified.returncode, verified.stdout) == (0, "OK req.csr\n")
+
+    shown = _bare(pyz, "show", "--json", "req.csr", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    summary = json.loads(shown.stdout)
+    assert summary["signature_valid"] is True
+    assert summary["public_key"]["curve"] == "secp256r1"
+    assert [(s["type"], s["value"]) for s in summary["san"]] == [
+        ("DNS", "zipapp.example"), ("IP", "192.0.2.9")]
+
+
+@needs_subprocess
+def test_keygen_and_signing_with_a_key_file(pyz: Path, tmp_path: Path) -> None:
+    for spec, name in (("ed25519", "ed.pem"), ("ec:P-384", "p384.pem")):
+        assert _bare(pyz, "keygen", spec, "--out", name, cwd=tmp_path).returncode == 0
+        made = _bare(pyz, "new", "--key", name, "--subject", "/CN=from-key",
+                     "--out", f"{name}.csr", cwd=tmp_path)
+        assert made.returncode == 0, made.stderr
+        csrlib.load((tmp_path / f"{name}.csr").read_bytes()).verify()
+    broken = _bare(pyz, "verify", "missing.csr", cwd=tmp_path)
+    assert broken.returncode == 2
+    assert broken.stdout.startswith("FAIL missing.csr")
+
+
+@needs_subprocess
+def test_usable_as_a_library_path_entry(pyz: Path, tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import csrlib, ecdsa, pyasn1, pyasn1_modules, rsa, six\n"
+        "from csrlib import signers\n"
+        "req = csrlib.create('CN=lib.example', san=['DNS:lib.example'],\n"
+        "                    signer=signers.generate('ed25519'))\n"
+        "csrlib.load(req.to_der()).verify()\n"
+        "mods = (csrlib, ecdsa, pyasn1, pyasn1_modules, rsa, six)\n"
+        "print(all(m.__file__.startswith(sys.argv[1]) for m in mods))\n"
+    )
+    run = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(pyz)], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert (run.returncode, run.stdout) == (0, "True\n"), run.stderr
+
+
+@needs_subprocess
+def test_sources_run_where_the_bytecode_does_not_fit(tmp_path: Path) -> None:
+    # Another Python version ignores the bundled .pyc (wrong magic) and compiles the sources:
+    # a sources-only archive is what that interpreter sees.
+    out = tmp_path / "plain.pyz"
+    zipapp.build(out, compile_bytecode=False)
+    run = _bare(out, "keygen", "ec:P-256", "--out", "k.pem", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
