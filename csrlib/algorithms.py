@@ -17,7 +17,7 @@ from .errors import BuildError, EncodeError
 from .parsing import Source, plan
 from .records import maker
 
-__all__ = ["HASHES", "PssParameters", "SignatureAlgorithm", "read_pss_parameters"]
+__all__ = ["HASHES", "PssParameters", "SignatureAlgorithm", "is_null", "read_pss_parameters"]
 
 #: Hash algorithms by OID: hashlib name.
 HASHES: dict[str, str] = {
@@ -53,6 +53,16 @@ _TABLE: dict[str, tuple[str, str, str | None, str]] = {
 }
 
 _NULL = b"\x05\x00"
+
+
+def is_null(element: bytes) -> bool:
+    """Return whether a (decoded, hence well-formed) element is a NULL.
+
+    In lenient mode its length may be non-minimal; that is its own
+    deviation, not a second one about the parameters.
+    """
+    return element == _NULL or (element[:1] == b"\x05" and element[-1:] == b"\x00"
+                                and element[1] & 0x80 != 0 and not any(element[2:]))
 _SHA1_IDENTIFIER = bytes.fromhex("300906052b0e03021a0500")
 
 
@@ -99,7 +109,7 @@ class PssParameters:
 def _hash_name(src: Source, algorithm: tuple[str, bytes | None], offset: int, path: str) -> str:
     oid, params = algorithm
     # RFC 4055 2.1: the hash's parameters are NULL or absent.
-    if params not in (None, _NULL):
+    if params is not None and not is_null(params):
         src.deviate("bad-parameters", offset, path, "hash parameters must be NULL or absent")
     return HASHES.get(oid, oid)
 
@@ -215,7 +225,7 @@ def read_signature_algorithm(src: Source, value: Any, depth: int, path: str) -> 
     name, key_type, hash_name, rule = entry
     params_path = f"{path}.parameters" if path else "parameters"
     pss = None
-    if rule == _NULL_OR_ABSENT and params not in (None, _NULL):
+    if rule == _NULL_OR_ABSENT and params is not None and not is_null(params):
         src.deviate("bad-parameters", start, params_path, f"{name} parameters must be NULL")
     elif rule == _ABSENT and params is not None:
         src.deviate("bad-parameters", start, params_path, f"{name} takes no parameters")

@@ -79,6 +79,9 @@ KINDS: dict[str, str] = {
     "duplicate-attribute": "attribute type given twice",
     "single-valued": "single-valued attribute with several values",
     "attributes-missing": "missing [0] attributes",
+    "bad-extension": "invalid extension value",
+    "bad-key": "invalid public key",
+    "bad-parameters": "invalid algorithm parameters",
     # PEM (RFC 7468)
     "pem": "malformed PEM",
     # anything a bug let through: reported, never raised as another type

@@ -284,7 +284,9 @@ def _rsa(
     pss = None
     if algorithm == oids.RSA_ENCRYPTION:
         # RFC 3279 2.3.1: the parameters are NULL.
-        if params != b"\x05\x00":
+        from .algorithms import is_null
+
+        if params is None or not is_null(params):
             src.deviate("bad-parameters", alg_start, alg_path,
                         "rsaEncryption key parameters must be NULL")
     elif params is not None:

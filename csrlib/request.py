@@ -206,15 +206,17 @@ def load_der(
             src.deviate("bad-version", cri_contents, f"{_CRI}.version", str(version))
         else:
             raise src.fail("bad-version", cri_contents, f"{_CRI}.version", str(version))
-    subject = read_name(src, rdns, 2, _SUBJECT)
-    public_key = read_spki(src, spki, 2, _SPKI)
+    # Depths as the decoder counts them: the request's contents are at 1, the
+    # info's at 2, so its components (subject, key, attributes) are at 3.
+    subject = read_name(src, rdns, 3, _SUBJECT)
+    public_key = read_spki(src, spki, 3, _SPKI)
     if attributes is None:
         src.deviate("attributes-missing", cri_end, _CRI)
         attrs: tuple[Attribute, ...] = ()
         extensions = Extensions()
     else:
         attrs, extensions = read_attributes(src, attributes, 3, _ATTRIBUTES)
-    algorithm = read_signature_algorithm(src, sig_alg, 1, "signatureAlgorithm")
+    algorithm = read_signature_algorithm(src, sig_alg, 2, "signatureAlgorithm")
     return _request(buf, buf[cri_start:cri_end], signature, version, subject, public_key,
                     algorithm, attrs, extensions, src.deviations(), unused,
                     attributes is not None)
