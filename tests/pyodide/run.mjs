@@ -1,0 +1,144 @@
+// Run pytest inside Pyodide (CPython on WebAssembly) in this one Node.js process, offline.
+//
+//   node run.mjs --wheels DIR --tests DIR --pyproject FILE [--vectors DIR] [--out DIR]
+//                [--shared DIR] -- [pytest arguments]
+//
+// The runtime comes from node_modules/pyodide (pinned in package.json); every
+// wheel in --wheels is unpacked into Pyodide's site-packages (no micropip, no
+// CDN); the host's tests directory is mounted at /repo/tests beside a copy of
+// pyproject.toml, so csrlib is imported from its wheel, never from the source
+// tree. Any attempt to fetch a URL fails the run. The exit status is pytest's.
+// run.sh prepares the directories; see it for the whole procedure.
+
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadPyodide } from "pyodide";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function parseArgs(argv) {
+  const options = { pytest: [] };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--") {
+      options.pytest = argv.slice(i + 1);
+      break;
+    }
+    const match = /^--(wheels|tests|pyproject|vectors|out|shared)$/.exec(argv[i]);
+    if (!match || i + 1 >= argv.length) {
+      throw new Error(`usage: node run.mjs --wheels DIR --tests DIR --pyproject FILE ` +
+                      `[--vectors DIR] [--out DIR] [--shared DIR] -- [pytest args]; ` +
+                      `bad argument ${argv[i]}`);
+    }
+    options[match[1]] = path.resolve(argv[++i]);
+  }
+  for (const required of ["wheels", "tests", "pyproject"]) {
+    if (!options[required]) throw new Error(`--${required} is required`);
+  }
+  return options;
+}
+
+const networkAttempts = [];
+function refuseNetwork(url) {
+  networkAttempts.push(String(url));
+  throw new Error(`network access attempted (${url}): the Pyodide run must be offline`);
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  globalThis.fetch = async (url) => refuseNetwork(url);
+
+  const started = performance.now();
+  const pyodide = await loadPyodide({
+    indexURL: path.join(here, "node_modules", "pyodide") + path.sep,
+    env: { HOME: "/home/pyodide" },
+    stdout: (line) => process.stdout.write(line + "\n"),
+    stderr: (line) => process.stderr.write(line + "\n"),
+  });
+  const loaded = performance.now();
+
+  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+  const wheels = fs.readdirSync(options.wheels).filter((f) => f.endsWith(".whl")).sort();
+  if (!wheels.some((f) => f.startsWith("csrlib-"))) {
+    throw new Error(`no csrlib wheel in ${options.wheels}`);
+  }
+  for (const wheel of wheels) {
+    const data = new Uint8Array(fs.readFileSync(path.join(options.wheels, wheel)));
+    pyodide.unpackArchive(data, "wheel", { extractDir: sitePackages });
+  }
+
+  // The tests (and the shared vectors) from the host; the project root is a fresh
+  // directory holding only tests/ and pyproject.toml.
+  pyodide.FS.mkdirTree("/repo/tests");
+  pyodide.mountNodeFS("/repo/tests", options.tests);
+  pyodide.FS.writeFile("/repo/pyproject.toml", fs.readFileSync(options.pyproject));
+  const env = {};
+  if (options.shared) {
+    pyodide.FS.mkdirTree("/shared");
+    pyodide.mountNodeFS("/shared", options.shared);
+  }
+  for (const [name, variable] of [["vectors", "CSRLIB_PYODIDE_VECTORS"],
+                                  ["out", "CSRLIB_PYODIDE_OUT"]]) {
+    if (options[name]) {
+      pyodide.FS.mkdirTree(`/${name}`);
+      pyodide.mountNodeFS(`/${name}`, options[name]);
+      env[variable] = `/${name}`;
+    }
+  }
+  for (const variable of ["HYPOTHESIS_PROFILE", "CSRLIB_WYCHEPROOF"]) {
+    if (process.env[variable]) env[variable] = process.env[variable];
+  }
+  if (env.CSRLIB_WYCHEPROOF) {
+    pyodide.FS.mkdirTree("/wycheproof");
+    pyodide.mountNodeFS("/wycheproof", env.CSRLIB_WYCHEPROOF);
+    env.CSRLIB_WYCHEPROOF = "/wycheproof";
+  }
+  const unpacked = performance.now();
+  console.log(`pyodide ${pyodide.version}: runtime started in ` +
+              `${((loaded - started) / 1000).toFixed(1)} s, ${wheels.length} wheels unpacked in ` +
+              `${((unpacked - loaded) / 1000).toFixed(1)} s: ${wheels.join(" ")}`);
+
+  pyodide.globals.set("PYTEST_ARGS", pyodide.toPy(options.pytest));
+  pyodide.globals.set("EXTRA_ENV", pyodide.toPy(env));
+  const status = await pyodide.runPythonAsync(`
+import os
+import sys
+
+# Nothing is written into the host's tests directory (it is mounted, not copied).
+sys.dont_write_bytecode = True
+os.environ.update(EXTRA_ENV)
+os.chdir("/repo")
+sys.path.insert(0, "/repo")
+
+import pytest
+
+class _NativeOnly:
+    """Skip what needs cryptography (native code, not in this Pyodide): a module
+    importing it at the top is skipped whole, a test importing it is skipped."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "cryptography" or name.startswith("cryptography."):
+            pytest.skip("needs cryptography: native code, not installed in Pyodide",
+                        allow_module_level=True)
+        return None
+
+sys.meta_path.insert(0, _NativeOnly)
+int(pytest.main(["-p", "no:cacheprovider", *PYTEST_ARGS]))
+`);
+  const finished = performance.now();
+  console.log(`pyodide: tests ran in ${((finished - unpacked) / 1000).toFixed(1)} s ` +
+              `(total ${((finished - started) / 1000).toFixed(1)} s in one Node process)`);
+  if (networkAttempts.length) {
+    console.error(`network access was attempted: ${networkAttempts.join(", ")}`);
+    return 1;
+  }
+  return status;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(`pyodide run failed: ${error && error.message ? error.message : error}`);
+  process.exitCode = 1;
+}
