@@ -26,7 +26,7 @@ def test_every_algorithm_signs_valid_requests(data: st.DataObject) -> None:
         der = data.draw(cs.csr_ders(algorithms=(algorithm,), max_sans=1))
         req = csrlib.load_der(der)
         req.verify()
-        assert req.public_key == cs._signer(algorithm).public_key  # noqa: SLF001
+        assert req.public_key == cs._signer(algorithm).public_key
 
 
 @given(cs.names(string_types=("PrintableString", "BMPString")))
@@ -34,7 +34,7 @@ def test_names_encode_and_read_back(name: csrlib.Name) -> None:
     req_name = csrlib.load_der(
         csrlib.CertificateRequestBuilder().subject(name)
         .add_extension(csrlib.SubjectAlternativeName((csrlib.DNSName("x.example"),)))
-        .sign(cs._signer("ed25519")).der).subject  # noqa: SLF001
+        .sign(cs._signer("ed25519")).der).subject
     assert req_name == name
     assert {a.string_type for a in name} <= {"PrintableString", "BMPString", "IA5String"}
 
@@ -46,9 +46,9 @@ def test_general_names_respect_forms(name: csrlib.GeneralName) -> None:
 
 
 def test_public_keys_and_keys_are_deterministic() -> None:
-    rsa = cs._signer("rsa-pkcs1-sha256")  # noqa: SLF001
+    rsa = cs._signer("rsa-pkcs1-sha256")
     assert rsa.public_key.key_size == 2048
-    assert cs._signer("rsa-pss-sha256").public_key == rsa.public_key  # noqa: SLF001
+    assert cs._signer("rsa-pss-sha256").public_key == rsa.public_key
     assert find(cs.public_keys(("ecdsa-p384",)), lambda k: True,
                 settings=settings(database=None)).curve == "secp384r1"
 
