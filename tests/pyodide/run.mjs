@@ -30,7 +30,8 @@ function parseArgs(argv) {
                       `[--vectors DIR] [--out DIR] [--shared DIR] -- [pytest args]; ` +
                       `bad argument ${argv[i]}`);
     }
-    options[match[1]] = path.resolve(argv[++i]);
+    // Real paths: Pyodide's mountNodeFS refuses a symbolic link to a directory.
+    options[match[1]] = fs.realpathSync(path.resolve(argv[++i]));
   }
   for (const required of ["wheels", "tests", "pyproject"]) {
     if (!options[required]) throw new Error(`--${required} is required`);
@@ -52,12 +53,13 @@ async function main() {
   const pyodide = await loadPyodide({
     indexURL: path.join(here, "node_modules", "pyodide") + path.sep,
     env: { HOME: "/home/pyodide" },
-    stdout: (line) => process.stdout.write(line + "\n"),
-    stderr: (line) => process.stderr.write(line + "\n"),
   });
+  // Raw writes, so that pytest's progress dots stay on one line.
+  pyodide.setStdout({ write: (bytes) => { fs.writeSync(1, bytes); return bytes.length; } });
+  pyodide.setStderr({ write: (bytes) => { fs.writeSync(2, bytes); return bytes.length; } });
   const loaded = performance.now();
 
-  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+  const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   const wheels = fs.readdirSync(options.wheels).filter((f) => f.endsWith(".whl")).sort();
   if (!wheels.some((f) => f.startsWith("csrlib-"))) {
     throw new Error(`no csrlib wheel in ${options.wheels}`);
@@ -118,10 +120,16 @@ class _NativeOnly:
 
     @staticmethod
     def find_spec(name, path=None, target=None):
-        if name == "cryptography" or name.startswith("cryptography."):
-            pytest.skip("needs cryptography: native code, not installed in Pyodide",
-                        allow_module_level=True)
-        return None
+        if name != "cryptography" and not name.startswith("cryptography."):
+            return None
+        frame, where = sys._getframe(1), "a test"
+        while frame is not None:
+            if frame.f_code.co_filename.startswith("/repo/tests/"):
+                where = frame.f_code.co_filename.removeprefix("/repo/")
+                break
+            frame = frame.f_back
+        pytest.skip(f"{where} needs cryptography: native code, not installed in Pyodide",
+                    allow_module_level=True)
 
 sys.meta_path.insert(0, _NativeOnly)
 int(pytest.main(["-p", "no:cacheprovider", *PYTEST_ARGS]))
