@@ -135,3 +135,52 @@ def test_sources_run_where_the_bytecode_does_not_fit(tmp_path: Path) -> None:
     zipapp.build(out, compile_bytecode=False)
     run = _bare(out, "keygen", "ec:P-256", "--out", "k.pem", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
+
+
+
+_IMPORTED = """\
+import sys
+sys.path.insert(0, sys.argv[1])
+import csrlib
+from csrlib import signers
+{code}
+print(" ".join(sorted({{name.split(".")[0] for name in sys.modules}})))
+"""
+
+
+def _rsa_request(directory: Path) -> Path:
+    """Write an RSA-2048 request made with cryptography (fast, unlike pure-Python keygen)."""
+    pytest.importorskip("cryptography")
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    csr = (x509.CertificateSigningRequestBuilder().subject_name(x509.Name([]))
+           .sign(rsa.generate_private_key(65537, 2048), hashes.SHA256()))
+    path = directory / "rsa.der"
+    path.write_bytes(csr.public_bytes(serialization.Encoding.DER))
+    return path
+
+
+@needs_subprocess
+@pytest.mark.parametrize(("task", "code", "absent"), [
+    ("import", "", {"rsa", "ecdsa", "six", "gmpy2", "hypothesis", "cryptography", "asn1crypto"}),
+    ("cli", "import csrlib.cli; csrlib.cli._parser()", {"rsa", "ecdsa", "hypothesis"}),
+    ("ec", "r = csrlib.create('CN=x', signer=signers.generate('ec:P-256'))\n"
+           "csrlib.load(r.der).verify()", {"rsa"}),
+    ("ed25519", "r = csrlib.create('CN=x', signer=signers.generate('ed25519'))\n"
+                "csrlib.load(r.der).verify()", {"rsa"}),
+    ("rsa", "csrlib.load(open(sys.argv[2], 'rb').read()).verify()", {"ecdsa", "six"}),
+])
+def test_backends_are_imported_only_when_used(pyz: Path, tmp_path: Path, task: str, code: str,
+                                              absent: set[str]) -> None:
+    # The single file holds no optional package at all, so anything imported is csrlib's
+    # doing; benchmarks/import_cost.py --check checks the same rules on an installed csrlib.
+    extra = [str(_rsa_request(tmp_path))] if task == "rsa" else []
+    run = subprocess.run([sys.executable, "-I", "-S", "-c", _IMPORTED.format(code=code),
+                          str(pyz), *extra], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    imported = set(run.stdout.split())
+    assert {"csrlib", "pyasn1"} <= imported
+    assert not imported & absent, f"{task} imported {sorted(imported & absent)}"
