@@ -112,6 +112,17 @@ os.environ.update(EXTRA_ENV)
 os.chdir("/repo")
 sys.path.insert(0, "/repo")
 
+import time
+
+# What import csrlib costs here (cold: the wheel has no bytecode) and what it pulls in.
+_start = time.perf_counter()
+import csrlib
+_elapsed = time.perf_counter() - _start
+_extra = sorted({name.split(".")[0] for name in sys.modules}
+                & {"rsa", "ecdsa", "six", "gmpy2", "hypothesis", "cryptography"})
+print(f"pyodide: import csrlib {csrlib.__version__} took {_elapsed * 1e3:.0f} ms (sources "
+      f"compiled); backends or tools it imported: {', '.join(_extra) or 'none'}", flush=True)
+
 import pytest
 
 class _NativeOnly:
