@@ -125,13 +125,30 @@ print(f"pyodide: import csrlib {csrlib.__version__} took {_elapsed * 1e3:.0f} ms
 
 import pytest
 
-class _NativeOnly:
-    """Skip what needs cryptography (native code, not in this Pyodide): a module
-    importing it at the top is skipped whole, a test importing it is skipped."""
+def _missing_test_dependencies():
+    """Return the import names of the test extra (and cryptography) not importable here."""
+    import importlib.machinery, re, tomllib
 
-    @staticmethod
-    def find_spec(name, path=None, target=None):
-        if name != "cryptography" and not name.startswith("cryptography."):
+    with open("/repo/pyproject.toml", "rb") as file:
+        extra = tomllib.load(file)["project"]["optional-dependencies"]["test"]
+    names = {re.split(r"[^A-Za-z0-9_.-]", r, maxsplit=1)[0].lower().replace("-", "_")
+             for r in extra} | {"cryptography"}
+    return {n for n in names if importlib.machinery.PathFinder.find_spec(n) is None}
+
+
+class _HostOnly:
+    """Skip what needs a test dependency that cannot be installed here: one of
+    pyproject.toml's test extra that is neither in Pyodide nor among the wheels
+    (cryptography: native code with no wheel for Pyodide; ruff and mypy are
+    never imported).  A module importing one at the top is skipped whole; a test
+    or fixture importing one is skipped."""
+
+    missing = _missing_test_dependencies()
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        top = name.partition(".")[0]
+        if top not in cls.missing:
             return None
         frame, where = sys._getframe(1), "a test"
         while frame is not None:
@@ -139,10 +156,12 @@ class _NativeOnly:
                 where = frame.f_code.co_filename.removeprefix("/repo/")
                 break
             frame = frame.f_back
-        pytest.skip(f"{where} needs cryptography: native code, not installed in Pyodide",
+        pytest.skip(f"{where} needs {top}, a test dependency that Pyodide cannot install",
                     allow_module_level=True)
 
-sys.meta_path.insert(0, _NativeOnly)
+print(f"pyodide: not importable here, so tests that import them are skipped: "
+      f"{', '.join(sorted(_HostOnly.missing))}", flush=True)
+sys.meta_path.insert(0, _HostOnly)
 int(pytest.main(["-p", "no:cacheprovider", *PYTEST_ARGS]))
 `);
   const finished = performance.now();
