@@ -97,13 +97,20 @@ _attribute = maker(Attribute)
 _string_value = maker(StringValue)
 
 
+def _values_start(src: Source, start: int, end: int) -> int:
+    """Return where the first value of the Attribute element ``buf[start:end]`` begins."""
+    c, e = src.contents(start, end)  # Attribute: type, values
+    _, type_end = src.contents(c, e)
+    return src.contents(type_end, e)[0]
+
+
 def read_attributes(
     src: Source, attributes: list[Any], depth: int, path: str
 ) -> tuple[tuple[Attribute, ...], Extensions]:
     """Return the attributes of a decoded ``[0] Attributes`` and the extensions requested.
 
     ``attributes`` is the plain value (each attribute spanned; extension
-    requests already decoded, other values with spans); ``depth`` is that of
+    requests already decoded, other values as their encodings); ``depth`` is that of
     the [0] element.  Raises DecodeError for a repeated attribute type or a
     second value of a single-valued attribute (RFC 2985 5.4).
     """
@@ -111,7 +118,7 @@ def read_attributes(
     requested: list[Extensions] = []
     seen_types: set[str] = set()
     seen_extensions: set[str] = set()
-    for i, ((oid, values), attr_start, _) in enumerate(attributes):
+    for i, ((oid, values), attr_start, attr_end) in enumerate(attributes):
         attr_path = (path, i)
         if oid in seen_types:
             raise src.fail("duplicate-attribute", attr_start, attr_path, oids.name_of(oid))
@@ -125,24 +132,30 @@ def read_attributes(
             requested.append(found)
             out.append(_attribute(oid, (found,)))
             continue
+        # The values are the SET's contiguous elements, kept as bytes only.
+        start = _values_start(src, attr_start, attr_end)
+        if oid not in _STRING_ATTRIBUTES:
+            for j, raw in enumerate(values):
+                src.validate(start, start + len(raw), depth + 2, (path, i, "values", j))
+                start += len(raw)
+            out.append(_attribute(oid, tuple(values)))
+            continue
         typed: list[AttributeValue] = []
-        for j, (raw, start, end) in enumerate(values):
+        for j, raw in enumerate(values):
             value_path = (path, i, "values", j)
-            if oid in _STRING_ATTRIBUTES and raw[0] in _STRING_ATTRIBUTES[oid]:
-                c, e = src.contents(start, end)
-                try:
-                    text = STRING_TYPES[raw[0]].check(src.buf, c, e, src.ctx)
-                except DecodeError as err:
-                    err.add_segment(path_text(value_path))
-                    raise
-                typed.append(_string_value(text, STRING_TYPES[raw[0]].name,
-                                           tlv(raw[0], src.buf[c:e])))
-            elif oid in _STRING_ATTRIBUTES:
+            end = start + len(raw)
+            if raw[0] not in _STRING_ATTRIBUTES[oid]:
                 raise src.fail("unexpected-tag", start, value_path,
                                f"{oids.name_of(oid)} must be a string")
-            else:
-                src.validate(start, end, depth + 2, value_path)
-                typed.append(raw)
+            c, e = src.contents(start, end)
+            try:
+                text = STRING_TYPES[raw[0]].check(src.buf, c, e, src.ctx)
+            except DecodeError as err:
+                err.add_segment(path_text(value_path))
+                raise
+            typed.append(_string_value(text, STRING_TYPES[raw[0]].name,
+                                       tlv(raw[0], src.buf[c:e])))
+            start = end
         out.append(_attribute(oid, tuple(typed)))
     if len(requested) == 1:
         return tuple(out), requested[0]

@@ -55,6 +55,18 @@ class UncheckedAny(univ.Any):
     csrlib_unchecked = True
 
 
+class RawAny(univ.Any):
+    """An ANY kept as its encoding only, not checked by the decoder.
+
+    For SET OF values that can be numerous (attribute values): a bytes
+    object each and no span tuple, so that a 1 MiB SET OF NULL does not cost
+    a tuple and two integers per two input octets; the model recomputes the
+    offsets, since the values are contiguous.
+    """
+
+    csrlib_unchecked = True
+
+
 class SpannedOctetString(univ.OctetString):
     """An OCTET STRING whose element span the plain decoder reports."""
 
@@ -111,14 +123,14 @@ EXTENSION_VALUE_TYPES: dict[Any, Any] = {}
 
 
 class AttributeValues(univ.SetOf):
-    """SET SIZE (1..MAX) OF AttributeValue (RFC 2986 4.1), each kept with its span."""
+    """SET SIZE (1..MAX) OF AttributeValue (RFC 2986 4.1), each kept as its encoding."""
 
-    componentType = UncheckedAny()
+    componentType = RawAny()
     subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
 
 
 class Attribute(univ.Sequence):
-    """A request attribute, spanned: type and a SET OF values, each kept with its span."""
+    """A request attribute, spanned: type and a SET OF values, each kept as its encoding."""
 
     csrlib_span = True
     componentType = namedtype.NamedTypes(

@@ -285,14 +285,7 @@ def test_time_per_octet_is_linear(call: str, shape: str) -> None:
         f"{detail}; with gc at 64 KiB, 1 MiB: {medium * 1e9:.1f} {large * 1e9:.1f}")
 
 
-_OVER_MEMORY = pytest.mark.xfail(strict=True, reason=(
-    "csrlib bug: peak 77x the input; each value is first decoded into a (bytes, start, end) "
-    "span tuple (about 176 bytes per 2-octet NULL) and all are held until the Attribute is "
-    "built"))
-
-
-@pytest.mark.parametrize("shape", [
-    pytest.param(s, marks=_OVER_MEMORY) if s == "set-of-nulls" else s for s in SHAPES])
+@pytest.mark.parametrize("shape", SHAPES)
 def test_memory_is_a_small_multiple_of_the_input(shape: str) -> None:
     data = SHAPES[shape](MEMORY_SIZE)
     factor = peak_memory(csrlib.load, data) / len(data)
