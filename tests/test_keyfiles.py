@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import math
 import subprocess
 import traceback
 from collections.abc import Callable
@@ -526,3 +527,26 @@ def test_pkcs8_output_loads_in_openssl_and_cryptography(
         _same(key, _numbers(serialization.load_pem_private_key(pem.encode(), None)))
         assert read_private_key(pem) == key
         assert read_private_key(pkcs8_der(key)) == key
+
+
+def _rsa_numbers(p_bits: int, q_bits: int) -> RsaPrivateNumbers:
+    """Return a real RSA key whose primes have the given sizes."""
+    import rsa as rsa_package
+
+    p = rsa_package.prime.getprime(p_bits)
+    q = rsa_package.prime.getprime(q_bits)
+    lam = (p - 1) * (q - 1) // math.gcd(p - 1, q - 1)
+    if math.gcd(65537, lam) != 1:
+        return _rsa_numbers(p_bits, q_bits)
+    return RsaPrivateNumbers(p * q, 65537, pow(65537, -1, lam), p, q)
+
+
+def test_rsa_primes_must_be_about_half_the_modulus() -> None:
+    from csrlib.signers.keycheck import check_rsa
+
+    # python-rsa's own shape: half ± 1/32 of the modulus size (544 + 480 bits).
+    check_rsa(_rsa_numbers(544, 480))
+    check_rsa(_rsa_numbers(570, 454))  # near the bound, half ± 1/16
+    for p_bits, q_bits in ((580, 444), (1000, 24)):
+        with pytest.raises(InvalidKey, match="unbalanced"):
+            check_rsa(_rsa_numbers(p_bits, q_bits))
