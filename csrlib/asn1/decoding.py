@@ -422,6 +422,13 @@ def _sequence(node: Node, backend: Backend) -> Decoder:
     required_from = node.required_from
     blank, finish, empty = backend.sequence(node, defaults)
     has_open = bool(node.open_fields)
+    # Where the plain decoder resolves open types inline (each value read as
+    # its open type when met, tag first), the others check each value the
+    # same way before reading it, so that both refuse a bad value for the
+    # same reason at the same offset; the open type is read afterwards.
+    early = ({j: (names.index(node.fields[j].open_type.name),
+                  _open_resolver(node.fields[j], backend.index)) for j in node.open_fields}
+             if has_open and _inline_open_types(node) else {})
 
     def dec(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
         if c == e:
@@ -451,6 +458,12 @@ def _sequence(node: Node, backend: Backend) -> Decoder:
                     raise _unexpected(t, pos, tables[i])
                 j, fn = ent
                 seg = names[j]
+                if j in early and ctx.open_types:
+                    g, resolve = early[j]
+                    check = resolve(backend.governing(out[g]))
+                    if check is not None:
+                        # Deviations are recorded when the open type is read.
+                        check(buf, pos, cs, ce, Context(ctx.limits, ctx.strict, True), d + 1)
                 out[j] = fn(buf, pos, cs, ce, ctx, d + 1)
                 seg = None
                 i = j + 1
