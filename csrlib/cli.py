@@ -102,7 +102,8 @@ class UsageError(CSRError):
 
 def _with_spinner(work: Callable[[], T], spec: str, generating: bool) -> T:
     """Run ``work()``; for RSA generation on a terminal, show that it is busy."""
-    if not (generating and spec.startswith("rsa") and sys.stderr.isatty()):
+    if not (generating and spec.startswith("rsa") and sys.stderr.isatty()) or (
+            sys.platform == "emscripten"):
         return work()
     done = threading.Event()
 
@@ -117,7 +118,10 @@ def _with_spinner(work: Callable[[], T], spec: str, generating: bool) -> T:
         sys.stderr.write("\r" + " " * 70 + "\r")
 
     thread = threading.Thread(target=spin, daemon=True)
-    thread.start()
+    try:
+        thread.start()
+    except RuntimeError:  # no threads here (Pyodide): just do the work
+        return work()
     try:
         return work()
     finally:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from .errors import CSRError, DecodeError
 from .request import load, load_pem_all
 from .verify import Policy
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 __all__ = ["check_file", "collect", "run_verify"]
 
@@ -67,6 +71,22 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+def _process_pool(jobs: int) -> Executor | None:
+    """Return a pool of ``jobs`` processes, or None where there are no processes.
+
+    Pyodide (``emscripten``) and some sandboxes cannot start processes;
+    verification is then sequential, with the same results.
+    """
+    if sys.platform in ("emscripten", "wasi"):
+        return None
+    try:
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(max_workers=jobs)
+    except (ImportError, NotImplementedError, OSError):
+        return None
+
+
 def run_verify(paths: Sequence[str], lenient: bool, legacy: bool, jobs: int) -> int:
     """Verify every file; print one line each; return the exit status (0, 1 or 2)."""
     files = list(collect(paths))
@@ -75,20 +95,21 @@ def run_verify(paths: Sequence[str], lenient: bool, legacy: bool, jobs: int) -> 
         return ERROR
     show_progress = len(files) > 1 and sys.stderr.isatty()
     results: list[tuple[str, int, str]] = []
-    if jobs > 1 and len(files) > 1:
-        from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+    def record(result: tuple[str, int, str]) -> None:
+        results.append(result)
+        if show_progress:
+            _progress(len(results), len(files))
+
+    pool = _process_pool(jobs) if jobs > 1 and len(files) > 1 else None
+    if pool is not None:
+        with pool:
             for result in pool.map(check_file, files, [lenient] * len(files),
                                    [legacy] * len(files), chunksize=8):
-                results.append(result)
-                if show_progress:
-                    _progress(len(results), len(files))
+                record(result)
     else:
         for path in files:
-            results.append(check_file(path, lenient, legacy))
-            if show_progress:
-                _progress(len(results), len(files))
+            record(check_file(path, lenient, legacy))
     status = OK
     for path, code, message in results:
         print(f"OK {path}" if code == OK else f"FAIL {path}: {message}")

@@ -213,3 +213,45 @@ def test_remaining_options(tmp_path: Path) -> None:
                cwd=tmp_path).returncode == 0
     assert run("new", "--key", "k.pem", "--pss", "--subject", "CN=x", cwd=tmp_path
                ).returncode == 2  # PSS is for RSA keys
+
+
+@pytest.mark.parametrize("where", ["emscripten", "no-process-pool"])
+def test_verify_jobs_fall_back_to_one_process(tmp_path: Path, where: str,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    # Where processes cannot start (Pyodide; sandboxes refusing semaphores),
+    # --jobs verifies in this process, with the same results.
+    import concurrent.futures
+
+    from csrlib import cli
+
+    assert run("new", "--subject", "CN=a", "--key-out", "k.pem", "-o", "a.csr",
+               cwd=tmp_path).returncode == 0
+    (tmp_path / "b.csr").write_bytes((tmp_path / "a.csr").read_bytes())
+    if where == "emscripten":
+        monkeypatch.setattr(sys, "platform", "emscripten")
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        if where == "emscripten":
+            raise AssertionError("no pool may be tried on emscripten")
+        raise NotImplementedError("sem_open")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    files = [str(tmp_path / "a.csr"), str(tmp_path / "b.csr")]
+    assert cli.main(["verify", "--jobs", "2", *files]) == 0
+    assert capsys.readouterr().out.count("OK ") == 2
+
+
+def test_spinner_without_threads_still_does_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from csrlib import cli
+
+    def no_threads(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(threading.Thread, "start", no_threads)
+    assert cli._with_spinner(lambda: 42, "rsa:4096", True) == 42
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    assert cli._with_spinner(lambda: 43, "rsa:4096", True) == 43

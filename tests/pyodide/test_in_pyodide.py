@@ -410,8 +410,6 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert capsys.readouterr().err.startswith("csrlib: error:")
 
 
-@pytest.mark.xfail(IN_PYODIDE, strict=True, raises=NotImplementedError,
-                   reason="csrlib.cli_verify needs a fallback: no process pool in Pyodide")
 def test_command_line_verify_jobs(tmp_path: Path, inputs: Inputs,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     directory, manifest = inputs
