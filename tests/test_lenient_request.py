@@ -12,7 +12,7 @@ import pytest
 from pyasn1.codec.der import encoder as pyasn1_encoder
 
 import csrlib
-from csrlib import DecodeError
+from csrlib import DecodeError, InvalidSignature, signers
 from tests.helpers import csr_der, extension, extension_request, name_der, oid, tlv
 
 _SAN = tlv(0x30, tlv(0x82, b"a.example"))
@@ -195,3 +195,22 @@ def test_many_deviations_are_named_in_one_pass() -> None:
     assert len(req.deviations) == 3000
     assert {d.path for d in req.deviations} == {
         f"certificationRequestInfo.attributes[{i}].values[0]" for i in range(3000)}
+
+
+def test_lenient_verify_checks_the_received_bytes_not_the_reencoding() -> None:
+    # A request whose signer signed a non-minimal version INTEGER: verify()
+    # checks the bytes received and passes; to_der() re-encodes the TBS
+    # canonically, over which that signature no longer holds.
+    signer = signers.generate("ed25519")
+    spki = signer.public_key.to_der()
+    algorithm = signer.signature_algorithm.to_der()
+    tbs = tlv(0x30, b"\x02\x02\x00\x00" + name_der([("2.5.4.3", tlv(0x0C, b"a"))]) + spki
+              + b"\xa0\x00")
+    der = tlv(0x30, tbs + algorithm + tlv(0x03, b"\x00" + signer.sign(tbs)))
+    req = csrlib.load_der(der, strict=False)
+    assert req.tbs_der == tbs
+    req.verify()
+    canonical = csrlib.load_der(req.to_der())
+    assert canonical.version == 0 and canonical.deviations == ()
+    with pytest.raises(InvalidSignature):
+        canonical.verify()
