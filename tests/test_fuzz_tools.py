@@ -58,3 +58,19 @@ def test_readme_example_finds_asn1crypto_accepting_an_encoded_default() -> None:
     # asn1crypto accepts the encoded DEFAULT that csrlib refuses: the test fails.
     with pytest.raises(pytest.fail.Exception):
         test_asn1crypto_is_as_strict()
+
+
+def test_openssl_verdicts_read_what_openssl_says() -> None:
+    # OpenSSL 3.0's `req -verify` exits 0 after "verify failure": a request
+    # whose TBS has one bit flipped must still count as a bad signature.
+    from tests.conftest import OPENSSL
+
+    if OPENSSL is None:
+        pytest.skip("the openssl command line is not installed")
+    from csrlib import signers
+
+    good = csrlib.create("CN=example.com", signer=signers.generate("ed25519")).der
+    flipped = bytearray(good)
+    flipped[good.index(b"example.com")] ^= 0x20  # 'e' -> 'E': still a valid UTF8String
+    assert differential.PARSERS["openssl"][0](good) == "ok"
+    assert differential.PARSERS["openssl"][0](bytes(flipped)) == "bad-signature"

@@ -220,7 +220,9 @@ def make(out: Path) -> dict[str, Any]:
             # cryptography refuses SHA-1 signatures: OpenSSL says whether they are valid.
             run = subprocess.run([openssl, "req", "-verify", "-noout", "-in", str(path)],
                                  capture_output=True, check=False)
-            summary["signature_valid"] = summary["signature_valid"] or run.returncode == 0
+            # OpenSSL 3.0 exits 0 even after "verify failure": read what it says.
+            summary["signature_valid"] = summary["signature_valid"] or (
+                run.returncode == 0 and b"verify OK" in run.stdout + run.stderr)
         csrs.append({"name": name, "file": path.name, "legacy": legacy, **summary})
     manifest = {"openssl": openssl is not None, "csrs": csrs, "keys": _keys(out)}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
@@ -248,7 +250,7 @@ def check(out: Path) -> int:
             run = subprocess.run([openssl, "req", "-verify", "-noout", "-inform",
                                   "DER", "-in", str(out / entry["file"])],
                                  capture_output=True, text=True, check=False)
-            if run.returncode != 0:
+            if run.returncode != 0 or "verify OK" not in run.stdout + run.stderr:
                 failures.append(f"{entry['file']}: openssl req -verify: {run.stderr.strip()}")
     for failure in failures:
         print(f"FAIL {failure}", file=sys.stderr)
