@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import oids, schemas
+from .algorithms import _NULL, is_null, read_pss_parameters
 from .curves import CURVES, decode_point
 from .der.primitives import decode_oid, encode_integer, encode_oid
 from .der.tlv import Limits, read_header, tlv
@@ -280,18 +281,14 @@ def _rsa(
     src: Source, algorithm: str, params: bytes | None, alg_start: int, alg_end: int,
     end: int, der: bytes, depth: int, path: str, key_path: str,
 ) -> RsaPublicKey:
-    alg_path = f"{path}.algorithm" if path else "algorithm"
     pss = None
     if algorithm == oids.RSA_ENCRYPTION:
         # RFC 3279 2.3.1: the parameters are NULL.
-        from .algorithms import is_null
-
-        if params is None or not is_null(params):
-            src.deviate("bad-parameters", alg_start, alg_path,
+        if params != _NULL and (params is None or not is_null(params)):
+            src.deviate("bad-parameters", alg_start, f"{path}.algorithm" if path else "algorithm",
                         "rsaEncryption key parameters must be NULL")
     elif params is not None:
-        from .algorithms import read_pss_parameters
-
+        alg_path = f"{path}.algorithm" if path else "algorithm"
         params_start = alg_end - len(params)
         pss = read_pss_parameters(src, params_start, alg_end, depth + 2, f"{alg_path}.parameters")
     c, e = _bit_contents(src, alg_end, end, key_path)
