@@ -22,15 +22,15 @@ This module does not import hypothesis;
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
+from . import mutation_tree as tree
 from . import oids
-from .der.generic import validate_content
 from .der.primitives import encode_oid
-from .der.tlv import DEFAULT_LIMITS, Context, encode_length, encode_tag, read_header
-from .errors import DecodeError
+from .der.tlv import DEFAULT_LIMITS
+from .mutation_tree import BytesLike, Path, Span
 
 __all__ = ["EXPECT", "KINDS", "RULES", "Defect", "all_mutations", "mutate", "mutate_any"]
 
@@ -110,191 +110,32 @@ class Defect:
     expect: str
 
 
-# -- the TLV tree ---------------------------------------------------------------
-
-BytesLike = bytes | bytearray | memoryview
-Path = tuple[int, ...]
-Span = tuple[int, int, int]  # start, contents start, end
-
-
-class _Node:
-    """One element: identifier octets, then contents octets or children.
-
-    ``length`` says how the length octets are written: ``None`` minimal,
-    ``"pad"`` long form with a leading zero octet, ``"long"`` long form,
-    ``"indefinite"`` 0x80 and end-of-contents octets; ``overrun`` is added
-    to the length written.  An OCTET STRING holding an extension value has
-    children although it is primitive.
-    """
-
-    __slots__ = ("children", "content", "ident", "length", "overrun")
-
-    def __init__(self, ident: bytes, content: bytes = b"",
-                 children: list[_Node] | None = None) -> None:
-        self.ident = ident
-        self.content = content
-        self.children = children
-        self.length: str | None = None
-        self.overrun = 0
-
-    @property
-    def tag(self) -> int:
-        return self.ident[0]
-
-    @property
-    def kids(self) -> list[_Node]:
-        return self.children if self.children is not None else []
-
-    def copy(self) -> _Node:
-        node = _Node(self.ident, self.content,
-                     None if self.children is None else [c.copy() for c in self.children])
-        node.length, node.overrun = self.length, self.overrun
-        return node
-
-
-def _length_octets(node: _Node, n: int) -> bytes:
-    if node.length == "indefinite":
-        return b"\x80"
-    n += node.overrun
-    if node.length == "long":
-        return bytes((0x81, n))
-    if node.length == "pad":
-        k = max(1, (n.bit_length() + 7) // 8)
-        return bytes((0x81 + k, 0)) + n.to_bytes(k, "big")
-    return encode_length(n)
-
-
-def _body(node: _Node) -> bytes:
-    """Return the contents octets of ``node`` (end-of-contents octets included)."""
-    body = node.content if node.children is None else b"".join(map(_layout, node.children))
-    return body + b"\x00\x00" if node.length == "indefinite" else body
-
-
-def _layout(node: _Node, spans: dict[Path, Span] | None = None, path: Path = (),
-            start: int = 0) -> bytes:
-    """Return the encoding of ``node``; record each node's span by path in ``spans``."""
-    body = _body(node)
-    header = node.ident + _length_octets(node, len(body))
-    if spans is not None:
-        spans[path] = (start, start + len(header), start + len(header) + len(body))
-        pos = start + len(header)
-        for i, child in enumerate(node.kids):
-            pos += len(_layout(child, spans, (*path, i), pos))
-    return header + body
-
-
-def _parse(buf: bytes, pos: int, end: int, ctx: Context, depth: int) -> list[_Node]:
-    nodes = []
-    while pos < end:
-        key, cs, ce = read_header(buf, pos, end, ctx)
-        if key & 0x20:
-            if depth >= ctx.max_depth:
-                raise DecodeError("depth-limit", pos)
-            nodes.append(_Node(encode_tag(key), children=_parse(buf, cs, ce, ctx, depth + 1)))
-        else:
-            validate_content(buf, key, pos, cs, ce, ctx, depth)
-            nodes.append(_Node(encode_tag(key), buf[cs:ce]))
-        pos = ce
-    return nodes
-
-
-_EXT_REQUESTS = (encode_oid(oids.EXTENSION_REQUEST), encode_oid(oids.MS_EXTENSION_REQUEST))
-
-
-def _tree(der: bytes) -> _Node:
-    """Return the tree of a request; raise ValueError if it is not DER of that shape."""
-    ctx = Context(DEFAULT_LIMITS, strict=True)
-    try:
-        nodes = _parse(der, 0, len(der), ctx, 1)
-    except DecodeError as exc:
-        raise ValueError(f"not DER: {exc}") from exc
-    root = nodes[0] if len(nodes) == 1 else _Node(b"\x05")
-    tbs = root.kids[0].kids if [n.tag for n in root.kids] == [0x30, 0x30, 0x03] else []
-    if [n.tag for n in tbs[:3]] != [0x02, 0x30, 0x30]:
-        raise ValueError("not a CertificationRequest: SEQUENCE { SEQUENCE { INTEGER, "
-                         "SEQUENCE, SEQUENCE, ... }, SEQUENCE, BIT STRING }")
-    # Open the extension values: csrlib reads them, so their insides are targets.
-    for path, ext in _extensions(root):
-        octets = ext.kids[-1]
-        if octets.tag == 0x04:
-            try:
-                inner = _parse(octets.content, 0, len(octets.content), ctx, len(path) + 3)
-            except DecodeError:
-                continue
-            if len(inner) == 1:
-                octets.children = inner
-    return root
-
-
-def _nodes(node: _Node, path: Path = ()) -> Iterator[tuple[Path, _Node]]:
-    yield path, node
-    for i, child in enumerate(node.kids):
-        yield from _nodes(child, (*path, i))
-
-
-def _at(root: _Node, path: Path) -> _Node:
-    for i in path:
-        root = root.kids[i]
-    return root
-
-
-def _extensions(root: _Node) -> Iterator[tuple[Path, _Node]]:
-    """Yield each Extension SEQUENCE of the extension requests, with its path."""
-    for path, node in _nodes(root):
-        if len(path) == 6 and path[:2] == (0, 3) and node.tag == 0x30 and len(node.kids) > 1:
-            attr_type = _at(root, path[:3]).kids[:1]
-            if attr_type and attr_type[0].content in _EXT_REQUESTS:
-                yield path, node
-
-
-def _is_set_of(path: Path, node: _Node) -> bool:
-    # The SET OFs of a request: RDNs, attribute values, and [0] attributes.
-    return node.tag == 0x31 or path == (0, 3)
-
-
-def _resort(root: _Node, path: Path) -> Path:
-    """Sort the SET OFs holding the node at ``path`` (X.690 11.6); return its new path."""
-    chain = [root]
-    for i in path:
-        chain.append(chain[-1].kids[i])
-    out: Path = ()
-    for parent, child in pairwise(chain):
-        if _is_set_of(out, parent):
-            parent.kids.sort(key=_layout)
-        out = (*out, parent.kids.index(child))
-    return out
-
-
-def _sorted_sets(root: _Node) -> bool:
-    """Return whether every SET OF is in DER order, without two equal members."""
-    return all(a < b for p, n in _nodes(root) if _is_set_of(p, n)
-               for a, b in pairwise(_layout(c) for c in n.kids))
-
-
 # -- mutations --------------------------------------------------------------------
 # Each takes the tree and the rng and returns None (no place for the kind) or
 # (mutated copy, path of the node holding the defect, offset of the defect as
 # a function of that node's span).
 
-Found = tuple[_Node, Path, Callable[[Span], int]]
-Mutation = Callable[[_Node, random.Random], Found | None]
+Found = tuple[tree.Node, Path, Callable[[Span], int]]
+Mutation = Callable[[tree.Node, random.Random], Found | None]
 _ASCII_STRINGS = frozenset((12, 18, 19, 20, 21, 22, 25, 26, 27))
 _STRINGS = _ASCII_STRINGS | {3, 4, 28, 30}
 
 
-def _pick(rng: random.Random, root: _Node, test: Callable[[Path, _Node], bool]) -> Path | None:
-    paths = [p for p, n in _nodes(root) if test(p, n)]
+def _pick(
+    rng: random.Random, root: tree.Node, test: Callable[[Path, tree.Node], bool]
+) -> Path | None:
+    paths = [p for p, n in tree.nodes(root) if test(p, n)]
     return rng.choice(paths) if paths else None
 
 
-def _edit(root: _Node, path: Path, change: Callable[[_Node], object]) -> _Node:
+def _edit(root: tree.Node, path: Path, change: Callable[[tree.Node], object]) -> tree.Node:
     """Return a copy of the tree with ``change`` applied to the node at ``path``."""
     out = root.copy()
-    change(_at(out, path))
+    change(tree.at(out, path))
     return out
 
 
-def _replace(root: _Node, path: Path, content: bytes) -> _Node:
+def _replace(root: tree.Node, path: Path, content: bytes) -> tree.Node:
     """Return a copy of the tree with new contents octets for the node at ``path``."""
     return _edit(root, path, lambda n: setattr(n, "content", content))
 
@@ -303,18 +144,18 @@ def _contents_at(i: int) -> Callable[[Span], int]:
     return lambda s: s[1] + i
 
 
-def _set_length(mode: str, test: Callable[[_Node], bool]) -> Mutation:
-    def mutation(root: _Node, rng: random.Random) -> Found | None:
+def _set_length(mode: str, test: Callable[[tree.Node], bool]) -> Mutation:
+    def mutation(root: tree.Node, rng: random.Random) -> Found | None:
         path = _pick(rng, root, lambda p, n: test(n))
         if path is None:
             return None
-        size = len(_at(root, path).ident)
+        size = len(tree.at(root, path).ident)
         return _edit(root, path, lambda n: setattr(n, "length", mode)), path, lambda s: s[0] + size
     return mutation
 
 
-def _set_content(test: Callable[[_Node], bool], change: Callable[[bytes], bytes]) -> Mutation:
-    def mutation(root: _Node, rng: random.Random) -> Found | None:
+def _set_content(test: Callable[[tree.Node], bool], change: Callable[[bytes], bytes]) -> Mutation:
+    def mutation(root: tree.Node, rng: random.Random) -> Found | None:
         path = _pick(rng, root, lambda p, n: n.children is None and test(n))
         if path is None:
             return None
@@ -323,10 +164,10 @@ def _set_content(test: Callable[[_Node], bool], change: Callable[[bytes], bytes]
     return mutation
 
 
-def _encoded_default(root: _Node, rng: random.Random) -> Found | None:
+def _encoded_default(root: tree.Node, rng: random.Random) -> Found | None:
     places: list[Path] = []
     basic = encode_oid(oids.BASIC_CONSTRAINTS)
-    for path, ext in _extensions(root):
+    for path, ext in tree.extensions(root):
         if [k.tag for k in ext.kids] == [0x06, 0x04]:
             places.append((*path, 1))  # critical BOOLEAN DEFAULT FALSE (RFC 5280 4.1)
         value = ext.kids[-1].kids
@@ -335,45 +176,45 @@ def _encoded_default(root: _Node, rng: random.Random) -> Found | None:
     if not places:
         return None
     path = rng.choice(places)
-    new = _edit(root, path[:-1], lambda n: n.kids.insert(path[-1], _Node(b"\x01", b"\x00")))
+    new = _edit(root, path[:-1], lambda n: n.kids.insert(path[-1], tree.Node(b"\x01", b"\x00")))
     return new, path, lambda s: s[0]
 
 
-def _unsorted_set_of(root: _Node, rng: random.Random) -> Found | None:
+def _unsorted_set_of(root: tree.Node, rng: random.Random) -> Found | None:
     places = []
-    for path, node in _nodes(root):
-        if _is_set_of(path, node):
-            encodings = [_layout(c) for c in node.kids]
+    for path, node in tree.nodes(root):
+        if tree.is_set_of(path, node):
+            encodings = [tree.layout(c) for c in node.kids]
             places += [(*path, i) for i, (a, b) in enumerate(pairwise(encodings)) if a < b]
     if not places:
         return None
     path = rng.choice(places)
     i = path[-1]
 
-    def swap(node: _Node) -> None:
+    def swap(node: tree.Node) -> None:
         node.kids[i : i + 2] = node.kids[i + 1], node.kids[i]
 
     # The smaller member now comes second: it is the one out of order.
     return _edit(root, path[:-1], swap), (*path[:-1], i + 1), lambda s: s[0]
 
 
-def _constructed_string(root: _Node, rng: random.Random) -> Found | None:
+def _constructed_string(root: tree.Node, rng: random.Random) -> Found | None:
     path = _pick(rng, root, lambda p, n: n.tag in _STRINGS)
     if path is None:
         return None
 
-    def wrap(node: _Node) -> None:
+    def wrap(node: tree.Node) -> None:
         node.children, node.content = [node.copy()], b""
         node.ident = bytes((node.tag | 0x20,))
 
     return _edit(root, path, wrap), path, lambda s: s[0]
 
 
-def _bad_unused_bits(root: _Node, rng: random.Random) -> Found | None:
+def _bad_unused_bits(root: tree.Node, rng: random.Random) -> Found | None:
     path = _pick(rng, root, lambda p, n: n.tag == 0x03 and n.children is None)
     if path is None:
         return None
-    content = _at(root, path).content
+    content = tree.at(root, path).content
     variant = rng.choice(("count", "padding") if len(content) > 1 else ("count", "empty"))
     if variant == "count":
         new = bytes((rng.randrange(8, 256),)) + content[1:]
@@ -385,11 +226,11 @@ def _bad_unused_bits(root: _Node, rng: random.Random) -> Found | None:
     return _replace(root, path, new), path, _contents_at(at)
 
 
-def _oid_padding(root: _Node, rng: random.Random) -> Found | None:
+def _oid_padding(root: tree.Node, rng: random.Random) -> Found | None:
     path = _pick(rng, root, lambda p, n: n.tag == 0x06)
     if path is None:
         return None
-    content = _at(root, path).content
+    content = tree.at(root, path).content
     at = rng.choice([0] + [i + 1 for i, b in enumerate(content[:-1]) if b < 0x80])
     new = content[:at] + b"\x80" + content[at:]
     return _replace(root, path, new), path, _contents_at(at)
@@ -405,23 +246,23 @@ _WRONG_TAGS: dict[Path, tuple[int, ...]] = {
 }
 
 
-def _wrong_tag(root: _Node, rng: random.Random) -> Found | None:
+def _wrong_tag(root: tree.Node, rng: random.Random) -> Found | None:
     path = _pick(rng, root, lambda p, n: p in _WRONG_TAGS) or ()
     tag = rng.choice(_WRONG_TAGS[path])
 
-    def retag(node: _Node) -> None:
+    def retag(node: tree.Node) -> None:
         if not tag & 0x20 and node.children is not None:
-            node.content, node.children = _body(node), None
+            node.content, node.children = tree.body(node), None
         node.ident = bytes((tag,))
 
     return _edit(root, path, retag), path, lambda s: s[0]
 
 
-def _length_overrun(root: _Node, rng: random.Random) -> Found | None:
+def _length_overrun(root: tree.Node, rng: random.Random) -> Found | None:
     path = _pick(rng, root, lambda p, n: bool(p)) or (0,)
-    siblings = _at(root, path[:-1]).kids
+    siblings = tree.at(root, path[:-1]).kids
     # Claim every octet to the end of the enclosing element, and more.
-    extra = sum(len(_layout(n)) for n in siblings[path[-1] + 1:]) + rng.randrange(1, 17)
+    extra = sum(len(tree.layout(n)) for n in siblings[path[-1] + 1:]) + rng.randrange(1, 17)
     size = len(siblings[path[-1]].ident)
     return _edit(root, path, lambda n: setattr(n, "overrun", extra)), path, lambda s: s[0] + size
 
@@ -432,17 +273,17 @@ _NEST = DEFAULT_LIMITS.max_depth + 8
 _EXAMPLE_OID = encode_oid("1.3.6.1.4.1.32473.1")
 
 
-def _nested(depth: int) -> _Node:
-    node = _Node(b"\x05")
+def _nested(depth: int) -> tree.Node:
+    node = tree.Node(b"\x05")
     for _ in range(depth):
-        node = _Node(b"\x30", children=[node])
+        node = tree.Node(b"\x30", children=[node])
     return node
 
 
-def _deep_nesting(root: _Node, rng: random.Random) -> Found | None:
+def _deep_nesting(root: tree.Node, rng: random.Random) -> Found | None:
     # Name attribute values of non-string types, and values of unknown
     # attributes, are read as schema-less DER: replace one, or add one.
-    options: list[Path] = [p for p, _ in _nodes(root)
+    options: list[Path] = [p for p, _ in tree.nodes(root)
                            if len(p) == 5 and p[:2] == (0, 1) and p[-1] == 1]
     if len(root.kids[0].kids) > 3:
         options.append((0, 3))
@@ -451,17 +292,17 @@ def _deep_nesting(root: _Node, rng: random.Random) -> Found | None:
     path = rng.choice(options)
     new = root.copy()
     if path == (0, 3):
-        attrs = _at(new, path).kids
-        attrs.append(_Node(b"\x30", children=[_Node(b"\x06", _EXAMPLE_OID),
-                                               _Node(b"\x31", children=[_nested(_NEST)])]))
+        attrs = tree.at(new, path).kids
+        attrs.append(tree.Node(b"\x30", children=[tree.Node(b"\x06", _EXAMPLE_OID),
+                                               tree.Node(b"\x31", children=[_nested(_NEST)])]))
         path = (*path, len(attrs) - 1, 1, 0)
     else:
-        _at(new, path[:-1]).kids[1] = _nested(_NEST)
+        tree.at(new, path[:-1]).kids[1] = _nested(_NEST)
     # A path of n indexes is at depth n + 1 (the root is at depth 1).
     return new, path + (0,) * (DEFAULT_LIMITS.max_depth - 1 - len(path)), lambda s: s[0]
 
 
-def _flip_signature(root: _Node, rng: random.Random) -> Found | None:
+def _flip_signature(root: tree.Node, rng: random.Random) -> Found | None:
     content = root.kids[2].content
     if len(content) < 2:
         return None
@@ -470,22 +311,22 @@ def _flip_signature(root: _Node, rng: random.Random) -> Found | None:
     return _replace(root, (2,), new), (2,), _contents_at(i)
 
 
-def _flip_tbs(root: _Node, rng: random.Random) -> Found | None:
+def _flip_tbs(root: tree.Node, rng: random.Random) -> Found | None:
     # A letter changes case, a digit becomes its neighbour: the string keeps
     # its length, its type and its alphabet.  The change must not reorder a
     # SET OF: that would make the same name another way.
     places = []
-    for path, node in _nodes(root):
+    for path, node in tree.nodes(root):
         if path[:1] == (0,) and node.tag in _ASCII_STRINGS and node.children is None:
             places += [(path, i) for i, b in enumerate(node.content) if b < 0x80
                        and chr(b).isalnum()]
     rng.shuffle(places)
     for path, i in places:
-        content = _at(root, path).content
+        content = tree.at(root, path).content
         bit = 0x20 if chr(content[i]).isalpha() else 0x01
         flipped = content[:i] + bytes((content[i] ^ bit,)) + content[i + 1:]
         new = _replace(root, path, flipped)
-        if _sorted_sets(new):
+        if tree.sorted_sets(new):
             return new, path, _contents_at(i)
     return None
 
@@ -493,7 +334,7 @@ def _flip_tbs(root: _Node, rng: random.Random) -> Found | None:
 _MUTATIONS: dict[str, Mutation] = {
     "nonminimal-length": _set_length("pad", lambda n: True),
     "indefinite-length": _set_length("indefinite", lambda n: bool(n.tag & 0x20)),
-    "long-form-short-length": _set_length("long", lambda n: len(_body(n)) < 0x80),
+    "long-form-short-length": _set_length("long", lambda n: len(tree.body(n)) < 0x80),
     "nonminimal-integer": _set_content(
         lambda n: n.tag == 0x02, lambda c: (b"\xff" if c[0] & 0x80 else b"\x00") + c),
     "boolean-01": _set_content(lambda n: n.tag == 0x01 and n.content == b"\xff",
@@ -515,27 +356,32 @@ def _defect(kind: str, offset: int, start: int, end: int) -> Defect:
     return Defect(kind, offset, start, end, RULES[kind], EXPECT[kind])
 
 
-def _apply(root: _Node, der: bytes, kind: str, rng: random.Random) -> tuple[bytes, Defect] | None:
+def _apply(
+    root: tree.Node, der: bytes, kind: str, rng: random.Random
+) -> tuple[bytes, Defect] | None:
     if kind == "truncation":
         # Cut inside the contents of some element.
         spans: dict[Path, Span] = {}
-        _layout(root, spans)
+        tree.layout(root, spans)
         path = _pick(rng, root, lambda p, n: spans[p][2] > spans[p][1]) or ()
         _, cs, end = spans[path]
         cut = rng.randrange(cs, end)
         return der[:cut], _defect(kind, len(root.ident), 0, cut)
     if kind == "trailing-data":
-        extra = rng.choice((b"\x00", b"\x00\x00", b"\x05\x00", rng.randbytes(4),
-                            _layout(_at(root, rng.choice([p for p, _ in _nodes(root)])))))
+        # The rng calls in the order of the original single expression.
+        random_octets = rng.randbytes(4)
+        some_node = tree.at(root, rng.choice([p for p, _ in tree.nodes(root)]))
+        extra = rng.choice((b"\x00", b"\x00\x00", b"\x05\x00", random_octets,
+                            tree.layout(some_node)))
         return der + extra, _defect(kind, len(der), len(der), len(der) + len(extra))
     found = _MUTATIONS[kind](root, rng)
     if found is None:
         return None
     new, path, where = found
     if kind != "unsorted-set-of":
-        path = _resort(new, path)
+        path = tree.resort(new, path)
     spans = {}
-    out = _layout(new, spans)
+    out = tree.layout(new, spans)
     span = spans[path]
     return out, _defect(kind, where(span), span[0], span[2])
 
@@ -549,7 +395,7 @@ def mutate(der: BytesLike, kind: str, rng: random.Random) -> tuple[bytes, Defect
     if kind not in EXPECT:
         raise ValueError(f"unknown mutation kind {kind!r}")
     der = bytes(der)
-    return _apply(_tree(der), der, kind, rng)
+    return _apply(tree.read_tree(der), der, kind, rng)
 
 
 def mutate_any(der: BytesLike, rng: random.Random) -> tuple[bytes, Defect]:
@@ -558,7 +404,7 @@ def mutate_any(der: BytesLike, rng: random.Random) -> tuple[bytes, Defect]:
     Raises ValueError when ``der`` is not DER shaped as a request.
     """
     der = bytes(der)
-    root = _tree(der)
+    root = tree.read_tree(der)
     for kind in rng.sample(KINDS, len(KINDS)):
         found = _apply(root, der, kind, rng)
         if found is not None:
@@ -572,6 +418,6 @@ def all_mutations(der: BytesLike, rng: random.Random) -> list[tuple[bytes, Defec
     Raises ValueError when ``der`` is not DER shaped as a request.
     """
     der = bytes(der)
-    root = _tree(der)
+    root = tree.read_tree(der)
     found = (_apply(root, der, kind, rng) for kind in KINDS)
     return [m for m in found if m is not None]
