@@ -199,6 +199,33 @@ def test_open_types_report_each_deviation_once() -> None:
     assert str(value[0][0][0]["value"].getComponent()) == "abc"
 
 
+def test_open_type_in_an_explicitly_tagged_set_of() -> None:
+    # values [0] EXPLICIT SET OF ANY, each an open type: the items are the
+    # SET's elements, not the SET itself (found by review).
+    from pyasn1.type import char, namedtype, opentype, tag, univ
+
+    from tests.helpers import oid, tlv
+
+    types = {univ.ObjectIdentifier("1.2.3"): char.UTF8String()}
+    tagged = univ.SetOf(componentType=univ.Any()).subtype(
+        explicitTag=tag.Tag(tag.tagClassContext, tag.tagFormatConstructed, 0))
+
+    class Holder(univ.Sequence):
+        componentType = namedtype.NamedTypes(
+            namedtype.NamedType("type", univ.ObjectIdentifier()),
+            namedtype.NamedType("values", tagged, openType=opentype.OpenType("type", types)))
+
+    data = tlv(0x30, oid("1.2.3") + tlv(0xA0, tlv(0x31, tlv(0x0C, b"a") + tlv(0x0C, b"b"))))
+    expected = pyasn1_decoder.decode(data, asn1Spec=Holder(), decodeOpenTypes=True)[0]
+    value = asn1.decode(data, Holder(), decode_open_types=True)
+    assert [str(v) for v in value["values"]] == [str(v) for v in expected["values"]] == ["a", "b"]
+    assert asn1.decode_plain(data, Holder(), decode_open_types=True) == ("1.2.3", ["a", "b"])
+    with pytest.raises(asn1.DecodeError) as info:  # a non-string item is still refused
+        asn1.decode_plain(data.replace(b"\x0c\x01a", b"\x02\x01\x05"), Holder(),
+                          decode_open_types=True)
+    assert info.value.kind == "unexpected-tag"
+
+
 @pytest.mark.parametrize("open_types", [False, True])
 def test_plain_values_equal_the_pyasn1_values(all_csrs: dict[str, bytes], open_types: bool) -> None:
     # Both backends, and the generated plain decoders, give the same values.

@@ -407,8 +407,8 @@ def _inline_open_types(node: Node) -> bool:
         item = holder.item
         if not ((holder.kind == ANY and not holder.keys)
                 or (holder.kind == OCTET_STRING and len(holder.keys) == 1)
-                or (holder.kind in (SET_OF, SEQUENCE_OF) and item is not None
-                    and item.kind == ANY and not item.keys)):
+                or (holder.kind in (SET_OF, SEQUENCE_OF) and len(holder.keys) == 1
+                    and item is not None and item.kind == ANY and not item.keys)):
             return False
     return True
 
@@ -697,11 +697,16 @@ def _open_types(
         try:
             if holder.kind in (SET_OF, SEQUENCE_OF) and holder.item is not None:
                 items = []
+                depth = d + 2
+                for _ in holder.keys[1:]:
+                    # Explicitly tagged: the items are inside the SET OF itself.
+                    _, cs, ce = read_header(buf, cs, ce, ctx)
+                    depth += 1
                 pos = cs
                 while pos < ce:
                     _, ics, ice = read_header(buf, pos, ce, ctx)
                     items.append(_open_value(holder.item, target, backend, buf, pos, ics, ice,
-                                             ctx, d + 2))
+                                             ctx, depth))
                     pos = ice
                 out[j] = backend.with_items(out[j], items)
             else:
