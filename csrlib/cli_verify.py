@@ -75,10 +75,13 @@ def _process_pool(jobs: int) -> Executor | None:
     """Return a pool of ``jobs`` processes, or None where there are no processes.
 
     Pyodide (``emscripten``) and some sandboxes cannot start processes;
-    verification is then sequential, with the same results.
+    verification is then sequential, with the same results (see also
+    :func:`run_verify`, for workers refused once the pool exists).
     """
     if sys.platform in ("emscripten", "wasi"):
         return None
+    if sys.platform == "win32":
+        jobs = min(jobs, 61)  # the most ProcessPoolExecutor takes on Windows
     try:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -103,13 +106,18 @@ def run_verify(paths: Sequence[str], lenient: bool, legacy: bool, jobs: int) -> 
 
     pool = _process_pool(jobs) if jobs > 1 and len(files) > 1 else None
     if pool is not None:
-        with pool:
-            for result in pool.map(check_file, files, [lenient] * len(files),
-                                   [legacy] * len(files), chunksize=8):
-                record(result)
-    else:
-        for path in files:
-            record(check_file(path, lenient, legacy))
+        try:
+            with pool:
+                for result in pool.map(check_file, files, [lenient] * len(files),
+                                       [legacy] * len(files), chunksize=8):
+                    record(result)
+        except (OSError, RuntimeError):
+            # The workers start only now: a sandbox or a process limit may
+            # refuse them, or one may die (BrokenProcessPool is a
+            # RuntimeError).  The files not yet verified are done here.
+            pass
+    for path in files[len(results):]:
+        record(check_file(path, lenient, legacy))
     status = OK
     for path, code, message in results:
         print(f"OK {path}" if code == OK else f"FAIL {path}: {message}")

@@ -256,3 +256,40 @@ def test_spinner_without_threads_still_does_the_work(monkeypatch: pytest.MonkeyP
     assert cli._with_spinner(lambda: 42, "rsa:4096", True) == 42
     monkeypatch.setattr(sys, "platform", "emscripten")
     assert cli._with_spinner(lambda: 43, "rsa:4096", True) == 43
+
+
+def test_verify_jobs_carry_on_when_workers_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # Workers start inside map(): a sandbox refusing fork, or a worker dying,
+    # shows there.  The files not verified yet are verified in this process.
+    import concurrent.futures
+
+    from csrlib import cli
+    from csrlib.cli_verify import check_file
+
+    assert run("new", "--subject", "CN=a", "--key-out", "k.pem", "-o", "a.csr",
+               cwd=tmp_path).returncode == 0
+    files = []
+    for name in "abc":
+        (tmp_path / f"{name}.csr").write_bytes((tmp_path / "a.csr").read_bytes())
+        files.append(str(tmp_path / f"{name}.csr"))
+
+    class OneThenRefused:
+        def __init__(self, max_workers: int) -> None:
+            pass
+
+        def __enter__(self) -> OneThenRefused:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        def map(self, fn: object, paths: list[str], *rest: object,
+                chunksize: int = 1) -> object:
+            yield check_file(paths[0], False, False)
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", OneThenRefused)
+    assert cli.main(["verify", "--jobs", "2", *files]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [f"OK {path}" for path in files]
