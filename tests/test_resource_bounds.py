@@ -22,10 +22,16 @@ emptied before each call, as hostile input would find it, and the cyclic
 garbage collector off (as ``timeit`` has it); the cost per input octet at
 1 MiB must stay within 3x of that at 1 KiB, and of that at 64 KiB (the
 stricter check: the fixed cost of a request inflates the 1 KiB figure).
+When a comparison fails, up to two more rounds are measured and the best
+time of each size kept: noise on a shared machine only ever adds time, a
+cost that grows faster than the input fails every round.
 With the collector on, 1 MiB is compared with 64 KiB only: the collector's
 full passes begin only when a parse makes more objects than a quarter of
 those alive, so small inputs never pay for them (the pyasn1 values of
-``asn1.decode`` pay up to 3.7x the 1 KiB cost per octet at 1 MiB).
+``asn1.decode`` pay up to 3.7x the 1 KiB cost per octet at 1 MiB).  The
+objects the test process already holds are frozen (``gc.freeze``) while the
+collector is on, so that its passes walk what the parse makes, not pytest's
+and the other tests' objects.
 
 Memory: tracemalloc's peak while loading a 256 KiB input (the factor does
 not depend on the size) stays within ``MEMORY_FACTOR`` times the input size.
@@ -206,7 +212,12 @@ def best_time(fn: Callable[[bytes], object], data: bytes, *, collect: bool = Fal
 
     gc.collect()  # each measurement starts without garbage left by the one before
     enabled = gc.isenabled()
-    if not collect:
+    if collect:
+        # The collector's full passes walk every object alive: freezing those
+        # the test process holds already (pytest's, hypothesis', other tests')
+        # leaves it walking only what the parse makes, as in a lean server.
+        gc.freeze()
+    else:
         gc.disable()
     try:
         first = timed()
@@ -217,6 +228,8 @@ def best_time(fn: Callable[[bytes], object], data: bytes, *, collect: bool = Fal
         number = max(1, math.ceil(budget / first))
         return min(sum(timed() for _ in range(number)) / number for _ in range(5))
     finally:
+        if collect:
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
@@ -264,23 +277,38 @@ def test_limits_of_the_shapes_are_the_defaults() -> None:
     assert info.value.kind == "size-limit"
 
 
+def per_octet_times(fn: Callable[[bytes], object], shape: str, sizes: tuple[int, ...],
+                    collect: bool, linear: Callable[[list[float]], bool]) -> list[float]:
+    """Return the best time per input octet of ``fn`` at each size.
+
+    Timing on a shared machine only ever adds time: when the times do not
+    pass ``linear``, up to two more rounds are measured and the best of each
+    size kept, so that one slow moment does not pass for a cost of the parse.
+    """
+    inputs = [build(shape, size) for size in sizes]
+    best = [math.inf] * len(sizes)
+    for _ in range(3):
+        best = [min(b, best_time(fn, data, collect=collect) / len(data))
+                for b, data in zip(best, inputs, strict=True)]
+        if linear(best):
+            break
+    return best
+
+
 @pytest.mark.parametrize(("call", "shape"), CASES, ids=[f"{c}-{s}" for c, s in CASES])
 def test_time_per_octet_is_linear(call: str, shape: str) -> None:
     fn = CALLS[call]
-    per_octet = []
-    for size in SIZES:
-        data = build(shape, size)
-        per_octet.append(best_time(fn, data) / len(data))
-    small, medium, large = per_octet
-    text = " ".join(f"{p * 1e9:.1f}" for p in per_octet)
+    small, medium, large = per_octet_times(
+        fn, shape, SIZES, False, lambda t: t[2] <= TIME_FACTOR * min(t[0], t[1]))
+    text = " ".join(f"{p * 1e9:.1f}" for p in (small, medium, large))
     detail = f"{call} {shape}: ns per octet at 1 KiB, 64 KiB, 1 MiB: {text}"
     assert large <= TIME_FACTOR * small, detail
     assert large <= TIME_FACTOR * medium, detail
     # With the garbage collector on, as a server runs: its full collections
     # start only once the objects made outnumber a quarter of the heap (about
     # 64 KiB of input and up), after which their cost per object is constant.
-    medium, large = (best_time(fn, build(shape, size), collect=True) / len(build(shape, size))
-                     for size in SIZES[1:])
+    medium, large = per_octet_times(fn, shape, SIZES[1:], True,
+                                    lambda t: t[1] <= TIME_FACTOR * t[0])
     assert large <= TIME_FACTOR * medium, (
         f"{detail}; with gc at 64 KiB, 1 MiB: {medium * 1e9:.1f} {large * 1e9:.1f}")
 
