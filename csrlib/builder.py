@@ -11,7 +11,7 @@ returns is what any other reader of the DER will see.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from . import oids
 from .attributes import Attribute, StringValue
@@ -71,7 +71,7 @@ class CertificateRequestBuilder:
             name = Name.from_rfc4514(name)
         elif not isinstance(name, Name):
             name = Name.from_pairs(name)
-        return replace(self, _subject=name, _subject_der=name.to_der())
+        return CertificateRequestBuilder(name, name.to_der(), self._extensions, self._attributes)
 
     def add_extension(self, value: ExtensionValue,
                       critical: bool | None = None) -> CertificateRequestBuilder:
@@ -80,7 +80,9 @@ class CertificateRequestBuilder:
             raise BuildError(f"not an extension value: {type(value).__name__}")
         if any(v.oid == value.oid for v, _, _ in self._extensions):
             raise BuildError(f"extension {oids.name_of(value.oid)} is already added")
-        return replace(self, _extensions=(*self._extensions, (value, critical, value.to_der())))
+        extensions = (*self._extensions, (value, critical, value.to_der()))
+        return CertificateRequestBuilder(self._subject, self._subject_der, extensions,
+                                         self._attributes)
 
     def add_attribute(self, oid_or_name: str, value: str | bytes,
                       string_type: str = "UTF8String") -> CertificateRequestBuilder:
@@ -108,7 +110,9 @@ class CertificateRequestBuilder:
             if not isinstance(value, bytes | bytearray):
                 raise BuildError(f"attribute {oid} takes its value as DER bytes")
             attribute = Attribute(oid, (_one_element(bytes(value)),))
-        return replace(self, _attributes=(*self._attributes, (attribute, attribute.to_der())))
+        attributes = (*self._attributes, (attribute, attribute.to_der()))
+        return CertificateRequestBuilder(self._subject, self._subject_der, self._extensions,
+                                         attributes)
 
     def extensions(self) -> Extensions:
         """Return the extensions as they will be written (defaults resolved)."""

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import oids
+from .der.primitives import encode_oid, oid_arcs
 from .der.strings import STRING_TYPES, encode_string
 from .der.tlv import Writer, encode_length, tlv
 from .errors import BuildError, EncodeError
@@ -79,9 +80,11 @@ class NameAttribute:
         chosen = string_type or _DEFAULT_TYPES.get(oid, "UTF8String")
         if chosen == "PrintableString" and string_type is None:
             try:
-                encode_string(19, value)
+                contents = encode_string(19, value)
             except EncodeError:
                 chosen = "UTF8String"
+            else:  # encoded once: the check was the encoding
+                return cls(oid, value, chosen, tlv(19, contents))
         return cls(oid, value, chosen)
 
     @property
@@ -101,8 +104,6 @@ class NameAttribute:
 def _oid_for(oid_or_name: str) -> str:
     if oid_or_name and oid_or_name[0].isdigit():
         try:
-            from .der.primitives import oid_arcs
-
             return ".".join(map(str, oid_arcs(oid_or_name)))
         except EncodeError:
             raise BuildError(f"invalid attribute type {oid_or_name!r}") from None
@@ -197,13 +198,7 @@ class RelativeDistinguishedName:
 
 
 def _atv_der(attribute: NameAttribute) -> bytes:
-    return tlv(0x30, tlv(0x06, _oid_content(attribute.oid)) + attribute.encoded)
-
-
-def _oid_content(oid: str) -> bytes:
-    from .der.primitives import encode_oid
-
-    return encode_oid(oid)
+    return tlv(0x30, tlv(0x06, encode_oid(attribute.oid)) + attribute.encoded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,15 +259,11 @@ class Name:
     @classmethod
     def from_rfc4514(cls, text: str) -> Name:
         """Parse an RFC 4514 string (``CN=x,O=Example``); raise BuildError if malformed."""
-        from .name_parse import parse_rfc4514
-
         return parse_rfc4514(text)
 
     @classmethod
     def from_openssl(cls, text: str) -> Name:
         """Parse OpenSSL's ``/C=US/O=Example/CN=x`` form; raise BuildError if malformed."""
-        from .name_parse import parse_openssl
-
         return parse_openssl(text)
 
 
@@ -281,3 +272,8 @@ def _slash_escape(attribute: NameAttribute) -> str:
     if isinstance(value, bytes):
         return "#" + value.hex()
     return re.sub(r"([/+\\=])", r"\\\1", value)
+
+
+# The parsers build Names: imported once this module's classes exist (an
+# import inside the methods would cost about a microsecond per call).
+from .name_parse import parse_openssl, parse_rfc4514  # noqa: E402

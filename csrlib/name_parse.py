@@ -20,10 +20,9 @@ def parse_rfc4514(text: str) -> Name:
     trailing spaces are ignored (a common human habit the RFC does not allow;
     write ``\\ `` for a space that belongs to the value).
     """
-    rdns = [[*rdn] for rdn in _split(text, ",")] if text.strip() else []
     parsed = []
-    for rdn_text in rdns:
-        attrs = tuple(_attribute(part) for part in _split("".join(rdn_text), "+"))
+    for rdn_text in _split(text, ",") if text.strip() else ():
+        attrs = tuple(_attribute(part) for part in _split(rdn_text, "+"))
         parsed.append(RelativeDistinguishedName(attrs))
     return Name(tuple(reversed(parsed)))
 
