@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import oids, schemas
-from .der.tlv import Limits
+from .der.primitives import encode_integer, encode_oid
+from .der.tlv import Limits, tlv
 from .errors import BuildError, EncodeError
 from .parsing import Source, plan
 from .records import maker
@@ -83,9 +84,6 @@ class PssParameters:
 
     def to_der(self) -> bytes:
         """Return the DER RSASSA-PSS-params, defaults left out (X.690 11.5)."""
-        from .der.primitives import encode_integer, encode_oid
-        from .der.tlv import tlv
-
         def algorithm(hash_name: str) -> bytes:
             oid = _HASH_OIDS.get(hash_name, hash_name)
             try:
@@ -114,8 +112,28 @@ def _hash_name(src: Source, algorithm: tuple[str, bytes | None], offset: int, pa
     return HASHES.get(oid, oid)
 
 
+#: Parameters read without a deviation, by (encoding, depth, limits): real
+#: requests use a handful of encodings (hash and salt length), and reading
+#: one takes three schema decodes.  Bounded: hostile input cannot grow it.
+_PSS_READ: dict[tuple[bytes, int, Limits], PssParameters] = {}
+_PSS_READ_MAX = 64
+
+
 def read_pss_parameters(src: Source, start: int, end: int, depth: int, path: str) -> PssParameters:
     """Return the RSASSA-PSS-params element ``buf[start:end]``, checked."""
+    key = (src.buf[start:end], depth, src.ctx.limits)
+    found = _PSS_READ.get(key)
+    if found is not None:
+        return found
+    seen = len(src.ctx.deviations)
+    params = _read_pss_parameters(src, start, end, depth, path)
+    if len(src.ctx.deviations) == seen and len(_PSS_READ) < _PSS_READ_MAX:
+        _PSS_READ[key] = params
+    return params
+
+
+def _read_pss_parameters(src: Source, start: int, end: int, depth: int,
+                         path: str) -> PssParameters:
     hash_alg, mgf, salt, trailer = src.decode(plan(schemas.RsassaPssParams), start, end, depth,
                                               path)
     hash_name = _hash_name(src, hash_alg, start, f"{path}.hashAlgorithm")
@@ -172,9 +190,6 @@ class SignatureAlgorithm:
         """Return the DER AlgorithmIdentifier (as received, when parsed)."""
         if self.der:
             return self.der
-        from .der.primitives import encode_oid
-        from .der.tlv import tlv
-
         return tlv(0x30, tlv(0x06, encode_oid(self.oid)) + (self.parameters or b""))
 
     @classmethod
@@ -188,9 +203,6 @@ class SignatureAlgorithm:
         that hash; Ed25519 and Ed448: no hash (``hash_name`` must be None).
         Raises BuildError for any other combination.
         """
-        from .der.primitives import encode_oid
-        from .der.tlv import tlv
-
         if pss is not None:
             if key_type != "rsa" or hash_name not in (None, pss.hash):
                 raise BuildError("RSASSA-PSS needs an RSA key and the parameters' hash")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import oids
+from .der.primitives import encode_oid
 from .der.strings import STRING_TYPES, encode_string
 from .der.tlv import Writer, tlv
 from .errors import BuildError, DecodeError, EncodeError
@@ -76,8 +77,6 @@ class Attribute:
 
     def to_der(self) -> bytes:
         """Return the DER Attribute: type and the SET OF values in DER order."""
-        from .der.primitives import encode_oid
-
         w = Writer()
         with w.constructed(0x30):
             w.primitive(0x06, encode_oid(self.oid))

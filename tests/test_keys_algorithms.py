@@ -177,6 +177,28 @@ def test_pss_parameters() -> None:
     assert with_null.pss is not None and with_null.pss.mgf_hash == "sha1"
 
 
+def test_pss_parameters_read_again_behave_as_the_first_time() -> None:
+    # Parameters read without deviation are remembered by encoding, depth and
+    # limits; what deviates is read (and reported) every time.
+    from csrlib.asn1 import Limits
+
+    der = _pss(tlv(0xA0, SHA256), tlv(0xA1, MGF1_SHA256), tlv(0xA2, b"\x02\x01\x20"))
+    first, again = (SignatureAlgorithm.from_der(der) for _ in range(2))
+    assert first == again and first.pss == csrlib.PssParameters("sha256", "sha256", 32)
+    with pytest.raises(DecodeError, match="nesting"):
+        SignatureAlgorithm.from_der(der, limits=Limits(max_depth=3))
+    lenient = _pss(tlv(0xA2, b"\x02\x02\x00\x20"))  # a non-minimal INTEGER
+    from tests.helpers import csr_der
+
+    for _ in range(2):
+        alg = SignatureAlgorithm.from_der(lenient, strict=False)
+        assert alg.pss is not None and alg.pss.salt_length == 32
+        req = csrlib.load_der(csr_der(signature_algorithm=lenient), strict=False)
+        assert [d.kind for d in req.deviations] == ["nonminimal-integer"]
+        with pytest.raises(DecodeError, match="non-minimal INTEGER"):
+            SignatureAlgorithm.from_der(lenient)
+
+
 @pytest.mark.parametrize(("name", "der", "kind", "path"), [
     ("pss-trailer-2", _pss(tlv(0xA3, b"\x02\x01\x02")), "bad-parameters",
      "parameters.trailerField"),
