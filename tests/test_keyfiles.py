@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import math
 import subprocess
@@ -71,6 +72,9 @@ def _same(ours: Any, expected: Any) -> None:
     """Assert equal numbers; the EC public point only when the file carried one."""
     if isinstance(ours, EcPrivateNumbers) and ours.public is None:
         expected = EcPrivateNumbers(expected.curve, expected.secret)
+    if isinstance(ours, RsaPrivateNumbers):
+        # cryptography's numbers do not say whether the key is RSASSA-PSS only.
+        ours = dataclasses.replace(ours, pss_only=False, pss_parameters=None)
     assert ours == expected
 
 
@@ -496,7 +500,8 @@ def test_openssl_rsa_pss_keys(openssl_keys: dict[str, Path]) -> None:
     for name in ("rsa-pss", "rsa-pss-params"):
         path = openssl_keys[name]
         ours = read_private_key(path.read_bytes())
-        assert isinstance(ours, plain)
+        assert isinstance(ours, plain) and ours.pss_only
+        assert (ours.pss_parameters is None) == (name == "rsa-pss")
         out = subprocess.run([OPENSSL or "openssl", "rsa", "-in", str(path), "-modulus",
                               "-noout"], capture_output=True, check=True, text=True).stdout
         assert int(out.strip().partition("=")[2], 16) == ours.n
@@ -550,3 +555,52 @@ def test_rsa_primes_must_be_about_half_the_modulus() -> None:
     for p_bits, q_bits in ((580, 444), (1000, 24)):
         with pytest.raises(InvalidKey, match="unbalanced"):
             check_rsa(_rsa_numbers(p_bits, q_bits))
+
+
+@needs_openssl
+@pytest.mark.parametrize("restricted", [False, True], ids=["no-parameters", "sha384-salt-40"])
+def test_rsassa_pss_keys_sign_as_pss_keys(tmp_path: Path, restricted: bool) -> None:
+    # An id-RSASSA-PSS key file (RFC 4055 3.1) signs RSASSA-PSS only, its
+    # request's key says id-RSASSA-PSS, and its parameters bind the
+    # signature's (RFC 4055 3.3); saving it keeps all that.
+    import csrlib
+    from csrlib import signers
+    from csrlib.errors import BuildError
+
+    options = ["-pkeyopt", "rsa_pss_keygen_md:sha384", "-pkeyopt", "rsa_pss_keygen_mgf1_md:sha384",
+               "-pkeyopt", "rsa_pss_keygen_saltlen:40"] if restricted else []
+    _openssl(tmp_path, "genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048",
+             *options, "-out", "key.pem")
+    pem = (tmp_path / "key.pem").read_bytes()
+    signer = signers.load_private_key(pem)
+    _openssl(tmp_path, "pkey", "-in", "key.pem", "-pubout", "-outform", "DER", "-out", "pub.der")
+    assert signer.public_key.to_der() == (tmp_path / "pub.der").read_bytes()
+    pss = signer.signature_algorithm.pss
+    assert pss is not None
+    assert (pss.hash, pss.salt_length) == (("sha384", 48) if restricted else ("sha256", 32))
+    req = csrlib.create("CN=pss.example", san=["DNS:pss.example"], signer=signer)
+    req.verify()
+    (tmp_path / "req.pem").write_text(req.to_pem())
+    shown = subprocess.run([OPENSSL or "openssl", "req", "-in", "req.pem", "-verify", "-noout",
+                            "-text"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "verify OK" in shown.stdout + shown.stderr
+    assert "Public Key Algorithm: rsassaPss" in shown.stdout
+    with pytest.raises(BuildError, match="RSASSA-PSS only"):
+        signers.load_private_key(pem, pss=False)
+    if restricted:
+        with pytest.raises(BuildError, match="sha384 only"):
+            signers.load_private_key(pem, hash="sha256")
+        with pytest.raises(BuildError, match="at least 40"):
+            signers.load_private_key(pem, salt_length=32)
+    again = read_private_key(signer.private_key_pem())
+    assert again == read_private_key(pem) and again.pss_only
+    (tmp_path / "again.pem").write_text(signer.private_key_pem())
+    _openssl(tmp_path, "pkey", "-in", "again.pem", "-pubout", "-outform", "DER",
+             "-out", "again.der")
+    assert (tmp_path / "again.der").read_bytes() == (tmp_path / "pub.der").read_bytes()
+
+
+def test_pss_parameters_only_on_pss_only_keys() -> None:
+    key = read_private_key(pkcs8_der(_rsa_numbers(1024, 1024)))
+    with pytest.raises(InvalidKey, match="not pss_only"):
+        pkcs8_der(RsaPrivateNumbers(key.n, key.e, key.d, key.p, key.q, False, b"\x30\x00"))

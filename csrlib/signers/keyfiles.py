@@ -52,6 +52,7 @@ nothing but InvalidKey escapes :func:`read_private_key`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from pyasn1.type import namedtype, tag, univ
@@ -278,6 +279,8 @@ def _interpret_pkcs8(value: Any) -> PrivateKeyData:
             n, e = _decode(_plan("RSAPublicKey"), public_bits, 0, "PKCS#8 publicKey")
             if (n, e) != (rsa.n, rsa.e):
                 raise InvalidKey("PKCS#8 publicKey does not match the RSA private key")
+        if algorithm == oids.RSASSA_PSS:
+            return replace(rsa, pss_only=True, pss_parameters=params)
         return rsa
     if algorithm == oids.EC_PUBLIC_KEY:
         if params is None:
@@ -404,7 +407,17 @@ def pkcs8_der(key: PrivateKeyData) -> bytes:
         check_rsa(key)
         # RFC 8017 A.1.2: two-prime RSAPrivateKey, version 0.
         inner = tlv(0x30, _integers(0, key.n, key.e, key.d, key.p, key.q, *crt(key)))
-        algorithm = tlv(0x06, encode_oid(oids.RSA_ENCRYPTION)) + b"\x05\x00"
+        if key.pss_only:
+            # RFC 4055 3.1: id-RSASSA-PSS, with the parameters restricting the key.
+            params = key.pss_parameters
+            if params is not None:
+                _decode(_plan("RSASSA-PSS-params"), params, 0,
+                        "RSASSA-PSS-params of an RSASSA-PSS key")
+            algorithm = tlv(0x06, encode_oid(oids.RSASSA_PSS)) + (params or b"")
+        elif key.pss_parameters is not None:
+            raise InvalidKey("RSASSA-PSS parameters on a key that is not pss_only")
+        else:
+            algorithm = tlv(0x06, encode_oid(oids.RSA_ENCRYPTION)) + b"\x05\x00"
     elif isinstance(key, EcPrivateNumbers):
         curve = check_ec(key)
         # RFC 5915 3: version 1, the secret padded to the curve size, [1] publicKey.

@@ -16,13 +16,20 @@ __all__ = ["EcPrivateNumbers", "EdPrivateSeed", "PrivateKeyData", "RsaPrivateNum
 
 @dataclass(frozen=True, slots=True, repr=False)
 class RsaPrivateNumbers:
-    """An RSA private key: modulus, exponents and the two primes (RFC 8017 3.2)."""
+    """An RSA private key: modulus, exponents and the two primes (RFC 8017 3.2).
+
+    ``pss_only``: the key file named it id-RSASSA-PSS (RFC 4055 3.1), a key
+    for RSASSA-PSS signatures only; ``pss_parameters``: then the DER
+    RSASSA-PSS-params restricting it further, or None when absent.
+    """
 
     n: int
     e: int
     d: int
     p: int
     q: int
+    pss_only: bool = False
+    pss_parameters: bytes | None = None
 
     def __repr__(self) -> str:
         return f"<RsaPrivateNumbers {self.n.bit_length()} bits>"

@@ -43,7 +43,7 @@ class RsaSigner:
     data); PSS salts come from ``os.urandom``.
     """
 
-    __slots__ = ("_algorithm", "_key", "_pss", "_public_key")
+    __slots__ = ("_algorithm", "_key", "_pss", "_pss_key", "_public_key")
 
     def __init__(self, key: rsa.PrivateKey, *, hash: str = "sha256", pss: bool = False,
                  salt_length: int | None = None, allow_sha1: bool = False) -> None:
@@ -53,7 +53,9 @@ class RsaSigner:
         if key.n.bit_length() < 1024:
             raise InvalidKey("RSA keys under 1024 bits cannot sign")
         self._key = key
-        self._public_key = RsaPublicKey.from_numbers(key.n, key.e)
+        self._public_key: PublicKey = RsaPublicKey.from_numbers(key.n, key.e)
+        # For an id-RSASSA-PSS key: (True, its parameters' DER or None).
+        self._pss_key: tuple[bool, bytes | None] = (False, None)
         if pss:
             size = hashlib.new(hash).digest_size
             salt = size if salt_length is None else salt_length
@@ -74,11 +76,52 @@ class RsaSigner:
         import rsa
 
         key = rsa.PrivateKey(numbers.n, numbers.e, numbers.d, numbers.p, numbers.q)
-        return cls(key, **options)  # type: ignore[arg-type]
+        if not numbers.pss_only:
+            return cls(key, **options)  # type: ignore[arg-type]
+        return cls._pss_only(key, numbers.pss_parameters, options)
+
+    @classmethod
+    def _pss_only(cls, key: rsa.PrivateKey, params: bytes | None,
+                  options: dict[str, object]) -> RsaSigner:
+        """Return a signer for an id-RSASSA-PSS key: PSS only, within its parameters.
+
+        The public key keeps the key's algorithm (RFC 4055 3.1), so the
+        request says the key is for RSASSA-PSS.  With parameters, the
+        signatures use the key's hash and MGF1 hash and a salt at least as
+        long as the key's (RFC 4055 3.3).
+        """
+        from ..der.primitives import encode_integer, encode_oid
+        from ..der.tlv import tlv
+        from ..oids import RSASSA_PSS
+
+        if options.get("pss", True) is not True:
+            raise BuildError("this key is for RSASSA-PSS only (RFC 4055 3.1): pss=False "
+                             "is not possible")
+        algorithm = tlv(0x30, tlv(0x06, encode_oid(RSASSA_PSS)) + (params or b""))
+        numbers = tlv(0x30, tlv(0x02, encode_integer(key.n)) + tlv(0x02, encode_integer(key.e)))
+        public = PublicKey.from_der(tlv(0x30, algorithm + tlv(0x03, b"\x00" + numbers)))
+        assert isinstance(public, RsaPublicKey)
+        options = {**options, "pss": True}
+        limit = public.pss
+        if limit is not None:
+            if limit.mgf_hash != limit.hash:
+                raise BuildError("this RSASSA-PSS key needs an MGF1 hash other than its hash, "
+                                 "which csrlib cannot sign with")
+            if options.setdefault("hash", limit.hash) != limit.hash:
+                raise BuildError(f"this RSASSA-PSS key signs with {limit.hash} only")
+            salt = options.setdefault(
+                "salt_length", max(limit.salt_length, hashlib.new(limit.hash).digest_size))
+            if not isinstance(salt, int) or salt < limit.salt_length:
+                raise BuildError(f"this RSASSA-PSS key needs a salt of at least "
+                                 f"{limit.salt_length} octets")
+        signer = cls(key, **options)  # type: ignore[arg-type]
+        signer._public_key = public
+        signer._pss_key = (True, params)
+        return signer
 
     @property
     def public_key(self) -> PublicKey:
-        """The rsaEncryption public key."""
+        """The public key: rsaEncryption, or id-RSASSA-PSS for a key file that said so."""
         return self._public_key
 
     @property
@@ -90,7 +133,7 @@ class RsaSigner:
     def private_numbers(self) -> RsaPrivateNumbers:
         """The private key's numbers (secret: keep out of logs)."""
         k = self._key
-        return RsaPrivateNumbers(k.n, k.e, k.d, k.p, k.q)
+        return RsaPrivateNumbers(k.n, k.e, k.d, k.p, k.q, *self._pss_key)
 
     def private_key_pem(self) -> str:
         """Return the private key as PKCS#8 PEM (``PRIVATE KEY``), as ``openssl pkey`` reads."""
