@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from hypothesis import given
 from hypothesis import strategies as st
 
+from csrlib.der import encode_integer
 from csrlib.errors import InvalidKey
 from csrlib.pem import encode_pem
 from csrlib.signers.keyfiles import pkcs8_der, pkcs8_pem, read_private_key
@@ -604,3 +605,85 @@ def test_pss_parameters_only_on_pss_only_keys() -> None:
     key = read_private_key(pkcs8_der(_rsa_numbers(1024, 1024)))
     with pytest.raises(InvalidKey, match="not pss_only"):
         pkcs8_der(RsaPrivateNumbers(key.n, key.e, key.d, key.p, key.q, False, b"\x30\x00"))
+
+
+def _pss_pkcs8(numbers: RsaPrivateNumbers, params: bytes | None) -> bytes:
+    """Return a PKCS#8 id-RSASSA-PSS key with these parameters, written by hand."""
+    from csrlib.signers.keycheck import crt
+
+    inner = tlv(0x30, b"".join(tlv(0x02, encode_integer(v)) for v in (
+        0, numbers.n, numbers.e, numbers.d, numbers.p, numbers.q, *crt(numbers))))
+    algorithm = tlv(0x30, oid("1.2.840.113549.1.1.10") + (params or b""))
+    return tlv(0x30, b"\x02\x01\x00" + algorithm + tlv(0x04, inner))
+
+
+def _pss_params(hash_oid: str, salt: int, *, mgf_hash: str | None = None,
+                mgf: str = "1.2.840.113549.1.1.8", trailer: int | None = None) -> bytes:
+    def alg(o: str) -> bytes:
+        return tlv(0x30, oid(o) + b"\x05\x00")
+
+    # DER leaves out what equals the DEFAULT (SHA-1, MGF1 with SHA-1, salt 20).
+    mgf_hash = mgf_hash or hash_oid
+    body = tlv(0xA0, alg(hash_oid)) if hash_oid != SHA1_OID else b""
+    if (mgf, mgf_hash) != ("1.2.840.113549.1.1.8", SHA1_OID):
+        body += tlv(0xA1, tlv(0x30, oid(mgf) + alg(mgf_hash)))
+    if salt != 20:
+        body += tlv(0xA2, tlv(0x02, encode_integer(salt)))
+    if trailer is not None:
+        body += tlv(0xA3, tlv(0x02, encode_integer(trailer)))
+    return tlv(0x30, body)
+
+
+SHA256_OID, SHA512_OID, SHA1_OID = ("2.16.840.1.101.3.4.2.1", "2.16.840.1.101.3.4.2.3",
+                                    "1.3.14.3.2.26")
+
+
+def test_rsassa_pss_key_parameters_that_cannot_be_used() -> None:
+    # Found by review: each must be InvalidKey or BuildError, with a message
+    # naming the problem, never a DecodeError at an offset the file does not
+    # have, nor a ValueError from hashlib.
+    from csrlib import signers
+    from csrlib.errors import BuildError
+
+    numbers = _rsa_numbers(1024, 1024)
+    for params, kind in (
+        (_pss_params(SHA256_OID, 32, trailer=2), "trailerField"),
+        (_pss_params(SHA256_OID, 32, mgf="1.2.3.4"), "maskGenAlgorithm"),
+        (_pss_params(SHA256_OID, -1), "saltLength"),
+        (tlv(0x30, tlv(0xA1, tlv(0x30, oid("1.2.840.113549.1.1.8")))), "maskGenAlgorithm"),
+    ):
+        with pytest.raises(InvalidKey, match=f"RSASSA-PSS parameters are not valid.*{kind}"):
+            read_private_key(_pss_pkcs8(numbers, params))
+        with pytest.raises(InvalidKey, match="RSASSA-PSS parameters are not valid"):
+            pkcs8_der(dataclasses.replace(numbers, pss_only=True, pss_parameters=params))
+    for params, message in (
+        (_pss_params("1.2.3.4", 32), "requires 1.2.3.4 with MGF1 over 1.2.3.4"),
+        (_pss_params(SHA256_OID, 32, mgf_hash=SHA1_OID), "requires sha256 with MGF1 over sha1"),
+    ):
+        der = _pss_pkcs8(numbers, params)
+        assert read_private_key(der).pss_only
+        with pytest.raises(BuildError, match=message):
+            signers.load_private_key(der)
+    with pytest.raises(InvalidKey, match="not pss_only"):
+        signers.signer_for(dataclasses.replace(numbers, pss_parameters=_pss_params(SHA256_OID, 32)))
+
+
+def test_rsassa_pss_key_defaults_fit_the_key() -> None:
+    from csrlib import signers
+
+    # A 1024-bit key restricted to SHA-512 and a salt of at least 40: the
+    # hash length (64) does not fit, the longest salt that does (62) is used.
+    small = _rsa_numbers(512, 512)
+    while small.n.bit_length() != 1024:
+        small = _rsa_numbers(512, 512)
+    signer = signers.load_private_key(_pss_pkcs8(small, _pss_params(SHA512_OID, 40)))
+    pss = signer.signature_algorithm.pss
+    assert pss is not None and (pss.hash, pss.salt_length) == ("sha512", 62)
+    # None means "the default" for every option, as for other keys.
+    signer = signers.load_private_key(_pss_pkcs8(small, _pss_params(SHA256_OID, 24)),
+                                      hash=None, salt_length=None, pss=None)
+    pss = signer.signature_algorithm.pss
+    assert pss is not None and (pss.hash, pss.salt_length) == ("sha256", 32)
+    import csrlib
+
+    csrlib.create("CN=x", signer=signer).verify(policy=csrlib.Policy.legacy())

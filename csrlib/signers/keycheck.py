@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from math import gcd
 
+from .. import oids
 from ..curves import CURVES, Curve, decode_point
-from ..errors import InvalidKey
-from ..keys import MAX_RSA_BITS, MAX_RSA_EXPONENT
+from ..der.primitives import encode_integer, encode_oid
+from ..der.tlv import tlv
+from ..errors import DecodeError, InvalidKey
+from ..keys import MAX_RSA_BITS, MAX_RSA_EXPONENT, PublicKey, RsaPublicKey
 from .private import EcPrivateNumbers, EdPrivateSeed, RsaPrivateNumbers
 
-__all__ = ["check_ec", "check_ed", "check_rsa", "crt", "probable_prime"]
+__all__ = ["check_ec", "check_ed", "check_rsa", "crt", "probable_prime", "pss_public_key"]
 
 _CURVES_BY_CANONICAL_NAME = {curve.name: curve for curve in CURVES.values()}
 _SEED_SIZES = {"ed25519": 32, "ed448": 57}
@@ -120,3 +123,21 @@ def check_ed(key: EdPrivateSeed) -> None:
         raise InvalidKey(f"cannot derive the {key.key_type} public key") from None
     if not matches:
         raise InvalidKey(f"{key.key_type} public key does not match the private key")
+
+
+def pss_public_key(n: int, e: int, params: bytes | None) -> RsaPublicKey:
+    """Return the id-RSASSA-PSS public key (n, e) restricted by ``params`` (DER or None).
+
+    Raises InvalidKey when ``params`` are not valid RSASSA-PSS-params (RFC
+    4055 3.1: trailerField 1, MGF1 with its hash, a salt length of 0 or more).
+    """
+    algorithm = tlv(0x30, tlv(0x06, encode_oid(oids.RSASSA_PSS)) + (params or b""))
+    numbers = tlv(0x30, tlv(0x02, encode_integer(n)) + tlv(0x02, encode_integer(e)))
+    try:
+        public = PublicKey.from_der(tlv(0x30, algorithm + tlv(0x03, b"\x00" + numbers)))
+    except DecodeError as exc:
+        where = exc.path.rpartition("parameters")[2].lstrip(".") or "parameters"
+        raise InvalidKey(f"the key's RSASSA-PSS parameters are not valid ({where}: "
+                         f"{exc.detail or exc.kind})") from None
+    assert isinstance(public, RsaPublicKey)
+    return public

@@ -26,9 +26,10 @@ most :data:`~csrlib.keys.MAX_RSA_BITS` bits; an EC secret in 1..n-1 whose
 public point, when the file carries one, is on the curve and equals
 secret·G; an EdDSA seed of 32 or 57 octets whose public key, when present,
 is the one the seed derives.  A PKCS#8 v2 ``publicKey`` must match the key
-in the same way.  An id-RSASSA-PSS key comes back as plain
-:class:`RsaPrivateNumbers`: its RSASSA-PSS-params are checked for form, but
-the record has no place for the restriction they express (RFC 4055 3.1).
+in the same way.  An id-RSASSA-PSS key comes back with
+``pss_only=True`` and its RSASSA-PSS-params, checked as a verifier reads
+them (RFC 4055 3.1: trailerField 1, MGF1 with its hash, salt length 0 or
+more); the signer keeps that restriction.
 
 Encrypted keys (``ENCRYPTED PRIVATE KEY``, DER EncryptedPrivateKeyInfo, and
 legacy PEM with ``Proc-Type: 4,ENCRYPTED``) are refused: csrlib does not
@@ -37,7 +38,8 @@ too, because a caller who passes one expects a protected key and should
 learn that the file on disk is in the clear.
 
 :func:`pkcs8_der` and :func:`pkcs8_pem` write PrivateKeyInfo version 0:
-rsaEncryption with NULL parameters and the full RSAPrivateKey (CRT values
+rsaEncryption with NULL parameters (id-RSASSA-PSS with the key's
+parameters for a ``pss_only`` key) and the full RSAPrivateKey (CRT values
 computed); id-ecPublicKey with the namedCurve and an ECPrivateKey (version 1,
 the secret padded to the curve size, no [0], the [1] public key when the
 record has it); Ed25519 / Ed448 with no parameters (RFC 8410; the public key
@@ -64,8 +66,8 @@ from ..der.primitives import decode_oid, encode_integer, encode_oid
 from ..der.tlv import Context, read_header, tlv
 from ..errors import KINDS, DecodeError, InvalidKey
 from ..pem import encode_pem, pem_blocks
-from ..schemas import RsaPublicKey, RsassaPssParams, SpannedOctetString
-from .keycheck import check_ec, check_ed, check_rsa, crt
+from ..schemas import RsaPublicKey, SpannedOctetString
+from .keycheck import check_ec, check_ed, check_rsa, crt, pss_public_key
 from .private import EcPrivateNumbers, EdPrivateSeed, PrivateKeyData, RsaPrivateNumbers
 
 __all__ = ["pkcs8_der", "pkcs8_pem", "read_private_key"]
@@ -128,7 +130,6 @@ _SCHEMAS: dict[str, Any] = {
     _SEC1: _EC_PRIVATE_KEY,
     _CURVE_PRIVATE_KEY: univ.OctetString(),
     "RSAPublicKey": RsaPublicKey(),
-    "RSASSA-PSS-params": RsassaPssParams(),
 }
 _PLANS: dict[str, Plan] = {}
 
@@ -269,10 +270,6 @@ def _interpret_pkcs8(value: Any) -> PrivateKeyData:
         if algorithm == oids.RSA_ENCRYPTION and params != b"\x05\x00":
             # RFC 8017 A.1: the parameters of rsaEncryption are NULL.
             raise InvalidKey("PKCS#8 rsaEncryption parameters must be NULL")
-        if algorithm == oids.RSASSA_PSS and params is not None:
-            # RFC 4055 3.1: absent, or RSASSA-PSS-params restricting the key.
-            _decode(_plan("RSASSA-PSS-params"), params, 0,
-                    "RSASSA-PSS-params in PKCS#8 privateKeyAlgorithm")
         where = f"{_PKCS1} in PKCS#8 privateKey"
         rsa = _rsa_key(_decode(_plan(_PKCS1), private, base, where), where)
         if public_bits is not None:
@@ -280,6 +277,8 @@ def _interpret_pkcs8(value: Any) -> PrivateKeyData:
             if (n, e) != (rsa.n, rsa.e):
                 raise InvalidKey("PKCS#8 publicKey does not match the RSA private key")
         if algorithm == oids.RSASSA_PSS:
+            # RFC 4055 3.1: parameters absent, or RSASSA-PSS-params restricting the key.
+            pss_public_key(rsa.n, rsa.e, params)
             return replace(rsa, pss_only=True, pss_parameters=params)
         return rsa
     if algorithm == oids.EC_PUBLIC_KEY:
@@ -410,9 +409,7 @@ def pkcs8_der(key: PrivateKeyData) -> bytes:
         if key.pss_only:
             # RFC 4055 3.1: id-RSASSA-PSS, with the parameters restricting the key.
             params = key.pss_parameters
-            if params is not None:
-                _decode(_plan("RSASSA-PSS-params"), params, 0,
-                        "RSASSA-PSS-params of an RSASSA-PSS key")
+            pss_public_key(key.n, key.e, params)
             algorithm = tlv(0x06, encode_oid(oids.RSASSA_PSS)) + (params or b"")
         elif key.pss_parameters is not None:
             raise InvalidKey("RSASSA-PSS parameters on a key that is not pss_only")

@@ -22,6 +22,7 @@ from ..algorithms import PssParameters, SignatureAlgorithm
 from ..errors import BuildError, InvalidKey
 from ..keys import PublicKey, RsaPublicKey
 from ..verify_rsa import digest_info, mgf1
+from .keycheck import pss_public_key
 from .private import RsaPrivateNumbers
 
 if TYPE_CHECKING:
@@ -72,13 +73,20 @@ class RsaSigner:
 
     @classmethod
     def from_numbers(cls, numbers: RsaPrivateNumbers, **options: object) -> RsaSigner:
-        """Return a signer for private numbers read from a key file (see ``__init__``)."""
+        """Return a signer for private numbers read from a key file (see ``__init__``).
+
+        An id-RSASSA-PSS key (``numbers.pss_only``) signs RSASSA-PSS only, see
+        :meth:`_pss_only`.  Raises InvalidKey for parameters on a key that is
+        not one, or parameters that are not valid RSASSA-PSS-params.
+        """
         import rsa
 
         key = rsa.PrivateKey(numbers.n, numbers.e, numbers.d, numbers.p, numbers.q)
-        if not numbers.pss_only:
-            return cls(key, **options)  # type: ignore[arg-type]
-        return cls._pss_only(key, numbers.pss_parameters, options)
+        if numbers.pss_only:
+            return cls._pss_only(key, numbers.pss_parameters, options)
+        if numbers.pss_parameters is not None:
+            raise InvalidKey("RSASSA-PSS parameters on a key that is not pss_only")
+        return cls(key, **options)  # type: ignore[arg-type]
 
     @classmethod
     def _pss_only(cls, key: rsa.PrivateKey, params: bytes | None,
@@ -87,30 +95,30 @@ class RsaSigner:
 
         The public key keeps the key's algorithm (RFC 4055 3.1), so the
         request says the key is for RSASSA-PSS.  With parameters, the
-        signatures use the key's hash and MGF1 hash and a salt at least as
-        long as the key's (RFC 4055 3.3).
+        signatures use the key's hash and a salt at least as long as the
+        key's (RFC 4055 3.3): by default the hash length, or the key's salt
+        if longer, or the longest that fits the key if that is shorter.
         """
-        from ..der.primitives import encode_integer, encode_oid
-        from ..der.tlv import tlv
-        from ..oids import RSASSA_PSS
-
-        if options.get("pss", True) is not True:
-            raise BuildError("this key is for RSASSA-PSS only (RFC 4055 3.1): pss=False "
-                             "is not possible")
-        algorithm = tlv(0x30, tlv(0x06, encode_oid(RSASSA_PSS)) + (params or b""))
-        numbers = tlv(0x30, tlv(0x02, encode_integer(key.n)) + tlv(0x02, encode_integer(key.e)))
-        public = PublicKey.from_der(tlv(0x30, algorithm + tlv(0x03, b"\x00" + numbers)))
-        assert isinstance(public, RsaPublicKey)
-        options = {**options, "pss": True}
+        if options.get("pss") not in (None, True):
+            raise BuildError("this key is for RSASSA-PSS only (RFC 4055 3.1); it cannot "
+                             f"sign with pss={options['pss']!r}")
+        public = pss_public_key(key.n, key.e, params)
+        options = {name: value for name, value in options.items() if value is not None}
+        options["pss"] = True
         limit = public.pss
         if limit is not None:
-            if limit.mgf_hash != limit.hash:
-                raise BuildError("this RSASSA-PSS key needs an MGF1 hash other than its hash, "
-                                 "which csrlib cannot sign with")
+            if limit.hash not in (*_HASHES, "sha1") or limit.mgf_hash != limit.hash:
+                raise BuildError(
+                    f"this RSASSA-PSS key requires {limit.hash} with MGF1 over "
+                    f"{limit.mgf_hash}; csrlib signs with SHA-256/384/512 and MGF1 over "
+                    "the same hash")
             if options.setdefault("hash", limit.hash) != limit.hash:
                 raise BuildError(f"this RSASSA-PSS key signs with {limit.hash} only")
-            salt = options.setdefault(
-                "salt_length", max(limit.salt_length, hashlib.new(limit.hash).digest_size))
+            if "salt_length" not in options:
+                size = hashlib.new(limit.hash).digest_size
+                longest = (key.n.bit_length() - 1 + 7) // 8 - size - 2
+                options["salt_length"] = max(limit.salt_length, min(size, longest))
+            salt = options["salt_length"]
             if not isinstance(salt, int) or salt < limit.salt_length:
                 raise BuildError(f"this RSASSA-PSS key needs a salt of at least "
                                  f"{limit.salt_length} octets")
@@ -182,3 +190,4 @@ def _pss_encode(pss: PssParameters, data: bytes, em_bits: int) -> bytes:
     # Step 11: the leftmost 8 emLen - emBits bits are zero.
     masked &= (1 << (8 * len(db) - (8 * em_len - em_bits))) - 1
     return masked.to_bytes(len(db), "big") + h + b"\xbc"
+
