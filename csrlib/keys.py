@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import oids, schemas
-from .algorithms import _NULL, is_null, read_pss_parameters
+from .algorithms import is_null, read_pss_parameters
 from .curves import CURVES, decode_point
 from .der.primitives import decode_oid, encode_integer, encode_oid
 from .der.tlv import Limits, read_header, tlv
@@ -284,7 +284,7 @@ def _rsa(
     pss = None
     if algorithm == oids.RSA_ENCRYPTION:
         # RFC 3279 2.3.1: the parameters are NULL.
-        if params != _NULL and (params is None or not is_null(params)):
+        if params is None or not is_null(params):
             src.deviate("bad-parameters", alg_start, f"{path}.algorithm" if path else "algorithm",
                         "rsaEncryption key parameters must be NULL")
     elif params is not None:

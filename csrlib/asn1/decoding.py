@@ -354,7 +354,7 @@ def _sequence_info(node: Node) -> dict[str, Any]:
             err.add_segment(seg)
 
     governing = {j: (names.index(node.fields[j].open_type.name),
-                     _open_resolver(node.fields[j], PLAIN_INDEX)) for j in node.open_fields}
+                     _open_resolver(node.fields[j])) for j in node.open_fields}
     return {"tables": tables, "fallbacks": fallbacks, "defaults": defaults, "open": governing,
             "helpers": {"EMPTY": empty_or_missing, "missing": missing, "leftover": leftover,
                         "name_error": name_error}}
@@ -427,7 +427,7 @@ def _sequence(node: Node, backend: Backend) -> Decoder:
     # same way before reading it, so that both refuse a bad value for the
     # same reason at the same offset; the open type is read afterwards.
     early = ({j: (names.index(node.fields[j].open_type.name),
-                  _open_resolver(node.fields[j], backend.index)) for j in node.open_fields}
+                  _open_resolver(node.fields[j])) for j in node.open_fields}
              if has_open and _inline_open_types(node) else {})
 
     def dec(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
@@ -588,8 +588,11 @@ def _collection(node: Node, backend: Backend) -> Decoder:
 PLAIN_INDEX = 0
 
 
-def _open_resolver(field: Any, backend_index: int) -> Callable[[Any], Decoder | None]:
-    """Return ``resolve(governing plain value) -> decoder of the holder element | None``.
+def _open_resolver(field: Any) -> Callable[[Any], Decoder | None]:
+    """Return ``resolve(governing value) -> plain decoder of the holder element | None``.
+
+    The governing value is a plain one or a pyasn1 object (both key the
+    open-type map); the decoder returned is always the plain backend's.
 
     Hits are cached by governing value; a miss is looked up again each time,
     since importing a module may add entries to pyasn1-modules' maps.

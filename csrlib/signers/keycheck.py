@@ -2,10 +2,10 @@
 
 RSA: size bounded first, then the exponent range, n = p·q with primes of
 about half its size each, e·d ≡ 1 mod lcm(p-1, q-1), and (costliest, last)
-p and q probable primes.  EC: the
-secret in 1..n-1 and a stated public point equal to secret·G.  EdDSA: the
-seed size and a stated public key equal to the derived one.  Messages never
-hold key material; exceptions of the ``ecdsa`` package are not chained.
+p and q probable primes.  EC: the secret in 1..n-1 and a stated public point
+equal to secret·G.  EdDSA: the seed size and a stated public key equal to
+the derived one.  Messages never hold key material; exceptions of the
+``ecdsa`` package are not chained.
 """
 
 from __future__ import annotations

@@ -190,4 +190,3 @@ def _pss_encode(pss: PssParameters, data: bytes, em_bits: int) -> bytes:
     # Step 11: the leftmost 8 emLen - emBits bits are zero.
     masked &= (1 << (8 * len(db) - (8 * em_len - em_bits))) - 1
     return masked.to_bytes(len(db), "big") + h + b"\xbc"
-
