@@ -126,7 +126,7 @@ def read_attributes(
             raise src.fail("single-valued", attr_start, attr_path, oids.name_of(oid))
         if oid in _EXTENSION_REQUESTS:
             # Decoded through the schema's open type; one value (checked above).
-            found = Extensions(read_extensions(src, values[0], attr_start, depth + 3,
+            found = Extensions(read_extensions(src, values[0], attr_start,
                                                (path, i, "values", 0), seen_extensions))
             requested.append(found)
             out.append(_attribute(oid, (found,)))

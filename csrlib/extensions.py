@@ -16,7 +16,7 @@ from typing import Any, ClassVar, TypeVar, overload
 from . import oids, schemas
 from .der.primitives import encode_bit_string, encode_integer, encode_oid
 from .der.tlv import tlv
-from .errors import BuildError, DecodeError
+from .errors import BuildError
 from .general_names import GeneralName, parse_general_name, read_general_names
 from .parsing import Path, Source
 from .records import maker
@@ -437,20 +437,22 @@ assert set(_READERS) == {str(oid) for oid in schemas.EXTENSION_VALUE_TYPES}
 
 
 def read_extensions(
-    src: Source, decoded: list[Any], offset: int, depth: int, path: Path, seen: set[str]
+    src: Source, decoded: list[Any], offset: int, path: Path, seen: set[str]
 ) -> list[Extension]:
     """Return the extensions of a decoded Extensions value.
 
     Known extension values arrive decoded (the schema's open type), others
     as their octets; both with the span of their OCTET STRING.  ``offset``
-    and ``depth`` are those of the Extensions element.  ``seen`` collects
+    is that of the Extensions element.  ``seen`` collects
     OIDs across extension request attributes: a repeated OID raises
     ``duplicate-extension`` (RFC 5280 4.2).
 
     An empty Extensions (older OpenSSL's empty ``req_extensions``) is a
-    deviation.  The value of an unrecognized extension must still be one
-    DER element (X.509: extnValue holds the DER of the value); in lenient
-    mode one that is not is a ``bad-extension`` deviation, kept as received.
+    deviation.  The value of an extension csrlib does not type is kept as
+    its exact octets and not required to be DER, as cryptography, OpenSSL,
+    Go and RustCrypto read it: its extnValue is opaque until the extension
+    is known (X.509 defines its contents per extension).  A linter may
+    report one that is not DER; a parser must not refuse the request.
     """
     if not decoded:
         src.deviate("constraint", offset, path, "empty extension request (SIZE 1..MAX)")
@@ -461,24 +463,14 @@ def read_extensions(
             raise src.fail("duplicate-extension", value_start, (path, i), oids.name_of(oid))
         seen.add(oid)
         reader = _READERS.get(oid)
+        if reader is None:
+            out.append(_extension(oid, critical, UnrecognizedExtension(oid, value), value))
+            continue
         if buf[value_start + 1] < 0x80:
             c, e = value_start + 2, value_end
         else:
             c, e = src.contents(value_start, value_end)
-        if reader is None:
-            _check_unrecognized(src, c, e, depth + 3, (path, i, "extnValue"))
-            out.append(_extension(oid, critical, UnrecognizedExtension(oid, value), value))
-            continue
         typed = reader(src, value, c, (path, i, "extnValue"))
         out.append(_extension(oid, critical, typed, buf[c:e]))
     return out
 
-
-def _check_unrecognized(src: Source, start: int, end: int, depth: int, path: Path) -> None:
-    if src.strict:
-        src.validate(start, end, depth, path)
-        return
-    try:
-        src.validate(start, end, depth, path)
-    except DecodeError as err:
-        src.deviate("bad-extension", start, path, f"value is not DER ({err.kind})")

@@ -3,8 +3,8 @@
 Each node keeps its identifier octets and either its contents octets or
 its children; :func:`layout` writes a tree back with every length
 recomputed (and records where each node landed), so that one changed node
-is the only difference.  The values of the extension requests are opened
-(:func:`read_tree`), so their insides are mutation targets too.
+is the only difference.  The values of the extensions csrlib types are
+opened (:func:`read_tree`), so their insides are mutation targets too.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import pairwise
 
-from . import oids
+from . import oids, schemas
 from .der.generic import validate_content
 from .der.primitives import encode_oid
 from .der.tlv import DEFAULT_LIMITS, Context, encode_length, encode_tag, read_header
@@ -108,6 +108,8 @@ def _parse(buf: bytes, pos: int, end: int, ctx: Context, depth: int) -> list[Nod
 
 
 _EXT_REQUESTS = (encode_oid(oids.EXTENSION_REQUEST), encode_oid(oids.MS_EXTENSION_REQUEST))
+#: The encoded OIDs of the extensions whose values csrlib decodes.
+_TYPED_EXTENSIONS = frozenset(encode_oid(str(oid)) for oid in schemas.EXTENSION_VALUE_TYPES)
 
 
 def read_tree(der: bytes) -> Node:
@@ -122,10 +124,11 @@ def read_tree(der: bytes) -> Node:
     if [n.tag for n in tbs[:3]] != [0x02, 0x30, 0x30]:
         raise ValueError("not a CertificationRequest: SEQUENCE { SEQUENCE { INTEGER, "
                          "SEQUENCE, SEQUENCE, ... }, SEQUENCE, BIT STRING }")
-    # Open the extension values: csrlib reads them, so their insides are targets.
+    # Open the values of the extensions csrlib types: it reads them, so their
+    # insides are targets.  Others are opaque octets (any content loads).
     for path, ext in extensions(root):
         octets = ext.kids[-1]
-        if octets.tag == 0x04:
+        if octets.tag == 0x04 and ext.kids[0].content in _TYPED_EXTENSIONS:
             try:
                 inner = _parse(octets.content, 0, len(octets.content), ctx, len(path) + 3)
             except DecodeError:

@@ -81,9 +81,9 @@ class Defect:
     bytes that breaks the rule (see below).  ``tlv_start``/``tlv_end``: the
     span of the innermost element holding that octet, as laid out in the
     mutated bytes.  ``rule``: the rule, with its clause.  ``expect``:
-    ``"decode-error"`` (strict loading refuses it, and so does lenient
-    loading, except inside the value of an unrecognized extension, which
-    lenient mode keeps as received with a ``bad-extension`` deviation),
+    ``"decode-error"`` (strict and lenient loading refuse it; mutations
+    never reach inside the value of an extension csrlib does not type, which
+    is opaque octets),
     ``"lenient"`` (strict loading refuses it, ``strict=False`` records it as
     a deviation) or ``"verify-fails"`` (the request loads strictly;
     ``verify()`` raises InvalidSignature).
