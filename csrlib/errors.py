@@ -82,6 +82,7 @@ KINDS: dict[str, str] = {
     "bad-extension": "invalid extension value",
     "bad-key": "invalid public key",
     "bad-parameters": "invalid algorithm parameters",
+    "signature-unused-bits": "signature BIT STRING with unused bits",
     # PEM (RFC 7468)
     "pem": "malformed PEM",
     # anything a bug let through: reported, never raised as another type

@@ -217,6 +217,12 @@ def load_der(
     else:
         attrs, extensions = read_attributes(src, attributes, 3, _ATTRIBUTES)
     algorithm = read_signature_algorithm(src, sig_alg, 2, "signatureAlgorithm")
+    if unused:
+        # No algorithm csrlib knows signs a bit string that is not whole
+        # octets; the unused-bits octet is the one before the signature's
+        # octets, which end the input.
+        src.deviate("signature-unused-bits", len(buf) - len(signature) - 1, "signature",
+                    f"{unused} unused bits")
     return _request(buf, buf[cri_start:cri_end], signature, version, subject, public_key,
                     algorithm, attrs, extensions, src.deviations(), unused,
                     attributes is not None)

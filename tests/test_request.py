@@ -14,7 +14,7 @@ from pyasn1_modules import rfc2986
 import csrlib
 from csrlib import DecodeError
 from csrlib.pem import encode_pem
-from tests.helpers import csr_der
+from tests.helpers import csr_der, tlv
 
 _GENERAL_NAMES = {
     x509.DNSName: csrlib.DNSName,
@@ -218,3 +218,25 @@ def test_load_rejects_prefixes_and_trailing_bytes(example_der: bytes) -> None:
     with pytest.raises(DecodeError) as info:
         csrlib.load_der(example_der + b"\x00")
     assert info.value.kind == "trailing-data"
+
+
+@pytest.mark.parametrize("unused", [1, 7])
+def test_signature_with_unused_bits(example_der: bytes, unused: int) -> None:
+    # A signature of whole octets with an unused-bit count: no algorithm signs
+    # that, so strict loading refuses it with its own kind, at the count octet.
+    req = csrlib.load_der(example_der)
+    sig = req.signature[:-1] + bytes((req.signature[-1] & (0xFF << unused) & 0xFF,))
+    body = req.tbs_der + req.signature_algorithm.to_der() + tlv(0x03, bytes((unused,)) + sig)
+    bad = tlv(0x30, body)
+    count_octet = len(bad) - len(sig) - 1
+    with pytest.raises(csrlib.DecodeError) as info:
+        csrlib.load_der(bad)
+    assert (info.value.kind, info.value.offset, info.value.path) == (
+        "signature-unused-bits", count_octet, "signature")
+    lenient = csrlib.load_der(bad, strict=False)
+    assert [(d.offset, d.kind, d.path) for d in lenient.deviations] == [
+        (count_octet, "signature-unused-bits", "signature")]
+    assert lenient.signature_unused_bits == unused
+    assert lenient.to_der() == bad
+    with pytest.raises(csrlib.InvalidSignature):
+        lenient.verify()
