@@ -96,15 +96,15 @@ def _summary(csr_bytes: bytes) -> dict[str, Any]:
         key_type, size, curve = "ed448", 448, None
     else:
         raise TypeError(f"unexpected key {key!r}")
+    # Only read what the request holds: build no oracle value of our own, which
+    # a new release of the oracle may refuse (cryptography 51 refuses an empty
+    # SubjectAlternativeName).
     san: list[str] = []
-    try:
-        names = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except x509.ExtensionNotFound:
-        names = x509.SubjectAlternativeName([])
     prefixes = {x509.DNSName: "DNS", x509.IPAddress: "IP", x509.RFC822Name: "email",
                 x509.UniformResourceIdentifier: "URI"}
-    for name in names:
-        san.append(f"{prefixes[type(name)]}:{name.value}")
+    for ext in csr.extensions:
+        if isinstance(ext.value, x509.SubjectAlternativeName):
+            san.extend(f"{prefixes[type(name)]}:{name.value}" for name in ext.value)
     digest = csr.signature_hash_algorithm
     return {
         "subject": csr.subject.rfc4514_string(),
