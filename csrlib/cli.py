@@ -2,8 +2,16 @@
 
 ``csrlib new | show | verify | keygen | asn1``.  Only command line code
 touches files, the terminal and the environment; everything below it takes
-and returns bytes.  Errors are one line on standard error and exit status 2
-(``--debug`` shows the traceback); a failed check is exit status 1.
+and returns bytes.
+
+One rule for every command: results go to standard output; an error is one
+line on standard error (``csrlib: error: ...``, or ``csrlib COMMAND: error:
+...`` for a usage mistake; ``--debug`` shows the traceback).  Exit status 0:
+done; 1: a check ran and failed (``verify``: a signature or the policy);
+2: the command could not do its job (bad arguments, a file that cannot be
+read, input that is not a request or not DER).  ``verify`` reports each
+file on its own line of standard output and exits with the worst status;
+``asn1`` prints the tree up to the first departure from DER, then the error.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from .cli_new import build_request, new_arguments, signer_from_args, write_output
 from .dump import dump_lines
@@ -37,13 +45,11 @@ def _cmd_asn1(args: argparse.Namespace) -> int:
     data = _read(args.file)
     blocks = pem_blocks(data)
     ders = [der for _, der in blocks if der is not None] if blocks else [data]
-    status = 0
     for der in ders:
+        # The tree up to the first departure from DER, which is then the error.
         for line in dump_lines(der, strict=not args.lenient):
             print(line)
-            if line.startswith("error:"):
-                status = 1
-    return status
+    return 0
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
@@ -129,8 +135,15 @@ def _with_spinner(work: Callable[[], T], spec: str, generating: bool) -> T:
         thread.join()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage mistakes reported as one line, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="csrlib",
         description="Strict PKCS#10 certificate signing requests, in pure Python.",
         epilog='example: csrlib new --subject "CN=example.com" --san DNS:example.com '
@@ -149,7 +162,7 @@ def _parser() -> argparse.ArgumentParser:
                "      --san DNS:www.example.com --key-out key.pem --out request.csr\n"
                "  csrlib new --key key.pem --subject /C=US/CN=example.com --der -o req.der")
     new_arguments(new)
-    new.set_defaults(run=_cmd_new)
+    new.set_defaults(run=_cmd_new, parser=new)
 
     show = commands.add_parser(
         "show", help="print a request's contents and check its signature",
@@ -163,7 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--lenient", action="store_true", help="accept known DER deviations")
     show.add_argument("--policy", choices=("default", "legacy"), default="default",
                       help="legacy also accepts SHA-1 and 1024-bit RSA")
-    show.set_defaults(run=_cmd_show)
+    show.set_defaults(run=_cmd_show, parser=show)
 
     verify = commands.add_parser(
         "verify", help="check the self-signature of requests", formatter_class=fmt,
@@ -178,7 +191,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="legacy also accepts SHA-1 and 1024-bit RSA")
     verify.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                         help="verify in N processes")
-    verify.set_defaults(run=_cmd_verify)
+    verify.set_defaults(run=_cmd_verify, parser=verify)
 
     keygen = commands.add_parser(
         "keygen", help="make a private key", formatter_class=fmt,
@@ -191,7 +204,7 @@ def _parser() -> argparse.ArgumentParser:
     keygen.add_argument("--out", "-o", required=True, metavar="FILE", help="key file (0600)")
     keygen.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     keygen.add_argument("--allow-weak", action="store_true", help="allow RSA under 2048 bits")
-    keygen.set_defaults(run=_cmd_keygen)
+    keygen.set_defaults(run=_cmd_keygen, parser=keygen)
 
     asn1 = commands.add_parser(
         "asn1", help="dump the DER structure of a file",
@@ -200,14 +213,17 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example: csrlib asn1 request.csr")
     asn1.add_argument("file", metavar="FILE", help="PEM or DER file, or - for standard input")
     asn1.add_argument("--lenient", action="store_true", help="tolerate known DER deviations")
-    asn1.set_defaults(run=_cmd_asn1)
+    asn1.set_defaults(run=_cmd_asn1, parser=asn1)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 failed check, 2 error)."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # Reported by the command's own parser, so the message names the command.
+        args.parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return int(args.run(args))
     except BrokenPipeError:

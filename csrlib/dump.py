@@ -60,33 +60,34 @@ def _show(buf: bytes, key: int, c: int, e: int, ctx: Context) -> str:
 def dump_lines(data: bytes, *, strict: bool = True, limits: Limits | None = None) -> Iterator[str]:
     """Yield one line per element: offset, depth, header and contents lengths, tag, value.
 
-    The last line names the first error if the input is not DER; encapsulated
-    DER inside OCTET STRING and BIT STRING is not opened.
+    Raises DecodeError, after the lines of the elements before it, at the
+    first departure from DER; encapsulated DER inside OCTET STRING and BIT
+    STRING is not opened.
     """
     ctx = Context(limits or Limits(), strict)
     buf = bytes(data)
+    if not buf:
+        raise DecodeError("truncated", 0, "empty input")
     stack: list[tuple[int, int]] = [(0, len(buf))]
-    try:
-        while stack:
-            pos, end = stack.pop()
-            if pos >= end:
-                continue
-            depth = len(stack)
-            if depth == 0 and pos > 0:
-                # X.690 / DESIGN rule 12: nothing after the outermost element.
-                raise DecodeError("trailing-data", pos)
-            key, c, e = read_header(buf, pos, end, ctx)
-            stack.append((e, end))
-            value = ""
-            if key & 0x20:
-                stack.append((c, e))
-            else:
-                validate_content(buf, key, pos, c, e, ctx, depth + 1)
-                value = _show(buf, key, c, e, ctx)
-            yield (f"{pos:6d}:d={depth:<2d} hl={c - pos} l={e - c:5d} "
-                   f"{'cons' if key & 0x20 else 'prim'}: {'  ' * depth}{_tag_name(key)}"
-                   f"{'  ' + value if value else ''}")
-            if len(stack) > ctx.max_depth:
-                raise DecodeError("depth-limit", pos)
-    except DecodeError as exc:
-        yield f"error: {exc}"
+    while stack:
+        pos, end = stack.pop()
+        if pos >= end:
+            continue
+        depth = len(stack)
+        if depth == 0 and pos > 0:
+            # X.690 / DESIGN rule 12: nothing after the outermost element.
+            raise DecodeError("trailing-data", pos)
+        key, c, e = read_header(buf, pos, end, ctx)
+        stack.append((e, end))
+        value = ""
+        if key & 0x20:
+            stack.append((c, e))
+        else:
+            validate_content(buf, key, pos, c, e, ctx, depth + 1)
+            value = _show(buf, key, c, e, ctx)
+        yield (f"{pos:6d}:d={depth:<2d} hl={c - pos} l={e - c:5d} "
+               f"{'cons' if key & 0x20 else 'prim'}: {'  ' * depth}{_tag_name(key)}"
+               f"{'  ' + value if value else ''}")
+        if len(stack) > ctx.max_depth:
+            raise DecodeError("depth-limit", pos)
+

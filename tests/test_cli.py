@@ -168,7 +168,8 @@ def test_asn1_dump_and_lenient_show(tmp_path: Path, example_der: bytes) -> None:
     broken = example_der[:40]
     (tmp_path / "cut.der").write_bytes(broken)
     cut = run("asn1", "cut.der", cwd=tmp_path)
-    assert cut.returncode == 1 and "error:" in cut.stdout
+    assert cut.returncode == 2 and cut.stdout == ""
+    assert cut.stderr == "csrlib: error: input ends inside an element at byte 1\n"
     # A version-1 request: an error in strict mode, a listed deviation in lenient mode.
     at = example_der.index(b"\x02\x01\x00")
     v1 = example_der[:at] + b"\x02\x01\x01" + example_der[at + 3:]
@@ -293,3 +294,42 @@ def test_verify_jobs_carry_on_when_workers_fail(tmp_path: Path, monkeypatch: pyt
     assert cli.main(["verify", "--jobs", "2", *files]) == 0
     out = capsys.readouterr().out
     assert out.splitlines() == [f"OK {path}" for path in files]
+
+
+def _one_error_line(result: Result, prefix: str = "csrlib: error: ") -> None:
+    assert result.returncode == 2, result
+    assert result.stderr.startswith(prefix) and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_one_error_rule_for_every_command(tmp_path: Path, example_der: bytes) -> None:
+    # Every command: results on standard output; an error one line on standard
+    # error with exit status 2; a usage mistake the same, naming the command.
+    (tmp_path / "junk.csr").write_bytes(b"\x30\x03\x02\x01")
+    (tmp_path / "good.der").write_bytes(example_der)
+    nonminimal = example_der[:7] + b"\x02\x02\x00\x00" + example_der[10:]
+    (tmp_path / "nonminimal.der").write_bytes(nonminimal)
+    failures = {
+        "new": ("new", "--key", "missing.pem", "--subject", "CN=x"),
+        "show": ("show", "junk.csr"),
+        "keygen": ("keygen", "rsa:x", "--out", "k.pem"),
+        "asn1": ("asn1", "missing.der"),
+    }
+    for command, args in failures.items():
+        result = run(*args, cwd=tmp_path)
+        _one_error_line(result)
+        assert result.stdout == "", (command, result.stdout)
+    for command in ("new", "show", "verify", "keygen", "asn1"):
+        usage = run(command, "--no-such-option", cwd=tmp_path)
+        _one_error_line(usage, f"csrlib {command}: error: ")
+        assert f"(see csrlib {command} --help)" in usage.stderr
+    _one_error_line(run("frobnicate", cwd=tmp_path), "csrlib: error: ")
+    # asn1: the tree up to the first departure from DER, then the error.
+    dumped = run("asn1", "nonminimal.der", cwd=tmp_path)
+    _one_error_line(dumped)
+    assert dumped.stderr == "csrlib: error: non-minimal INTEGER at byte 9\n"
+    assert [line.split()[-1] for line in dumped.stdout.splitlines()] == ["SEQUENCE", "SEQUENCE"]
+    assert run("asn1", "good.der", cwd=tmp_path).returncode == 0
+    # verify: one line per file on standard output, the worst status.
+    mixed = run("verify", "good.der", "junk.csr", cwd=tmp_path)
+    assert mixed.returncode == 2 and mixed.stdout.splitlines()[0] == "OK good.der"

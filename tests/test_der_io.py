@@ -143,9 +143,18 @@ def test_dump_shows_the_tree_and_the_first_error(example_der: bytes) -> None:
     assert lines[0].startswith("     0:d=0  hl=4 l=  302 cons: SEQUENCE")
     assert any("OBJECT IDENTIFIER  2.5.4.3" in line for line in lines)
     assert any("UTF8String  'example.com'" in line for line in lines)
-    assert not any(line.startswith("error") for line in lines)
     broken = example_der[:7] + b"\x02\x02\x00\x00" + example_der[10:]
-    lines = list(dump_lines(broken))
-    assert lines[-1] == "error: non-minimal INTEGER at byte 9"
-    assert list(dump_lines(example_der + b"\x00"))[-1] == (
-        f"error: unexpected data after the last component at byte {len(example_der)}")
+    shown: list[str] = []
+    with pytest.raises(DecodeError) as info:
+        shown.extend(dump_lines(broken))
+    # The elements before the error are yielded first: the two SEQUENCEs.
+    assert [line.split()[-1] for line in shown] == ["SEQUENCE", "SEQUENCE"]
+    assert str(info.value) == "non-minimal INTEGER at byte 9"
+    shown.clear()
+    with pytest.raises(DecodeError) as info:
+        shown.extend(dump_lines(example_der + b"\x00"))
+    assert shown == lines
+    assert (info.value.kind, info.value.offset) == ("trailing-data", len(example_der))
+    with pytest.raises(DecodeError) as info:
+        list(dump_lines(b""))
+    assert (info.value.kind, info.value.offset) == ("truncated", 0)
