@@ -18,10 +18,12 @@ of ``--runs``:
   (blocked in ``sys.modules``): how much faster it gets.
 
 Import rules (``--check``): ``import csrlib`` imports no backend (``rsa``,
-``ecdsa``, ``six``), no test or benchmark tool (``hypothesis``, ``cryptography``,
-``asn1crypto``, ``pyasn1_fasder``, ``x509kit``) and no optional module
-(``gmpy2``); an EC or EdDSA task never imports ``rsa`` and an RSA task never
-imports ``ecdsa``.
+``ecdsa``, ``six``), not ``idna``, no test or benchmark tool (``hypothesis``,
+``cryptography``, ``asn1crypto``, ``pyasn1_fasder``, ``x509kit``) and no
+optional module (``gmpy2``); an EC or EdDSA task never imports ``rsa`` and an
+RSA task never imports ``ecdsa``; ``idna`` is imported only for a non-ASCII
+name or an ``xn--`` label, never to read a request or to build one with ASCII
+names.
 """
 
 from __future__ import annotations
@@ -48,23 +50,28 @@ from _timing import environment, print_table  # noqa: E402
 import csrlib  # noqa: E402
 from csrlib import signers  # noqa: E402
 
-FORBIDDEN_AT_IMPORT = ("rsa", "ecdsa", "six", "gmpy2", "gmpy", "hypothesis", "cryptography",
-                       "asn1crypto", "pyasn1_fasder", "x509kit")
-THIRD_PARTY = ("pyasn1", "pyasn1_modules", "rsa", "ecdsa", "six", "gmpy2", "gmpy",
+FORBIDDEN_AT_IMPORT = ("rsa", "ecdsa", "six", "idna", "gmpy2", "gmpy", "hypothesis",
+                       "cryptography", "asn1crypto", "pyasn1_fasder", "x509kit")
+THIRD_PARTY = ("pyasn1", "pyasn1_modules", "rsa", "ecdsa", "six", "idna", "gmpy2", "gmpy",
                "hypothesis", "cryptography", "asn1crypto", "pyasn1_fasder", "x509kit")
 
 # task: (code run after ``import csrlib``, packages it must not import)
 TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "import csrlib": ("", FORBIDDEN_AT_IMPORT),
-    "load + verify P-256": ("csrlib.load(read('ec.der')).verify()", ("rsa",)),
-    "load + verify Ed25519": ("csrlib.load(read('ed25519.der')).verify()", ("rsa",)),
-    "load + verify RSA-2048": ("csrlib.load(read('rsa.der')).verify()", ("ecdsa",)),
+    "load + verify P-256": ("csrlib.load(read('ec.der')).verify()", ("rsa", "idna")),
+    "load + verify Ed25519": ("csrlib.load(read('ed25519.der')).verify()", ("rsa", "idna")),
+    "load + verify RSA-2048": ("csrlib.load(read('rsa.der')).verify()", ("ecdsa", "idna")),
     "sign with a P-256 key": (
         "csrlib.create('CN=x', signer=signers.load_private_key(read('ec-key.pem')))",
-        ("rsa",)),
+        ("rsa", "idna")),
+    "sign with a P-256 key, ASCII names checked": (
+        "csrlib.create('CN=x', san=['DNS:www.example.com', 'DNS:*.example.com', "
+        "'email:a@example.com', 'URI:https://example.com/'], "
+        "signer=signers.load_private_key(read('ec-key.pem')))",
+        ("rsa", "idna")),
     "sign with an RSA-2048 key": (
         "csrlib.create('CN=x', signer=signers.load_private_key(read('rsa-key.pem')))",
-        ("ecdsa",)),
+        ("ecdsa", "idna")),
     "command line parser": ("import csrlib.cli; csrlib.cli._parser()", FORBIDDEN_AT_IMPORT),
 }
 

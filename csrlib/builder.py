@@ -24,11 +24,13 @@ from .extensions import (
     Extension,
     Extensions,
     ExtensionValue,
+    IssuerAlternativeName,
     KeyUsage,
     SubjectAlternativeName,
     SubjectKeyIdentifier,
     UnrecognizedExtension,
 )
+from .general_names import check_general_names
 from .name import Name
 from .request import CertificateRequest, load_der
 from .signers.base import AsyncSigner, Signer, check_pair
@@ -75,11 +77,23 @@ class CertificateRequestBuilder:
 
     def add_extension(self, value: ExtensionValue,
                       critical: bool | None = None) -> CertificateRequestBuilder:
-        """Return a builder with one more extension; the same type twice is refused."""
+        """Return a builder with one more extension; the same type twice is refused.
+
+        DNS names, email addresses and URIs in a subjectAltName, issuerAltName
+        or authorityCertIssuer are checked (:mod:`csrlib.hostnames`): a name
+        that breaks a rule raises BuildError naming the name and the rule.
+        """
         if not isinstance(value, ExtensionValue):
             raise BuildError(f"not an extension value: {type(value).__name__}")
         if any(v.oid == value.oid for v, _, _ in self._extensions):
             raise BuildError(f"extension {oids.name_of(value.oid)} is already added")
+        # Checked here, where a request is built, not in the name classes'
+        # constructors: the reader makes the same values (some through their
+        # constructors) from whatever a request holds, and keeps them.
+        if isinstance(value, SubjectAlternativeName | IssuerAlternativeName):
+            check_general_names(value.names)
+        elif isinstance(value, AuthorityKeyIdentifier) and value.authority_cert_issuer:
+            check_general_names(value.authority_cert_issuer)
         extensions = (*self._extensions, (value, critical, value.to_der()))
         return CertificateRequestBuilder(self._subject, self._subject_der, extensions,
                                          self._attributes)

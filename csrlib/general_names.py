@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,7 @@ from .der.primitives import encode_oid
 from .der.strings import encode_string
 from .der.tlv import tlv
 from .errors import BuildError, EncodeError
+from .hostnames import check_dns_name, check_email, check_uri, dns_name_to_ascii, email_to_ascii
 from .name import Name
 from .name_read import read_name
 from .parsing import Path, Source, path_text
@@ -26,7 +28,7 @@ __all__ = [
     "RegisteredID",
     "UniformResourceIdentifier",
     "X400Address",
-    "idna_dns_name",
+    "check_general_names",
     "parse_general_name",
     "read_general_names",
 ]
@@ -160,27 +162,20 @@ class EDIPartyName(GeneralName):
         return self.der
 
 
-def idna_dns_name(name: str) -> str:
-    """Return a DNS name in ASCII: non-ASCII labels through IDNA (RFC 3490 ToASCII).
+def check_general_names(names: Iterable[GeneralName]) -> None:
+    """Return None if every name may be written into a request; raise BuildError otherwise.
 
-    A leading ``*`` label (a wildcard) is kept.  Raises BuildError when a
-    label cannot be converted or the name is empty.
+    The builder's check (reading never runs it): DNS names, email addresses
+    and URIs by the rules of :mod:`csrlib.hostnames`; the other forms were
+    checked when they were made, or are DER kept as given.
     """
-    if not name or name.isascii():
-        if not name:
-            raise BuildError("empty DNS name")
-        return name
-    labels = name.rstrip(".").split(".")
-    out = []
-    for label in labels:
-        if label.isascii():
-            out.append(label)
-            continue
-        try:
-            out.append(label.encode("idna").decode("ascii"))
-        except UnicodeError as exc:
-            raise BuildError(f"DNS name {name!r} cannot be written in IDNA: {exc}") from None
-    return ".".join(out)
+    for name in names:
+        if isinstance(name, DNSName):
+            check_dns_name(name.value)
+        elif isinstance(name, RFC822Name):
+            check_email(name.value)
+        elif isinstance(name, UniformResourceIdentifier):
+            check_uri(name.value)
 
 
 _FORMS = {"dns": "DNS", "ip": "IP", "email": "email", "uri": "URI", "rid": "RID",
@@ -190,9 +185,11 @@ _FORMS = {"dns": "DNS", "ip": "IP", "email": "email", "uri": "URI", "rid": "RID"
 def parse_general_name(text: str) -> GeneralName:
     """Return the name of an OpenSSL-style ``type:value`` string.
 
-    ``DNS:example.com`` (IDNA applied), ``IP:192.0.2.1`` or ``IP:2001:db8::1``,
-    ``email:a@example.com``, ``URI:https://example.com/``, ``RID:1.2.3.4``,
-    ``dirName:CN=x,O=y`` (RFC 4514).  Raises BuildError otherwise.
+    ``DNS:example.com`` (a non-ASCII name as A-labels: UTS #46 and IDNA 2008),
+    ``IP:192.0.2.1`` or ``IP:2001:db8::1``, ``email:a@example.com`` (its
+    domain converted likewise), ``URI:https://example.com/``, ``RID:1.2.3.4``,
+    ``dirName:CN=x,O=y`` (RFC 4514).  DNS names, email addresses and URIs are
+    checked (:mod:`csrlib.hostnames`).  Raises BuildError otherwise.
     """
     kind, sep, value = text.partition(":")
     form = _FORMS.get(kind.strip().lower())
@@ -201,18 +198,16 @@ def parse_general_name(text: str) -> GeneralName:
     if not value:
         raise BuildError(f"empty value in {text!r}")
     if form == "DNS":
-        return DNSName(idna_dns_name(value))
+        return DNSName(dns_name_to_ascii(value))
     if form == "IP":
         try:
             return IPAddress(ipaddress.ip_address(value))
         except ValueError:
             raise BuildError(f"not an IP address: {value!r}") from None
     if form == "email":
-        local, at, domain = value.rpartition("@")
-        if not at or not local or not domain:
-            raise BuildError(f"not an email address: {value!r}")
-        return RFC822Name(f"{local}@{idna_dns_name(domain)}")
+        return RFC822Name(email_to_ascii(value))
     if form == "URI":
+        check_uri(value)
         return UniformResourceIdentifier(value)
     if form == "RID":
         try:
@@ -237,7 +232,11 @@ _GENERAL_NAMES_DEPTH = 9
 def read_general_names(
     src: Source, names: list[tuple[str, Any]], offset: int, path: Path
 ) -> tuple[GeneralName, ...]:
-    """Return the GeneralName objects of plain decoded GeneralNames."""
+    """Return the GeneralName objects of plain decoded GeneralNames.
+
+    DNS names, email addresses and URIs are kept as the request holds them,
+    valid or not: :func:`check_general_names` is for building, not reading.
+    """
     out: list[GeneralName] = []
     for i, (form, value) in enumerate(names):
         if form == "dNSName":

@@ -4,10 +4,11 @@
     python -I -S csrlib.pyz new --subject CN=example.com --key-out key.pem --out request.csr
 
 The archive holds csrlib and the packages it imports at run time (``pyasn1``,
-``pyasn1_modules``, ``ecdsa``, ``rsa`` and ``six``, which ``ecdsa`` needs), taken
-from the interpreter that builds it, with each distribution's METADATA and
-license files. It needs nothing installed (no pip, no site-packages), and used
-as a path entry (``sys.path.insert(0, "csrlib.pyz")``) it is a library too.
+``pyasn1_modules``, ``ecdsa``, ``rsa``, ``idna``, and ``six``, which ``ecdsa``
+needs), taken from the interpreter that builds it, with each distribution's
+METADATA and license files. It needs nothing installed (no pip, no
+site-packages), and used as a path entry (``sys.path.insert(0, "csrlib.pyz")``)
+it is a library too.
 
 Sources run on every Python csrlib supports. Bytecode for the building
 interpreter sits beside each source (hash-checked, PEP 552), so the same
@@ -37,6 +38,7 @@ BUNDLED: tuple[tuple[str, str], ...] = (
     ("pyasn1_modules", "pyasn1-modules"),
     ("ecdsa", "ecdsa"),
     ("rsa", "rsa"),
+    ("idna", "idna"),
     ("six", "six"),
 )
 

@@ -53,7 +53,7 @@ def test_build_is_reproducible(pyz: Path, tmp_path: Path) -> None:
     versions = zipapp.build(again)
     assert again.read_bytes() == pyz.read_bytes()
     assert versions["csrlib"] == csrlib.__version__
-    assert set(versions) == {"csrlib", "pyasn1", "pyasn1-modules", "ecdsa", "rsa", "six"}
+    assert set(versions) == {"csrlib", "pyasn1", "pyasn1-modules", "ecdsa", "rsa", "idna", "six"}
 
 
 def test_sources_only_and_no_shebang(tmp_path: Path) -> None:
@@ -164,10 +164,12 @@ def _rsa_request(directory: Path) -> Path:
 
 @needs_subprocess
 @pytest.mark.parametrize(("task", "code", "absent"), [
-    ("import", "", {"rsa", "ecdsa", "six", "gmpy2", "hypothesis", "cryptography", "asn1crypto"}),
-    ("cli", "import csrlib.cli; csrlib.cli._parser()", {"rsa", "ecdsa", "hypothesis"}),
-    ("ec", "r = csrlib.create('CN=x', signer=signers.generate('ec:P-256'))\n"
-           "csrlib.load(r.der).verify()", {"rsa"}),
+    ("import", "", {"rsa", "ecdsa", "six", "idna", "gmpy2", "hypothesis", "cryptography",
+                    "asn1crypto"}),
+    ("cli", "import csrlib.cli; csrlib.cli._parser()", {"rsa", "ecdsa", "idna", "hypothesis"}),
+    ("ec", "r = csrlib.create('CN=x', san=['DNS:x.example'], signer=signers.generate('ec:P-256'))"
+           "\ncsrlib.load(r.der).verify()", {"rsa", "idna"}),
+    ("idna", "csrlib.SubjectAlternativeName.from_strings(['DNS:faß.example'])", {"rsa", "ecdsa"}),
     ("ed25519", "r = csrlib.create('CN=x', signer=signers.generate('ed25519'))\n"
                 "csrlib.load(r.der).verify()", {"rsa"}),
     ("rsa", "csrlib.load(open(sys.argv[2], 'rb').read()).verify()", {"ecdsa", "six"}),
