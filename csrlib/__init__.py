@@ -50,6 +50,7 @@ from .general_names import (
     X400Address,
 )
 from .keys import (
+    DsaPublicKey,
     EcPublicKey,
     Ed448PublicKey,
     Ed25519PublicKey,
@@ -76,6 +77,7 @@ __all__ = [
     "DecodeError",
     "Deviation",
     "DirectoryName",
+    "DsaPublicKey",
     "EDIPartyName",
     "EcPublicKey",
     "Ed448PublicKey",

@@ -1,10 +1,12 @@
 """Public keys read from a SubjectPublicKeyInfo (RFC 5280 4.1.2.7).
 
 ``PublicKey.from_der(spki)`` returns an :class:`RsaPublicKey`,
-:class:`EcPublicKey`, :class:`Ed25519PublicKey`, :class:`Ed448PublicKey` or,
-for any other algorithm, an :class:`UnknownPublicKey` (parsing succeeds;
-verification says the algorithm is unsupported).  Each keeps the exact
-SubjectPublicKeyInfo it came from (``to_der()``, ``fingerprint()``).
+:class:`EcPublicKey` (on any curve: verification says which ones csrlib
+cannot check), :class:`Ed25519PublicKey`, :class:`Ed448PublicKey`,
+:class:`DsaPublicKey` (read, never verified) or, for any other algorithm, an
+:class:`UnknownPublicKey` (parsing succeeds; verification says the algorithm
+is unsupported).  Each keeps the exact SubjectPublicKeyInfo it came from
+(``to_der()``, ``fingerprint()``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import oids, schemas
 from .algorithms import is_null, read_pss_parameters
-from .curves import CURVES, decode_point
+from .curves import (
+    Curve,
+    curve_bits,
+    curve_by_name,
+    decode_point,
+    named_curve,
+    read_specified_curve,
+    split_point,
+)
 from .der.primitives import decode_oid, encode_integer, encode_oid
 from .der.tlv import Limits, read_header, tlv
 from .parsing import Source, plan
@@ -27,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_RSA_BITS",
     "MAX_RSA_EXPONENT",
+    "DsaPublicKey",
     "Ed448PublicKey",
     "Ed25519PublicKey",
     "EcPublicKey",
@@ -52,7 +63,7 @@ class PublicKey:
 
     @property
     def key_size(self) -> int:
-        """Return the size in bits (RSA modulus, curve size)."""
+        """Return the size in bits (RSA modulus, curve order, DSA p); 0 when unknown."""
         raise NotImplementedError
 
     @property
@@ -120,27 +131,48 @@ class RsaPublicKey(PublicKey):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class EcPublicKey(PublicKey):
-    """An EC key on a named curve: secp256r1, secp384r1, secp521r1 or secp256k1."""
+    """An EC key (id-ecPublicKey, RFC 5480).
+
+    ``curve_name``: ``secp256r1``, ``secp384r1``, ``secp521r1``, ``secp256k1``
+    (the curves csrlib verifies on), another curve's name (``brainpoolP256r1``,
+    ``secp224r1``...: read, not verified), the dotted OID of a named curve
+    csrlib does not know, or (lenient mode only) ``"explicit"`` for explicit
+    parameters (specifiedCurve) and ``"implicit"`` for absent or NULL ones.
+    ``x``, ``y``: the point, checked on the curve whenever csrlib holds the
+    curve's parameters (named curves it verifies on, P-192, P-224,
+    brainpoolP256r1/P384r1/P512r1, explicit prime-field parameters), taken as
+    encoded otherwise.  ``key_bits``: the size of the curve's order, 0 when
+    unknown.  ``encoded_point``: the point's SEC 1 encoding as received.
+    """
 
     key_type: ClassVar[str] = "ec"
     curve_name: str
     x: int
     y: int
     der: bytes = field(repr=False)
+    key_bits: int = 0
+    encoded_point: bytes = field(default=b"", repr=False)
 
     @property
     def key_size(self) -> int:
-        """Return the curve size in bits."""
-        return next(c.bits for c in CURVES.values() if c.name == self.curve_name)
+        """Return the size in bits of the curve's order (as OpenSSL reports it); 0 if unknown."""
+        return self.key_bits or curve_bits(self.curve_name)
 
     @property
     def curve(self) -> str:
-        """Return the curve name (``secp256r1``...)."""
+        """Return the curve name (``secp256r1``...), dotted OID, ``explicit`` or ``implicit``."""
         return self.curve_name
 
     def point(self, compressed: bool = False) -> bytes:
         """Return the SEC 1 encoding of the point."""
-        size = (self.key_size + 7) // 8
+        curve = curve_by_name(self.curve_name)
+        encoded = self.encoded_point
+        if curve is not None:
+            size = curve.size
+        elif encoded:
+            size = (len(encoded) - 1) // (2 if encoded[0] == 0x04 else 1)
+        else:
+            size = (self.key_size + 7) // 8
         if compressed:
             return bytes((2 + (self.y & 1),)) + self.x.to_bytes(size, "big")
         return b"\x04" + self.x.to_bytes(size, "big") + self.y.to_bytes(size, "big")
@@ -219,6 +251,37 @@ class Ed448PublicKey(_EdwardsKey):
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class DsaPublicKey(PublicKey):
+    """A DSA key (id-dsa, RFC 3279 2.3.2): read and described; csrlib does not verify DSA.
+
+    ``p``, ``q``, ``g``: the Dss-Parms, or all None when the parameters are
+    absent (RFC 3279 2.3.2: inherited from the issuer's key); ``y``: the
+    public value.
+    """
+
+    key_type: ClassVar[str] = "dsa"
+    y: int
+    p: int | None
+    q: int | None
+    g: int | None
+    der: bytes = field(repr=False)
+
+    @property
+    def key_size(self) -> int:
+        """Return the size of p in bits; 0 when the parameters are absent."""
+        return self.p.bit_length() if self.p is not None else 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PublicKey) and self.der == other.der
+
+    def __hash__(self) -> int:
+        return hash(self.der)
+
+    def __repr__(self) -> str:
+        return f"DsaPublicKey(bits={self.key_size}, y={_repr_int(self.y)})"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class UnknownPublicKey(PublicKey):
     """A key of an algorithm csrlib does not know; kept as received."""
 
@@ -254,7 +317,9 @@ def read_spki(src: Source, value: Any, depth: int, path: str) -> PublicKey:
     if algorithm in (oids.RSA_ENCRYPTION, oids.RSASSA_PSS):
         return _rsa(src, algorithm, params, alg_start, alg_end, end, der, depth, path, key_path)
     if algorithm == oids.EC_PUBLIC_KEY:
-        return _ec(src, params, alg_start, alg_end, bits, unused, der, path, key_path)
+        return _ec(src, params, alg_start, alg_end, bits, unused, der, depth, path, key_path)
+    if algorithm == oids.DSA:
+        return _dsa(src, params, alg_start, alg_end, end, der, depth, path, key_path)
     if algorithm in (oids.ED25519, oids.ED448):
         if params is not None:
             src.deviate("bad-parameters", alg_start, f"{path}.algorithm" if path else "algorithm",
@@ -308,22 +373,66 @@ def _rsa(
 
 def _ec(
     src: Source, params: bytes | None, alg_start: int, alg_end: int, bits: bytes, unused: int,
-    der: bytes, path: str, key_path: str,
+    der: bytes, depth: int, path: str, key_path: str,
 ) -> PublicKey:
     alg_path = f"{path}.algorithm" if path else "algorithm"
-    # RFC 5480 2.1.1: namedCurve; implicitCurve and specifiedCurve are not allowed.
-    if params is None or params[:1] != b"\x06":
-        reason = "missing" if params is None else "not a named curve"
-        src.deviate("bad-parameters", alg_start, alg_path, f"EC parameters {reason}")
-        return UnknownPublicKey(oids.EC_PUBLIC_KEY, params, bits, unused, der)
-    _, c, e = read_header(params, 0, len(params), src.ctx)
-    curve = CURVES.get(decode_oid(params, c, e, src.ctx)[0])
-    if curve is None:
-        return UnknownPublicKey(oids.EC_PUBLIC_KEY, params, bits, unused, der)
-    point = decode_point(curve, bits) if not unused else "unused bits in the key"
+    tag = params[:1] if params is not None else b""
+    curve: Curve | None = None
+    # RFC 5480 2.1.1: namedCurve; implicitCurve and specifiedCurve are not
+    # allowed (lenient mode reads them, RFC 3279 2.3.5).
+    if tag == b"\x06":
+        assert params is not None
+        _, c, e = read_header(params, 0, len(params), src.ctx)
+        name, key_bits, curve = named_curve(decode_oid(params, c, e, src.ctx)[0])
+    elif tag in (b"", b"\x05"):
+        src.deviate("bad-parameters", alg_start, alg_path,
+                    "EC parameters missing" if params is None else "EC parameters implicitCurve")
+        name, key_bits = "implicit", 0
+    elif tag == b"\x30":
+        assert params is not None
+        src.deviate("bad-parameters", alg_start, alg_path,
+                    "EC parameters not a named curve (specifiedCurve)")
+        name = "explicit"
+        key_bits, curve = read_specified_curve(src, alg_end - len(params), alg_end,
+                                               depth + 2, f"{alg_path}.parameters")
+    else:
+        raise src.fail("bad-parameters", alg_start, alg_path, "EC parameters not ECParameters")
+    if unused:
+        raise src.fail("bad-key", alg_end, key_path, "unused bits in the key")
+    point = decode_point(curve, bits) if curve is not None else split_point(bits)
     if isinstance(point, str):
         raise src.fail("bad-key", alg_end, key_path, point)
-    return _ec_key(curve.name, point[0], point[1], der)
+    if point is None:
+        # A compressed point on a curve whose field csrlib does not know:
+        # its y cannot be computed, so the key is kept as received.
+        return UnknownPublicKey(oids.EC_PUBLIC_KEY, params, bits, unused, der)
+    return _ec_key(name, point[0], point[1], der, key_bits, bits)
+
+
+def _dsa(
+    src: Source, params: bytes | None, alg_start: int, alg_end: int, end: int, der: bytes,
+    depth: int, path: str, key_path: str,
+) -> DsaPublicKey:
+    from pyasn1_modules import rfc3279  # DSA keys are rare: imported when one is read
+
+    alg_path = f"{path}.algorithm" if path else "algorithm"
+    p = q = g = None
+    if params is not None and is_null(params):
+        # RFC 3279 2.3.2: absent when inherited, never NULL.
+        src.deviate("bad-parameters", alg_start, alg_path,
+                    "DSA parameters must be absent, not NULL")
+    elif params is not None:
+        params_path = f"{alg_path}.parameters"
+        params_start = alg_end - len(params)
+        p, q, g = src.decode(plan(rfc3279.Dss_Parms), params_start, alg_end, depth + 2,
+                             params_path)
+        if not (p > 3 and 1 < q < p and 1 < g < p):
+            raise src.fail("bad-parameters", params_start, params_path, "invalid DSA parameters")
+    c, e = _bit_contents(src, alg_end, end, key_path)
+    y = src.decode(plan(rfc3279.DSAPublicKey), c, e, depth + 1, key_path)
+    if y <= 1 or (p is not None and y >= p):
+        raise src.fail("bad-key", c, key_path, "DSA public value out of range")
+    return _dsa_key(y, p, q, g, der)
 
 
 def _built(algorithm: bytes, key_bits: bytes) -> PublicKey:
@@ -338,4 +447,5 @@ def _built(algorithm: bytes, key_bits: bytes) -> PublicKey:
 
 _rsa_key = maker(RsaPublicKey)
 _ec_key = maker(EcPublicKey)
+_dsa_key = maker(DsaPublicKey)
 _EDWARDS_MAKERS = {cls: maker(cls) for cls in (Ed25519PublicKey, Ed448PublicKey)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "ATTRIBUTE_NAMES",
     "ATTRIBUTE_SHORT_NAMES",
+    "CURVE_NAMES",
     "EXTENDED_KEY_USAGE_NAMES",
     "EXTENSION_NAMES",
     "RFC4514_SHORT_NAMES",
@@ -216,6 +217,68 @@ SECP256R1 = "1.2.840.10045.3.1.7"
 SECP384R1 = "1.3.132.0.34"
 SECP521R1 = "1.3.132.0.35"
 SECP256K1 = "1.3.132.0.10"
+# Curves csrlib reads keys on (and checks their points) but does not verify on yet.
+SECP192R1 = "1.2.840.10045.3.1.1"
+SECP224R1 = "1.3.132.0.33"
+BRAINPOOLP256R1 = "1.3.36.3.3.2.8.1.1.7"
+BRAINPOOLP384R1 = "1.3.36.3.3.2.8.1.1.11"
+BRAINPOOLP512R1 = "1.3.36.3.3.2.8.1.1.13"
+# Field types of explicit EC parameters (RFC 3279 2.3.5).
+PRIME_FIELD = "1.2.840.10045.1.1"
+CHARACTERISTIC_TWO_FIELD = "1.2.840.10045.1.2"
+# DSA keys (RFC 3279 2.3.2) and signatures (RFC 3279 2.2.2, RFC 5758 3.1).
+DSA = "1.2.840.10040.4.1"
+DSA_WITH_SHA1 = "1.2.840.10040.4.3"
+DSA_WITH_SHA224 = "2.16.840.1.101.3.4.3.1"
+DSA_WITH_SHA256 = "2.16.840.1.101.3.4.3.2"
+DSA_WITH_SHA384 = "2.16.840.1.101.3.4.3.3"
+DSA_WITH_SHA512 = "2.16.840.1.101.3.4.3.4"
+
+#: Named elliptic curves (RFC 5480 2.1.1.1, SEC 2, X9.62, RFC 5639, GB/T
+#: 32918.5), by the names cryptography and OpenSSL use.
+CURVE_NAMES: dict[str, str] = {
+    SECP256R1: "secp256r1",
+    SECP384R1: "secp384r1",
+    SECP521R1: "secp521r1",
+    SECP256K1: "secp256k1",
+    SECP192R1: "secp192r1",
+    SECP224R1: "secp224r1",
+    BRAINPOOLP256R1: "brainpoolP256r1",
+    BRAINPOOLP384R1: "brainpoolP384r1",
+    BRAINPOOLP512R1: "brainpoolP512r1",
+    "1.2.840.10045.3.1.2": "prime192v2",
+    "1.2.840.10045.3.1.3": "prime192v3",
+    "1.2.840.10045.3.1.4": "prime239v1",
+    "1.2.840.10045.3.1.5": "prime239v2",
+    "1.2.840.10045.3.1.6": "prime239v3",
+    "1.3.132.0.8": "secp160r1",
+    "1.3.132.0.9": "secp160k1",
+    "1.3.132.0.30": "secp160r2",
+    "1.3.132.0.31": "secp192k1",
+    "1.3.132.0.32": "secp224k1",
+    "1.3.36.3.3.2.8.1.1.1": "brainpoolP160r1",
+    "1.3.36.3.3.2.8.1.1.2": "brainpoolP160t1",
+    "1.3.36.3.3.2.8.1.1.3": "brainpoolP192r1",
+    "1.3.36.3.3.2.8.1.1.4": "brainpoolP192t1",
+    "1.3.36.3.3.2.8.1.1.5": "brainpoolP224r1",
+    "1.3.36.3.3.2.8.1.1.6": "brainpoolP224t1",
+    "1.3.36.3.3.2.8.1.1.8": "brainpoolP256t1",
+    "1.3.36.3.3.2.8.1.1.9": "brainpoolP320r1",
+    "1.3.36.3.3.2.8.1.1.10": "brainpoolP320t1",
+    "1.3.36.3.3.2.8.1.1.12": "brainpoolP384t1",
+    "1.3.36.3.3.2.8.1.1.14": "brainpoolP512t1",
+    "1.2.156.10197.1.301": "SM2",
+    "1.3.132.0.1": "sect163k1",
+    "1.3.132.0.15": "sect163r2",
+    "1.3.132.0.26": "sect233k1",
+    "1.3.132.0.27": "sect233r1",
+    "1.3.132.0.16": "sect283k1",
+    "1.3.132.0.17": "sect283r1",
+    "1.3.132.0.36": "sect409k1",
+    "1.3.132.0.37": "sect409r1",
+    "1.3.132.0.38": "sect571k1",
+    "1.3.132.0.39": "sect571r1",
+}
 
 MD5_WITH_RSA = "1.2.840.113549.1.1.4"
 SHA1_WITH_RSA = "1.2.840.113549.1.1.5"
@@ -247,10 +310,15 @@ _ALL_NAMES: dict[str, str] = {
     EC_PUBLIC_KEY: "id-ecPublicKey",
     ED25519: "Ed25519",
     ED448: "Ed448",
-    SECP256R1: "secp256r1",
-    SECP384R1: "secp384r1",
-    SECP521R1: "secp521r1",
-    SECP256K1: "secp256k1",
+    **CURVE_NAMES,
+    PRIME_FIELD: "prime-field",
+    CHARACTERISTIC_TWO_FIELD: "characteristic-two-field",
+    DSA: "id-dsa",
+    DSA_WITH_SHA1: "dsa-with-SHA1",
+    DSA_WITH_SHA224: "dsa-with-SHA224",
+    DSA_WITH_SHA256: "dsa-with-SHA256",
+    DSA_WITH_SHA384: "dsa-with-SHA384",
+    DSA_WITH_SHA512: "dsa-with-SHA512",
     MD5_WITH_RSA: "md5WithRSAEncryption",
     SHA1_WITH_RSA: "sha1WithRSAEncryption",
     SHA224_WITH_RSA: "sha224WithRSAEncryption",

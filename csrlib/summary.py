@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from .attributes import StringValue
-from .errors import CSRError
+from .errors import CSRError, UnsupportedAlgorithm
 from .extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
@@ -27,12 +27,15 @@ from .extensions import (
 )
 from .general_names import (
     DirectoryName,
+    DNSName,
     EDIPartyName,
     GeneralName,
     IPAddress,
     OtherName,
+    RFC822Name,
     X400Address,
 )
+from .hostnames import to_unicode
 from .request import CertificateRequest
 from .verify import Policy
 
@@ -55,7 +58,17 @@ def general_name_value(name: GeneralName) -> str:
 def _names(names: tuple[GeneralName, ...] | None) -> list[dict[str, str]] | None:
     if names is None:
         return None
-    return [{"type": n.kind, "value": general_name_value(n)} for n in names]
+    out = []
+    for n in names:
+        entry = {"type": n.kind, "value": general_name_value(n)}
+        if isinstance(n, DNSName | RFC822Name):
+            # A-labels also as U-labels, where every xn-- label is valid IDNA 2008.
+            local, at, domain = entry["value"].rpartition("@")
+            unicode = to_unicode(domain)
+            if unicode is not None and unicode != domain:
+                entry["unicode"] = local + at + unicode
+        out.append(entry)
+    return out
 
 
 def _extension_value(value: ExtensionValue) -> Any:
@@ -92,10 +105,17 @@ def _attribute_value(value: object) -> Any:
 
 
 def summarize(req: CertificateRequest, policy: Policy | None = None) -> dict[str, Any]:
-    """Return the request as JSON-ready data (the ``csrlib show --json`` shape)."""
+    """Return the request as JSON-ready data (the ``csrlib show --json`` shape).
+
+    ``signature_valid`` is True, False, or None when csrlib could not check
+    the signature (UnsupportedAlgorithm); ``verify_error`` then says why.
+    """
+    valid: bool | None
     try:
         req.verify(policy=policy)
         valid, error = True, None
+    except UnsupportedAlgorithm as exc:
+        valid, error = None, f"{type(exc).__name__}: {exc}"
     except CSRError as exc:
         valid, error = False, f"{type(exc).__name__}: {exc}"
     key = req.public_key
@@ -132,23 +152,44 @@ def _text(value: Any) -> str:
     if isinstance(value, dict):
         if set(value) == {"type", "value"}:
             return f"{value['type']}:{value['value']}"
+        if set(value) == {"type", "value", "unicode"}:
+            return f"{value['type']}:{value['value']} ({value['unicode']})"
         return ", ".join(f"{k}={_text(v)}" for k, v in value.items() if v is not None)
     return str(value)
+
+
+def _key_text(key: dict[str, Any]) -> str:
+    size = f"{key['size']} bits" if key["size"] else "size unknown"
+    curve = key["curve"]
+    if curve is None:
+        return size
+    if curve in ("explicit", "implicit"):
+        return f"{curve} curve parameters, {size}"
+    if curve[:1].isdigit():
+        return f"curve {curve}, {size}"
+    return str(curve)
+
+
+def _signature_text(summary: dict[str, Any]) -> str:
+    valid = summary["signature_valid"]
+    if valid:
+        return "valid"
+    if valid is None:
+        return f"not checked ({summary['verify_error']})"
+    return f"NOT VALID ({summary['verify_error']})"
 
 
 def describe(summary: dict[str, Any]) -> list[str]:
     """Return the lines of the text form of a summary."""
     key = summary["public_key"]
     alg = summary["signature_algorithm"]
-    size = f"{key['curve']}" if key["curve"] else f"{key['size']} bits"
     lines = [
         "Certificate request:",
         f"  Subject: {summary['subject'] or '(empty)'}",
-        f"  Public key: {key['type']} ({size})",
+        f"  Public key: {key['type']} ({_key_text(key)})",
         f"    SHA-256 fingerprint: {key['fingerprint_sha256']}",
         f"  Signature algorithm: {alg['name']} ({alg['oid']})",
-        "  Signature: " + ("valid" if summary["signature_valid"]
-                           else f"NOT VALID ({summary['verify_error']})"),
+        f"  Signature: {_signature_text(summary)}",
     ]
     if summary["extensions"]:
         lines.append("  Requested extensions:")

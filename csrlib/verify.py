@@ -90,10 +90,13 @@ def verify_signature(
     """
     policy = DEFAULT_POLICY if policy is None else policy
     key_type = public_key.key_type
+    if key_type == "dsa":
+        # Checked first: csrlib's algorithm table has no DSA signature algorithms.
+        raise UnsupportedAlgorithm(f"DSA signatures are not supported ({algorithm.name})")
     if algorithm.key_type is None:
         raise UnsupportedAlgorithm(f"unknown signature algorithm {algorithm.oid}")
     if key_type == "unknown":
-        raise UnsupportedAlgorithm(f"unknown public key algorithm {public_key.algorithm}")  # type: ignore[attr-defined]
+        _unknown_key(public_key)
     if algorithm.key_type != key_type:
         raise InvalidSignature(f"{algorithm.name} signature with a {key_type} key")
     if key_type not in policy.key_types:
@@ -108,6 +111,27 @@ def verify_signature(
         from .verify_eddsa import verify_eddsa
 
         verify_eddsa(key_type, public_key.public_bytes, signature, message)  # type: ignore[attr-defined]
+
+
+def _unknown_key(public_key: PublicKey) -> None:
+    from . import oids
+
+    algorithm: str = public_key.algorithm  # type: ignore[attr-defined]
+    if algorithm == oids.EC_PUBLIC_KEY:
+        # keys.read_spki keeps only this EC key as unknown.
+        raise UnsupportedAlgorithm("EC key with a compressed point on a curve csrlib has no "
+                                   "parameters for is not supported")
+    raise UnsupportedAlgorithm(f"unknown public key algorithm {algorithm}")
+
+
+def _curve_text(name: str) -> str:
+    if name == "explicit":
+        return "explicit curve parameters"
+    if name == "implicit":
+        return "inherited curve parameters (implicitCurve)"
+    if name[:1].isdigit():
+        return f"curve {name}"
+    return name
 
 
 def _check_hash(name: str | None, policy: Policy, what: str) -> str:
@@ -164,13 +188,15 @@ def _verify_rsa(public_key: PublicKey, algorithm: SignatureAlgorithm, signature:
 
 def _verify_ec(public_key: PublicKey, algorithm: SignatureAlgorithm, signature: bytes,
                message: bytes, policy: Policy) -> None:
-    from .curves import CURVES_BY_NAME
+    from .curves import CURVES, CURVES_BY_NAME
     from .verify_ec import verify_ecdsa
 
     curve_name = public_key.curve
     curve = CURVES_BY_NAME.get(curve_name or "")
     if curve_name is None or curve is None:
-        raise UnsupportedAlgorithm(f"unsupported curve {curve_name}")
+        names = ", ".join(c.name for c in CURVES.values())
+        raise UnsupportedAlgorithm(f"ECDSA on {_curve_text(curve_name or '')} is not supported "
+                                   f"(csrlib verifies ECDSA on {names})")
     if curve_name not in policy.curves:
         raise PolicyError(f"curve {curve_name} is not accepted by the policy")
     hash_name = _check_hash(algorithm.hash, policy, algorithm.name)

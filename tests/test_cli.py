@@ -333,3 +333,27 @@ def test_one_error_rule_for_every_command(tmp_path: Path, example_der: bytes) ->
     # verify: one line per file on standard output, the worst status.
     mixed = run("verify", "good.der", "junk.csr", cwd=tmp_path)
     assert mixed.returncode == 2 and mixed.stdout.splitlines()[0] == "OK good.der"
+
+
+def test_show_gives_u_labels_of_valid_a_labels(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    names = [x509.DNSName("xn--fa-hia.example"), x509.DNSName("xn--abc.example"),
+             x509.RFC822Name("a@xn--bcher-kva.example"), x509.DNSName("plain.example")]
+    csr = (x509.CertificateSigningRequestBuilder()
+           .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "idn")]))
+           .add_extension(x509.SubjectAlternativeName(names), critical=False)
+           .sign(ec.generate_private_key(ec.SECP256R1()), hashes.SHA256()))
+    (tmp_path / "idn.der").write_bytes(csr.public_bytes(Encoding.DER))
+    shown = run("show", "idn.der", cwd=tmp_path)
+    assert ("subjectAltName: DNS:xn--fa-hia.example (faß.example), DNS:xn--abc.example, "
+            "email:a@xn--bcher-kva.example (a@bücher.example), DNS:plain.example") in shown.stdout
+    data = json.loads(run("show", "--json", "idn.der", cwd=tmp_path).stdout)
+    # xn--abc is no valid A-label: shown as it is, without a U-label.
+    assert data["san"] == [
+        {"type": "DNS", "value": "xn--fa-hia.example", "unicode": "faß.example"},
+        {"type": "DNS", "value": "xn--abc.example"},
+        {"type": "email", "value": "a@xn--bcher-kva.example", "unicode": "a@bücher.example"},
+        {"type": "DNS", "value": "plain.example"}]

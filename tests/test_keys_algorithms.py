@@ -61,9 +61,16 @@ def test_unknown_algorithms_and_curves_are_kept() -> None:
     assert isinstance(key, csrlib.UnknownPublicKey)
     assert (key.key_type, key.algorithm, key.parameters, key.bits) == (
         "unknown", "1.2.3.4", b"\x05\x00", b"\x01\x02")
-    brainpool = PublicKey.from_der(_spki(oid("1.2.840.10045.2.1") + oid("1.3.36.3.3.2.8.1.1.7"),
-                                         b"\x04" + b"\x01" * 64))
-    assert isinstance(brainpool, csrlib.UnknownPublicKey)
+    # An EC key on a curve csrlib does not know keeps its point (unchecked), named by OID;
+    # brainpoolP256r1's parameters are known, so its points are checked (test_unsupported_keys).
+    other = PublicKey.from_der(_spki(oid("1.2.840.10045.2.1") + oid("1.3.6.1.4.1.99999.7"),
+                                     b"\x04" + b"\x01" * 64))
+    assert isinstance(other, csrlib.EcPublicKey)
+    assert (other.curve, other.key_size, other.x) == ("1.3.6.1.4.1.99999.7", 0,
+                                                      int.from_bytes(b"\x01" * 32, "big"))
+    with pytest.raises(DecodeError):
+        PublicKey.from_der(_spki(oid("1.2.840.10045.2.1") + oid("1.3.36.3.3.2.8.1.1.7"),
+                                 b"\x04" + b"\x01" * 64))
 
 
 P256 = oid("1.2.840.10045.2.1") + oid("1.2.840.10045.3.1.7")
@@ -110,8 +117,11 @@ def test_invalid_keys(name: str, spki: bytes, kind: str) -> None:
 
 
 def test_lenient_keys_become_unknown_or_are_kept() -> None:
+    # Lenient mode reads explicit EC parameters (test_unsupported_keys), and refuses
+    # malformed ones.
     explicit = _spki(oid("1.2.840.10045.2.1") + tlv(0x30, b"\x02\x01\x01"), G)
-    assert isinstance(PublicKey.from_der(explicit, strict=False), csrlib.UnknownPublicKey)
+    with pytest.raises(DecodeError):
+        PublicKey.from_der(explicit, strict=False)
     n = rsa.generate_private_key(65537, 2048).public_key().public_numbers().n
     rsa_absent = _spki(oid("1.2.840.113549.1.1.1"), tlv(0x30, tlv(
         0x02, n.to_bytes(257, "big")) + tlv(0x02, b"\x01\x00\x01")))
