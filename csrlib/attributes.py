@@ -110,18 +110,26 @@ def read_attributes(
 
     ``attributes`` is the plain value (each attribute spanned; extension
     requests already decoded, other values as their encodings); ``depth`` is that of
-    the [0] element.  Raises DecodeError for a repeated attribute type or a
-    second value of a single-valued attribute (RFC 2985 5.4).
+    the [0] element.  Raises DecodeError for a repeated extension request or
+    a second value of a single-valued attribute (RFC 2985 5.4).
+
+    Other attribute types may repeat: RFC 2986's Attributes is a SET OF
+    Attribute with no uniqueness rule, and cryptography, OpenSSL and Go read
+    such requests (Go's own tests expect it), so csrlib keeps each in order;
+    a linter may report them.  Two extension requests would make the
+    requested extensions ambiguous, so they stay an error (cryptography and
+    Go refuse them too).
     """
     out = []
     requested: list[Extensions] = []
-    seen_types: set[str] = set()
+    seen_requests: set[str] = set()
     seen_extensions: set[str] = set()
     for i, ((oid, values), attr_start, attr_end) in enumerate(attributes):
         attr_path = (path, i)
-        if oid in seen_types:
-            raise src.fail("duplicate-attribute", attr_start, attr_path, oids.name_of(oid))
-        seen_types.add(oid)
+        if oid in _EXTENSION_REQUESTS:
+            if oid in seen_requests:
+                raise src.fail("duplicate-attribute", attr_start, attr_path, oids.name_of(oid))
+            seen_requests.add(oid)
         if oid in _SINGLE_VALUED and len(values) != 1:
             raise src.fail("single-valued", attr_start, attr_path, oids.name_of(oid))
         if oid in _EXTENSION_REQUESTS:

@@ -374,12 +374,10 @@ def _key_usage(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
     nbits = len(data) * 8 - unused
     bits = {name: i < nbits and bool(data[i // 8] & (0x80 >> (i % 8)))
             for i, name in enumerate(KEY_USAGE_BITS)}
-    if not any(bits.values()):
-        src.deviate("bad-extension", offset, path, "keyUsage with no bit set (RFC 5280 4.2.1.3)")
-    known = len(KEY_USAGE_BITS)
-    if any(data[i // 8] & (0x80 >> (i % 8)) for i in range(known, nbits)):
-        src.deviate("bad-extension", offset, path,
-                    "keyUsage bit past decipherOnly (ignored in lenient mode)")
+    # No bit set, or bits past decipherOnly: RFC 5280 4.2.1.3 rules for the
+    # certificate, but DER, and read by cryptography, OpenSSL and Go alike
+    # (mbed TLS writes the first): kept as read (unknown bits dropped), for a
+    # linter to judge.
     return KeyUsage(**bits)
 
 
@@ -406,12 +404,9 @@ def _aki(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
 def _policies(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
     buf = src.buf
     policies = []
-    seen: set[str] = set()
-    for i, (policy, qualifiers) in enumerate(v):
-        if policy in seen:
-            src.deviate("bad-extension", offset, (path, i, "policyIdentifier"),
-                        "policy named twice (RFC 5280 4.2.1.4)")
-        seen.add(policy)
+    # A policy named twice breaks RFC 5280 4.2.1.4 but not DER, and
+    # cryptography, OpenSSL and Go read it: kept, for a linter to judge.
+    for policy, qualifiers in v:
         # Known qualifiers were checked against their schema by the decoder.
         policies.append(PolicyInformation(policy, None if qualifiers is None else tuple(
             (qid, buf[start:end]) for qid, (_, start, end) in qualifiers)))

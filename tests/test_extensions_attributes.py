@@ -143,8 +143,9 @@ SAN = tlv(0x30, tlv(0x82, b"a.example"))
     ("challenge-password-integer", tlv(0xA0, tlv(0x30, oid("1.2.840.113549.1.9.7") + tlv(
         0x31, tlv(0x02, b"\x01")))), "unexpected-tag",
      "certificationRequestInfo.attributes[0].values[0]"),
-    ("attribute-twice", tlv(0xA0, tlv(0x30, oid("1.2.3") + tlv(0x31, tlv(0x05, b"")))
-                            + tlv(0x30, oid("1.2.3") + tlv(0x31, tlv(0x02, b"\x01")))),
+    ("extension-request-attribute-twice", tlv(0xA0, b"".join(sorted(
+        tlv(0x30, oid("1.2.840.113549.1.9.14") + tlv(0x31, tlv(0x30, ext)))
+        for ext in (extension("2.5.29.17", SAN), extension("2.5.29.19", tlv(0x30, b"")))))),
      "duplicate-attribute", "certificationRequestInfo.attributes[1]"),
     ("unknown-attribute-bad-der", tlv(0xA0, tlv(0x30, oid("1.2.3") + tlv(0x31, tlv(
         0x02, b"\x00\x01")))), "nonminimal-integer",
