@@ -68,8 +68,10 @@ class SubjectAlternativeName(ExtensionValue):
         """Return the names of ``type:value`` strings (``DNS:example.com``, ``IP:192.0.2.1``,
         ``email:a@example.com``, ``URI:https://x``, ``RID:1.2.3``, ``dirName:CN=x``).
 
-        Non-ASCII DNS names are converted with IDNA; raises BuildError for a
-        malformed string.
+        Non-ASCII DNS names and email domains are converted with UTS #46 and
+        IDNA 2008; DNS names, email addresses and URIs are checked
+        (:mod:`csrlib.hostnames`).  Raises BuildError for a malformed string
+        or name.
         """
         if isinstance(names, str):
             raise BuildError("from_strings takes a list of strings")
