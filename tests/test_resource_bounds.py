@@ -1,7 +1,12 @@
-"""Resource bounds, measured: linear time, bounded memory, no arithmetic on oversized keys.
+"""Resource bounds, counted: linear work, bounded memory, no arithmetic on oversized keys.
+
+Nothing here reads a clock: a shared machine makes any timed assertion flaky.
+The bounds are on deterministic measures, the same on every run of the same
+input; ``benchmarks/bounds.py`` times the same shapes and calls (CPU time,
+with the collector off and on) and prints the cost per octet and its growth.
 
 Each adversarial shape is a request csrlib must accept (valid DER within
-the default Limits), built at about 1 KiB, 64 KiB and 1 MiB:
+the default Limits), built at sizes from about 1 KiB to 1 MiB:
 
 * ``deep-nesting``: an unknown attribute value holding SEQUENCE chains whose
   leaves sit exactly at the depth limit (32);
@@ -16,30 +21,39 @@ the default Limits), built at about 1 KiB, 64 KiB and 1 MiB:
 each through ``csrlib.load``, and some through ``csrlib.asn1.decode``
 (pyasn1 values) and ``decode_plain`` with the PKCS#10 schema.
 
-Time: the best of several runs per size (loops of many calls for the small
-sizes, so the timer's resolution does not matter), with csrlib's OID cache
-emptied before each call, as hostile input would find it, and the cyclic
-garbage collector off (as ``timeit`` has it); the cost per input octet at
-1 MiB must stay within 3x of that at 1 KiB, and of that at 64 KiB (the
-stricter check: the fixed cost of a request inflates the 1 KiB figure).
-When a comparison fails, up to two more rounds are measured and the best
-time of each size kept: noise on a shared machine only ever adds time, a
-cost that grows faster than the input fails every round.
-With the collector on, 1 MiB is compared with 64 KiB only: the collector's
-full passes begin only when a parse makes more objects than a quarter of
-those alive, so small inputs never pay for them (the pyasn1 values of
-``asn1.decode`` pay up to 3.7x the 1 KiB cost per octet at 1 MiB).  The
-objects the test process already holds are frozen (``gc.freeze``) while the
-collector is on, so that its passes walk what the parse makes, not pytest's
-and the other tests' objects.
+Work: the Python and C functions called (``sys.setprofile``) and the Python
+lines run (``sys.settrace``) while decoding, at 1 KiB, 8 KiB and 64 KiB, with
+the OID cache emptied first, as hostile input would find it.  Per input octet,
+each count at 64 KiB stays within ``WORK_FACTOR`` (1.25) of that at 1 KiB and
+within ``WORK_FACTOR_MEDIUM`` (1.05) of that at 8 KiB.  Measured, the counts
+per octet vary by at most 12% from 1 KiB to 64 KiB and 1.2% from 8 KiB (the
+fixed cost of a request, about 190 octets with fewer steps per octet than
+any filler, weighs on the smaller sizes); work that grows with the input
+multiplies them: eightfold from 8 KiB to 64 KiB for a quadratic, by about
+1.2 for an n log n.
+
+What the counts cannot see is work inside one C call: copying a slice,
+searching a list, comparing or sorting bytes.  Copies are bounded by a
+second deterministic measure (tracemalloc, see ``burst_allocations``): a
+decoder that copies the rest of its input at each element allocates n/2
+octets per element on average.  Made to, the schema-less walker allocated
+at 16 KiB 150x the input for the 52-octet chains of ``deep-nesting`` and
+3900x for ``tiny-tlvs``; every shape here stays under 40x, the bound is
+``BURST_FACTOR`` (64x).  That bound does not reach shapes of few, large
+elements (``long-oids``, ``long-strings``), nor a copying loop that calls
+nothing between copies; and C-level searching or sorting allocates nothing.
+The benchmark is the check for those.  The garbage collector is off while
+counting (no finalizer runs in the middle); what its passes cost is timed by
+the benchmark, with the collector on.
 
 Memory: tracemalloc's peak while loading a 256 KiB input (the factor does
 not depend on the size) stays within ``MEMORY_FACTOR`` times the input size.
 
 Verification: RSA keys over 16384 bits and public exponents over 2**64 are
-refused when the request loads (DecodeError), and hand-built keys beyond the
-policy when it verifies (PolicyError), with the modular exponentiation
-replaced by a tripwire that records any call.
+refused when the request loads (DecodeError), with no more work than loading
+the largest key allowed, and hand-built keys beyond the policy when it
+verifies (PolicyError), with the modular exponentiation replaced by a
+tripwire that records any call.
 """
 
 from __future__ import annotations
@@ -47,9 +61,11 @@ from __future__ import annotations
 import functools
 import gc
 import math
-import time
+import sys
 import tracemalloc
 from collections.abc import Callable
+from types import FrameType
+from typing import Any, NamedTuple
 
 import pytest
 from pyasn1_modules import rfc2986
@@ -65,9 +81,23 @@ KIB = 1024
 LIMIT = Limits().max_size
 #: About 1 KiB, 64 KiB and 1 MiB (just under the default size limit).
 SIZES = (KIB, 64 * KIB, LIMIT - 2 * KIB)
+#: Sizes at which the work is counted (1 KiB and 64 KiB are among SIZES).
+WORK_SIZES = (KIB, 8 * KIB, 64 * KIB)
+#: Allowed growth of the work per octet from 1 KiB to 64 KiB.  Even a fixed
+#: cost of no work at all would leave it under 1.25 (the filler is over 80%
+#: of a 1 KiB input), so only work that grows faster than the input breaks it.
+WORK_FACTOR = 1.25
+#: Allowed growth of the work per octet from 8 KiB to 64 KiB (measured: 1.012).
+WORK_FACTOR_MEDIUM = 1.05
+#: Size, smallest burst counted and bound of ``burst_allocations`` per input
+#: octet (measured: at most 40, for the pyasn1 values of ``asn1.decode``).
+BURST_SIZE = 16 * KIB
+BURST_MIN = KIB
+BURST_FACTOR = 64
+#: Calls and returns per input octet past which ``burst_allocations`` stops
+#: (measured: at most 9).
+BURST_EVENTS = 64
 MEMORY_SIZE = 256 * KIB
-#: Allowed growth of the cost per octet from smaller inputs to the largest.
-TIME_FACTOR = 3.0
 #: Peak traced memory while loading, over the input size.  The model holds
 #: each attribute value as a Python object: for the smallest, a 2-octet
 #: NULL, that is a bytes object of 40 bytes (with pymalloc's rounding) and
@@ -196,42 +226,109 @@ def build(shape: str, size: int) -> bytes:
 # -- measuring ------------------------------------------------------------------------------
 
 
-def best_time(fn: Callable[[bytes], object], data: bytes, *, collect: bool = False,
-              budget: float = 0.05) -> float:
-    """Return the best per-call time of ``fn(data)``, over loops of about ``budget`` s.
+class Work(NamedTuple):
+    """Steps a call took: deterministic, the same on every run of the same input."""
 
-    The OID cache is emptied before each call (outside the timed part): a
-    hostile input brings OIDs the cache has not seen.  The cyclic garbage
-    collector is off during the calls unless ``collect`` (as in ``timeit``).
+    calls: int  #: Python and C functions called
+    lines: int  #: Python lines run
+
+
+class OverBudget(BaseException):
+    """Raised by ``count_work``'s hooks past the budget (not an Exception: csrlib lets it by)."""
+
+
+def count_work(fn: Callable[[bytes], object], data: bytes, budget: float = math.inf) -> Work:
+    """Return the functions called and the Python lines run by ``fn(data)``.
+
+    Raises OverBudget once calls and lines together pass ``budget``, so that
+    work that grows too fast fails the test at once instead of running on
+    for hours under the hooks.  The OID cache is emptied first: a hostile
+    input brings OIDs the cache has not seen.  The cyclic garbage collector
+    is off during the call, so that no finalizer runs in the middle of it.
+    The hooks in place before (a debugger's, coverage's) and the collector's
+    state are restored however ``fn`` ends.
     """
-    def timed() -> float:
-        OID_CACHE.clear()
-        start = time.perf_counter()
-        fn(data)
-        return time.perf_counter() - start
+    calls = lines = 0
 
-    gc.collect()  # each measurement starts without garbage left by the one before
+    def profile(frame: FrameType, event: str, arg: object) -> None:
+        nonlocal calls
+        if event in {"call", "c_call"}:
+            calls += 1
+            if calls + lines > budget:
+                raise OverBudget(f"{calls} calls and {lines} lines")
+
+    def trace(frame: FrameType, event: str, arg: object) -> Callable[..., Any]:
+        nonlocal lines
+        if event == "line":
+            lines += 1
+            if calls + lines > budget:
+                raise OverBudget(f"{calls} calls and {lines} lines")
+        return trace
+
+    OID_CACHE.clear()
+    old_profile, old_trace = sys.getprofile(), sys.gettrace()
     enabled = gc.isenabled()
-    if collect:
-        # The collector's full passes walk every object alive: freezing those
-        # the test process holds already (pytest's, hypothesis', other tests')
-        # leaves it walking only what the parse makes, as in a lean server.
-        gc.freeze()
-    else:
-        gc.disable()
+    gc.disable()
     try:
-        first = timed()
-        if first > 0.1:
-            # Large inputs: the best of two (the plans were compiled by smaller ones).
-            gc.collect()
-            return min(first, timed())
-        number = max(1, math.ceil(budget / first))
-        return min(sum(timed() for _ in range(number)) / number for _ in range(5))
+        sys.setprofile(profile)
+        sys.settrace(trace)
+        fn(data)
     finally:
-        if collect:
-            gc.unfreeze()
+        sys.settrace(old_trace)
+        sys.setprofile(old_profile)
         if enabled:
             gc.enable()
+    return Work(calls, lines)
+
+
+def burst_allocations(fn: Callable[[bytes], object], data: bytes) -> int:
+    """Return the octets ``fn(data)`` allocates in bursts of at least ``BURST_MIN``.
+
+    At every call and return (Python or C; a profile hook), tracemalloc's
+    peak since the previous one, less the memory traced then, is the most the
+    code between the two allocated at once; the sum of those rises of
+    ``BURST_MIN`` or more counts each copy of an input-sized span (a slice of
+    the rest of the input, say) and leaves out each element's small values
+    and the hook's own integers.  Deterministic: tracemalloc counts the sizes
+    requested, not the allocator's state.  Caches and collector as in
+    ``count_work``.  Raises OverBudget past ``BURST_EVENTS`` calls and
+    returns per input octet, and as many per KiB of a request's fixed cost
+    (work that grows with the input, which ``test_work_per_octet_is_linear``
+    reports, would take minutes here).
+    """
+    total = level = events = 0
+    budget = BURST_EVENTS * (len(data) + KIB)
+    get = tracemalloc.get_traced_memory
+    reset = tracemalloc.reset_peak
+
+    def profile(frame: FrameType, event: str, arg: object) -> None:
+        nonlocal total, level, events
+        current, peak = get()
+        if peak - level >= BURST_MIN:
+            total += peak - level
+        reset()
+        level = current
+        events += 1
+        if events > budget:
+            raise OverBudget(f"over {BURST_EVENTS} calls and returns per input octet")
+
+    fn(data)  # plans compiled and modules imported before tracing
+    OID_CACHE.clear()
+    old_profile = sys.getprofile()
+    enabled = gc.isenabled()
+    gc.disable()
+    tracemalloc.start()
+    try:
+        level = get()[0]
+        reset()
+        sys.setprofile(profile)
+        fn(data)
+    finally:
+        sys.setprofile(old_profile)
+        tracemalloc.stop()
+        if enabled:
+            gc.enable()
+    return total
 
 
 def peak_memory(fn: Callable[[bytes], object], data: bytes) -> int:
@@ -277,40 +374,79 @@ def test_limits_of_the_shapes_are_the_defaults() -> None:
     assert info.value.kind == "size-limit"
 
 
-def per_octet_times(fn: Callable[[bytes], object], shape: str, sizes: tuple[int, ...],
-                    collect: bool, linear: Callable[[list[float]], bool]) -> list[float]:
-    """Return the best time per input octet of ``fn`` at each size.
+def work_per_octet(call: str, shape: str) -> dict[str, list[float]]:
+    """Return each measure of Work per input octet of ``call`` at each of WORK_SIZES.
 
-    Timing on a shared machine only ever adds time: when the times do not
-    pass ``linear``, up to two more rounds are measured and the best of each
-    size kept, so that one slow moment does not pass for a cost of the parse.
+    Past 1 KiB the count stops (OverBudget) where calls and lines together
+    pass WORK_FACTOR times their sum per octet at 1 KiB: one of the two
+    would then break the bound anyway.
     """
-    inputs = [build(shape, size) for size in sizes]
-    best = [math.inf] * len(sizes)
-    for _ in range(3):
-        best = [min(b, best_time(fn, data, collect=collect) / len(data))
-                for b, data in zip(best, inputs, strict=True)]
-        if linear(best):
-            break
-    return best
+    fn = CALLS[call]
+    fn(build(shape, WORK_SIZES[0]))  # plans compiled and modules imported beforehand
+    per_octet: dict[str, list[float]] = {measure: [] for measure in Work._fields}
+    budget = math.inf
+    for size in WORK_SIZES:
+        data = build(shape, size)
+        try:
+            work = count_work(fn, data, budget * len(data))
+        except OverBudget as over:
+            pytest.fail(f"{call} {shape}: the work per octet grows with the input: "
+                        f"{len(data)} octets took {over} before the end, over "
+                        f"{WORK_FACTOR}x the work per octet of the smallest input")
+        for measure, n in zip(Work._fields, work, strict=True):
+            per_octet[measure].append(n / len(data))
+        if budget == math.inf:
+            budget = WORK_FACTOR * sum(work) / len(data)
+    return per_octet
 
 
 @pytest.mark.parametrize(("call", "shape"), CASES, ids=[f"{c}-{s}" for c, s in CASES])
-def test_time_per_octet_is_linear(call: str, shape: str) -> None:
-    fn = CALLS[call]
-    small, medium, large = per_octet_times(
-        fn, shape, SIZES, False, lambda t: t[2] <= TIME_FACTOR * min(t[0], t[1]))
-    text = " ".join(f"{p * 1e9:.1f}" for p in (small, medium, large))
-    detail = f"{call} {shape}: ns per octet at 1 KiB, 64 KiB, 1 MiB: {text}"
-    assert large <= TIME_FACTOR * small, detail
-    assert large <= TIME_FACTOR * medium, detail
-    # With the garbage collector on, as a server runs: its full collections
-    # start only once the objects made outnumber a quarter of the heap (about
-    # 64 KiB of input and up), after which their cost per object is constant.
-    medium, large = per_octet_times(fn, shape, SIZES[1:], True,
-                                    lambda t: t[1] <= TIME_FACTOR * t[0])
-    assert large <= TIME_FACTOR * medium, (
-        f"{detail}; with gc at 64 KiB, 1 MiB: {medium * 1e9:.1f} {large * 1e9:.1f}")
+def test_work_per_octet_is_linear(call: str, shape: str) -> None:
+    for measure, (small, medium, large) in work_per_octet(call, shape).items():
+        detail = (f"{call} {shape}: {measure} per octet at 1 KiB, 8 KiB, 64 KiB: "
+                  f"{small:.3f} {medium:.3f} {large:.3f}")
+        assert small > 0, detail  # the hooks did count
+        assert large <= WORK_FACTOR * small, detail
+        assert large <= WORK_FACTOR_MEDIUM * medium, detail
+
+
+def test_work_counts_are_deterministic() -> None:
+    # The bounds above hold because the counts repeat exactly: the same
+    # input runs the same code, whatever ran before it in the process.
+    data = build("many-attributes", 8 * KIB)
+    csrlib.load(data)
+    first = count_work(csrlib.load, data)
+    csrlib.asn1.decode(data, _CSR)
+    assert count_work(csrlib.load, data) == first
+    assert first.calls > len(data) and first.lines > 4 * len(data)
+
+
+def test_measuring_restores_the_hooks_and_the_collector() -> None:
+    profile, trace, enabled = sys.getprofile(), sys.gettrace(), gc.isenabled()
+
+    def fail_when_measured(data: bytes) -> object:
+        if sys.getprofile() is not profile:
+            raise ValueError("measured")
+        return None
+
+    for measure in (count_work, burst_allocations):
+        with pytest.raises(ValueError, match="measured"):
+            measure(fail_when_measured, b"")
+        assert (sys.getprofile(), sys.gettrace()) == (profile, trace)
+        assert gc.isenabled() == enabled
+        assert not tracemalloc.is_tracing()
+
+
+@pytest.mark.parametrize(("call", "shape"), CASES, ids=[f"{c}-{s}" for c, s in CASES])
+def test_no_input_sized_copies_per_element(call: str, shape: str) -> None:
+    data = build(shape, BURST_SIZE)
+    try:
+        factor = burst_allocations(CALLS[call], data) / len(data)
+    except OverBudget as over:
+        pytest.fail(f"{call} {shape}: {over}")
+    assert factor <= BURST_FACTOR, (
+        f"{call} {shape}: {factor:.1f} octets per input octet allocated in bursts of "
+        f"{BURST_MIN} or more")
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -336,6 +472,14 @@ def _rsa_request(n: int, e: int) -> bytes:
     k = (n.bit_length() + 7) // 8
     return csr_der(spki=spki, signature_algorithm=_SHA256_RSA,
                    signature=tlv(0x03, b"\x00" + b"\x01" * k))
+
+
+def _refuse(data: bytes) -> None:
+    try:
+        csrlib.load(data)
+    except DecodeError:
+        return
+    raise AssertionError("accepted")
 
 
 class _Reached(Exception):
@@ -368,15 +512,20 @@ def test_oversized_rsa_keys_are_refused_when_loading(
     bits: int, e: int, kind: str, no_arithmetic: list[tuple[int, int]]
 ) -> None:
     data = _rsa_request(_modulus(bits), e)
-    start = time.perf_counter()
     with pytest.raises(DecodeError) as info:
         csrlib.load(data)
-    elapsed = time.perf_counter() - start
     assert info.value.kind == kind
     assert info.value.path.startswith("certificationRequestInfo.subjectPKInfo")
     assert not no_arithmetic
-    # The modulus is refused by its length octets, before any integer is built.
-    assert elapsed < 0.1, f"{elapsed:.3f} s to refuse a {bits}-bit key"
+    # Refusing takes about the steps of loading the largest key allowed,
+    # whatever the key's size: a modulus over the bound is refused by its
+    # length octets (a loop over its octets would take thousands more steps).
+    largest = _rsa_request(_modulus(16384), 2 ** 64 - 1)
+    csrlib.load(largest)
+    allowed = count_work(csrlib.load, largest)
+    refused = count_work(_refuse, data)
+    assert refused.calls <= WORK_FACTOR * allowed.calls, (refused, allowed)
+    assert refused.lines <= WORK_FACTOR * allowed.lines, (refused, allowed)
 
 
 def test_the_largest_key_allowed_does_reach_the_arithmetic(
