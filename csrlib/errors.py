@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "KINDS",
+    "int_text",
     "BuildError",
     "CSRError",
     "DecodeError",
@@ -88,6 +89,20 @@ KINDS: dict[str, str] = {
     # anything a bug let through: reported, never raised as another type
     "internal-error": "malformed input",
 }
+
+
+def int_text(value: int) -> str:
+    """Return an integer as bounded text: decimal up to 64 bits, hex up to 1024, else its size.
+
+    Never ``str()`` of an unbounded integer: CPython refuses to make more
+    than 4300 decimal digits (ValueError), and the work is quadratic.
+    """
+    bits = value.bit_length()
+    if bits <= 64:
+        return str(value)
+    if bits <= 1024:
+        return f"{value:#x}"
+    return f"<{'negative ' if value < 0 else ''}{bits}-bit integer>"
 
 
 def join_path(segments: Iterable[str]) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Collection
 
 from .errors import DecodeError
 
-__all__ = ["encode_pem", "pem_blocks"]
+__all__ = ["detect_format", "encode_pem", "is_text", "pem_blocks"]
 
 _BEGIN = re.compile(rb"-----BEGIN ([\x21-\x2c\x2e-\x7e](?:[- ]?[\x21-\x2c\x2e-\x7e])*)?-----")
 _END = re.compile(rb"-----END ([^\r\n]*?)-----")
@@ -26,6 +26,45 @@ _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 
 
 _LINE = re.compile(rb"([^\r\n]*)(?:\r\n|\r|\n|$)")
+# Octets no text file holds: C0 controls but tab, LF, FF and CR; and DEL.
+_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def is_text(data: bytes) -> bool:
+    """Return whether ``data`` could be a text file: no control octet but tab, LF, FF, CR.
+
+    Every DER request holds some (its version is an INTEGER, tag 0x02), so
+    no request in DER passes for text.
+    """
+    return _BINARY.search(data) is None
+
+
+def _der_length(data: bytes) -> int | None:
+    """Return the length a SEQUENCE header at the start of ``data`` gives it, or None."""
+    if len(data) < 2 or data[0] != 0x30:
+        return None
+    n = data[1]
+    if n < 0x80:
+        return 2 + n
+    count = n & 0x7F
+    if not 1 <= count <= 8 or len(data) < 2 + count:
+        return None
+    return 2 + count + int.from_bytes(data[2 : 2 + count], "big")
+
+
+def detect_format(data: bytes) -> str:
+    """Return ``"der"`` or ``"pem"``: how ``data`` must be read, judged from its shape alone.
+
+    DER when it starts with a SEQUENCE header whose length is exactly the
+    input's; otherwise PEM when it is text (RFC 7468: optional explanatory
+    text and whitespace, then ``-----BEGIN``); otherwise DER, which then
+    fails to decode.  The data is never searched for a ``-----BEGIN`` inside
+    it: a DER request may carry PEM text in one of its values (a polyglot),
+    and is still the DER request.
+    """
+    if _der_length(data) == len(data):
+        return "der"
+    return "pem" if is_text(data) else "der"
 
 
 def pem_blocks(

@@ -15,13 +15,13 @@ from . import schemas
 from .algorithms import SignatureAlgorithm, read_signature_algorithm
 from .attributes import Attribute, StringValue, read_attributes
 from .der.tlv import Deviation, Limits, Writer, encode_length
-from .errors import DecodeError
+from .errors import DecodeError, int_text
 from .extensions import Extensions
 from .keys import PublicKey, read_spki
 from .name import Name
 from .name_read import read_name
 from .parsing import Source, plan
-from .pem import encode_pem, pem_blocks
+from .pem import detect_format, encode_pem, pem_blocks
 from .records import maker
 from .verify import Policy, verify_signature
 
@@ -157,10 +157,14 @@ def load(
     data: bytes | bytearray | memoryview | str, *, strict: bool = True,
     limits: Limits | None = None,
 ) -> CertificateRequest:
-    """Return the request in ``data``, PEM or DER (detected); raise DecodeError if invalid."""
+    """Return the request in ``data``, PEM or DER; raise DecodeError if invalid.
+
+    The format is judged from the data's shape (:func:`csrlib.pem.detect_format`),
+    never by searching it for a PEM block, so a DER request carrying PEM
+    text in a value is read as that DER request.
+    """
     raw = data.encode("ascii", "replace") if isinstance(data, str) else bytes(data)
-    # PEM explanatory text may itself start with "0" (0x30): look for a block.
-    if raw[:1] == b"\x30" and b"-----BEGIN" not in raw:
+    if detect_format(raw) == "der":
         return load_der(raw, strict=strict, limits=limits)
     return load_pem(raw, strict=strict, limits=limits)
 
@@ -205,7 +209,7 @@ def load_der(
         if version in (1, 2):
             src.deviate("bad-version", cri_contents, f"{_CRI}.version", str(version))
         else:
-            raise src.fail("bad-version", cri_contents, f"{_CRI}.version", str(version))
+            raise src.fail("bad-version", cri_contents, f"{_CRI}.version", int_text(version))
     # Depths as the decoder counts them: the request's contents are at 1, the
     # info's at 2, so its components (subject, key, attributes) are at 3.
     subject = read_name(src, rdns, 3, _SUBJECT)
