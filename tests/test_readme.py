@@ -37,7 +37,7 @@ EXCLUDED = {
     "python3 -m venv .venv && .venv/bin/pip install -c tests/constraints.txt -e '.[test]' "
     "&& .venv/bin/python -m pytest -q":
         "the test command: it runs this suite (.ci/run runs it in a fresh clone)",
-    "npm install pyodide@314.0.7                          # the runtime and the standard library":
+    "npm install pyodide@314.0.8                          # the runtime and the standard library":
         "needs npm and the npm registry (tests/pyodide/run.sh does this in CI)",
 }
 
