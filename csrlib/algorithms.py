@@ -14,7 +14,7 @@ from typing import Any
 from . import oids, schemas
 from .der.primitives import encode_integer, encode_oid
 from .der.tlv import Limits, tlv
-from .errors import BuildError, EncodeError
+from .errors import BuildError, EncodeError, bytes_text, int_text
 from .parsing import Source, plan
 from .records import maker
 
@@ -81,6 +81,12 @@ class PssParameters:
     salt_length: int
     trailer_field: int = 1
     mgf: str = oids.MGF1
+
+    def __repr__(self) -> str:
+        # The integers come from the input: never str() of an unbounded one.
+        return (f"PssParameters(hash={self.hash!r}, mgf_hash={self.mgf_hash!r}, "
+                f"salt_length={int_text(self.salt_length)}, "
+                f"trailer_field={int_text(self.trailer_field)}, mgf={self.mgf!r})")
 
     def to_der(self) -> bytes:
         """Return the DER RSASSA-PSS-params, defaults left out (X.690 11.5)."""
@@ -178,6 +184,12 @@ class SignatureAlgorithm:
     parameters: bytes | None = None
     pss: PssParameters | None = None
     der: bytes = field(default=b"", repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        params = "None" if self.parameters is None else bytes_text(self.parameters)
+        return (f"SignatureAlgorithm(oid={self.oid!r}, name={self.name!r}, "
+                f"key_type={self.key_type!r}, hash={self.hash!r}, parameters={params}, "
+                f"pss={self.pss!r})")
 
     @property
     def is_known(self) -> bool:

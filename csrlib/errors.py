@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "KINDS",
+    "bytes_text",
     "int_text",
     "BuildError",
     "CSRError",
@@ -103,6 +104,21 @@ def int_text(value: int) -> str:
     if bits <= 1024:
         return f"{value:#x}"
     return f"<{'negative ' if value < 0 else ''}{bits}-bit integer>"
+
+
+#: Octets shown whole by :func:`bytes_text`.
+BYTES_SHOWN = 64
+
+
+def bytes_text(value: bytes) -> str:
+    """Return octets as bounded text: their ``repr`` up to 64 octets, else a prefix and the size.
+
+    For the ``repr`` of values holding bytes from the input, which may be as
+    large as the input.
+    """
+    if len(value) <= BYTES_SHOWN:
+        return repr(value)
+    return f"<{len(value)} octets: {value[:16].hex()}...>"
 
 
 def join_path(segments: Iterable[str]) -> str:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, TypeVar, overload
 from . import oids, schemas
 from .der.primitives import encode_bit_string, encode_integer, encode_oid
 from .der.tlv import tlv
-from .errors import BuildError
+from .errors import BuildError, bytes_text, int_text
 from .general_names import GeneralName, parse_general_name, read_general_names
 from .parsing import Path, Source
 from .records import maker
@@ -191,6 +191,10 @@ class BasicConstraints(ExtensionValue):
     ca: bool = False
     path_length: int | None = None
 
+    def __repr__(self) -> str:
+        length = "None" if self.path_length is None else int_text(self.path_length)
+        return f"BasicConstraints(ca={self.ca!r}, path_length={length})"
+
     def to_der(self) -> bytes:
         """Return the DER SEQUENCE, cA left out when FALSE (X.690 11.5)."""
         if self.path_length is not None and (self.path_length < 0 or not self.ca):
@@ -221,6 +225,13 @@ class AuthorityKeyIdentifier(ExtensionValue):
     key_identifier: bytes | None = None
     authority_cert_issuer: tuple[GeneralName, ...] | None = None
     authority_cert_serial_number: int | None = None
+
+    def __repr__(self) -> str:
+        key_id = "None" if self.key_identifier is None else bytes_text(self.key_identifier)
+        serial = self.authority_cert_serial_number
+        return (f"AuthorityKeyIdentifier(key_identifier={key_id}, "
+                f"authority_cert_issuer={self.authority_cert_issuer!r}, "
+                f"authority_cert_serial_number={'None' if serial is None else int_text(serial)})")
 
     def to_der(self) -> bytes:
         """Return the DER SEQUENCE with the present fields."""
@@ -271,6 +282,9 @@ class UnrecognizedExtension(ExtensionValue):
     # An instance field here, where the other value types have a class constant.
     oid: str = field()  # type: ignore[misc]
     value: bytes = field()
+
+    def __repr__(self) -> str:
+        return f"UnrecognizedExtension(oid={self.oid!r}, value={bytes_text(self.value)})"
 
     def to_der(self) -> bytes:
         """Return the value as received."""

@@ -28,6 +28,7 @@ from .curves import (
 )
 from .der.primitives import decode_oid, encode_integer, encode_oid
 from .der.tlv import Limits, read_header, tlv
+from .errors import bytes_text, int_text
 from .parsing import Source, plan
 from .records import maker
 
@@ -90,6 +91,7 @@ class PublicKey:
 
 
 def _repr_int(value: int) -> str:
+    """Return an integer as hex, its middle elided past 24 characters (linear, never decimal)."""
     text = f"{value:#x}"
     return text if len(text) <= 24 else f"{text[:12]}...{text[-8:]}"
 
@@ -118,7 +120,7 @@ class RsaPublicKey(PublicKey):
         return hash(self.der)
 
     def __repr__(self) -> str:
-        return f"RsaPublicKey(bits={self.key_size}, e={self.e}, n={_repr_int(self.n)})"
+        return f"RsaPublicKey(bits={self.key_size}, e={int_text(self.e)}, n={_repr_int(self.n)})"
 
     @staticmethod
     def from_numbers(n: int, e: int) -> RsaPublicKey:
@@ -291,6 +293,11 @@ class UnknownPublicKey(PublicKey):
     bits: bytes = field(repr=False)
     unused_bits: int = 0
     der: bytes = field(default=b"", repr=False)
+
+    def __repr__(self) -> str:
+        params = "None" if self.parameters is None else bytes_text(self.parameters)
+        return (f"UnknownPublicKey(algorithm={self.algorithm!r}, parameters={params}, "
+                f"unused_bits={int_text(self.unused_bits)})")
 
     @property
     def key_size(self) -> int:

@@ -14,14 +14,14 @@ from typing import Any
 from . import schemas
 from .algorithms import SignatureAlgorithm, read_signature_algorithm
 from .attributes import Attribute, StringValue, read_attributes
-from .der.tlv import Deviation, Limits, Writer, encode_length
+from .der.tlv import DEFAULT_LIMITS, Deviation, Limits, Writer, encode_length
 from .errors import DecodeError, int_text
 from .extensions import Extensions
 from .keys import PublicKey, read_spki
 from .name import Name
 from .name_read import read_name
 from .parsing import Source, plan
-from .pem import detect_format, encode_pem, pem_blocks
+from .pem import check_text, detect_format, encode_pem, iter_pem_blocks, label_text
 from .records import maker
 from .verify import Policy, verify_signature
 
@@ -153,43 +153,100 @@ class CertificateRequest:
         return load_der(encode(value), strict=strict)
 
 
+def _input(
+    data: bytes | bytearray | memoryview | str, limits: Limits | None, *, text: bool = True
+) -> bytes:
+    """Return ``data`` as bytes, its size checked first; raise DecodeError or TypeError.
+
+    Raises DecodeError (kind ``size-limit``, at ``max_size``) when the raw
+    input, PEM or DER, is larger than ``limits.max_size``, before it is copied,
+    scanned or decoded; TypeError when it is not bytes, bytearray or
+    memoryview (or str, when ``text``).
+    """
+    max_size = (limits or DEFAULT_LIMITS).max_size
+    if isinstance(data, memoryview):
+        size = data.nbytes
+    elif isinstance(data, bytes | bytearray) or (text and isinstance(data, str)):
+        size = len(data)
+    else:
+        kinds = "bytes, bytearray, memoryview or str" if text else "bytes, bytearray or memoryview"
+        raise TypeError(f"data must be {kinds}, not {type(data).__name__}")
+    if size > max_size:
+        raise DecodeError("size-limit", max_size)
+    # A str's characters are octets of PEM (non-ASCII ones only in explanatory
+    # text, where "?" serves as well): one octet each, so the size holds.
+    return data.encode("ascii", "replace") if isinstance(data, str) else bytes(data)
+
+
 def load(
     data: bytes | bytearray | memoryview | str, *, strict: bool = True,
     limits: Limits | None = None,
 ) -> CertificateRequest:
     """Return the request in ``data``, PEM or DER; raise DecodeError if invalid.
 
-    The format is judged from the data's shape (:func:`csrlib.pem.detect_format`),
-    never by searching it for a PEM block, so a DER request carrying PEM
-    text in a value is read as that DER request.
+    The format is judged from the data's shape (:func:`csrlib.pem.detect_format`):
+    text is PEM; binary data starting with a SEQUENCE tag is DER; other
+    binary data is refused as PEM that is not text (kind ``pem``, at its
+    first binary octet).  The data is never searched for a PEM block, so a
+    DER request carrying PEM text in a value is read as that DER request.
+    The raw input, PEM or DER, is at most ``limits.max_size`` octets
+    (DecodeError ``size-limit`` before any other work).  Raises TypeError
+    when ``data`` is not bytes, bytearray, memoryview or str.
     """
-    raw = data.encode("ascii", "replace") if isinstance(data, str) else bytes(data)
+    raw = _input(data, limits)
     if detect_format(raw) == "der":
         return load_der(raw, strict=strict, limits=limits)
-    return load_pem(raw, strict=strict, limits=limits)
+    return _load_pem_all(raw, strict, limits)[0]
 
 
 def load_pem(
-    data: bytes | str, *, strict: bool = True, limits: Limits | None = None
+    data: bytes | bytearray | memoryview | str, *, strict: bool = True,
+    limits: Limits | None = None,
 ) -> CertificateRequest:
-    """Return the first certificate request of a PEM text; raise DecodeError if there is none."""
-    found = load_pem_all(data, strict=strict, limits=limits)
-    return found[0]
+    """Return the first certificate request of a PEM text; raise DecodeError if there is none.
+
+    Every request block of the text is loaded (and can fail); see
+    :func:`load_pem_all` for what is refused.
+    """
+    return load_pem_all(data, strict=strict, limits=limits)[0]
 
 
 def load_pem_all(
-    data: bytes | str, *, strict: bool = True, limits: Limits | None = None
+    data: bytes | bytearray | memoryview | str, *, strict: bool = True,
+    limits: Limits | None = None,
 ) -> list[CertificateRequest]:
     """Return every certificate request of a PEM text (other blocks are skipped).
 
-    Raises DecodeError (kind ``pem``) when there is no request block.
+    Raises DecodeError: kind ``size-limit`` when the whole text is larger
+    than ``limits.max_size`` (a bundle is bounded as a whole, before any
+    scanning); kind ``pem`` when the data is not text (binary data holding a
+    PEM block is not PEM: at the offset of the first binary octet), when a
+    request block is malformed, or when there is no request block; any kind
+    for a request that does not load.  Raises TypeError when ``data`` is not
+    bytes, bytearray, memoryview or str.
     """
-    raw = data.encode("ascii", "replace") if isinstance(data, str) else bytes(data)
-    blocks = pem_blocks(raw, PEM_LABELS)
-    requests = [der for label, der in blocks if der is not None]
+    return _load_pem_all(_input(data, limits), strict, limits)
+
+
+#: Labels of other blocks named in the error for a text without a request.
+_LABELS_SHOWN = 4
+
+
+def _load_pem_all(raw: bytes, strict: bool, limits: Limits | None) -> list[CertificateRequest]:
+    """Return the requests of a PEM text already checked for size; raise DecodeError."""
+    check_text(raw)
+    requests: list[bytes] = []
+    others: dict[str, None] = {}  # ordered, and bounded: only for the message
+    for label, der in iter_pem_blocks(raw, PEM_LABELS):
+        if der is not None:
+            requests.append(der)
+        elif label and len(others) <= _LABELS_SHOWN:
+            others[label] = None
     if not requests:
-        labels = ", ".join(sorted({label for label, _ in blocks}))
-        found = f" (found {labels})" if labels else ""
+        shown = [label_text(label) for label in list(others)[:_LABELS_SHOWN]]
+        if len(others) > _LABELS_SHOWN:
+            shown.append("...")
+        found = f" (found {', '.join(shown)})" if shown else ""
         raise DecodeError("pem", 0, f"no CERTIFICATE REQUEST block{found}")
     return [load_der(der, strict=strict, limits=limits) for der in requests]
 
@@ -197,8 +254,13 @@ def load_pem_all(
 def load_der(
     data: bytes | bytearray | memoryview, *, strict: bool = True, limits: Limits | None = None
 ) -> CertificateRequest:
-    """Return the request a DER encoding holds; raise DecodeError if it is not valid."""
-    src = Source(bytes(data), strict, limits)
+    """Return the request a DER encoding holds; raise DecodeError if it is not valid.
+
+    Raises DecodeError ``size-limit`` for input over ``limits.max_size``
+    before copying it, and TypeError when ``data`` is not bytes, bytearray
+    or memoryview.
+    """
+    src = Source(_input(data, limits, text=False), strict, limits)
     buf = src.buf
     (cri, cri_start, cri_end), sig_alg, (signature, unused) = src.decode(
         plan(schemas.CertificationRequest), 0, len(buf), 0, "")
@@ -207,7 +269,7 @@ def load_der(
     if version != 0:
         cri_contents = src.contents(cri_start, cri_end)[0]
         if version in (1, 2):
-            src.deviate("bad-version", cri_contents, f"{_CRI}.version", str(version))
+            src.deviate("bad-version", cri_contents, f"{_CRI}.version", int_text(version))
         else:
             raise src.fail("bad-version", cri_contents, f"{_CRI}.version", int_text(version))
     # Depths as the decoder counts them: the request's contents are at 1, the
@@ -226,7 +288,7 @@ def load_der(
         # octets; the unused-bits octet is the one before the signature's
         # octets, which end the input.
         src.deviate("signature-unused-bits", len(buf) - len(signature) - 1, "signature",
-                    f"{unused} unused bits")
+                    f"{int_text(unused)} unused bits")
     return _request(buf, buf[cri_start:cri_end], signature, version, subject, public_key,
                     algorithm, attrs, extensions, src.deviations(), unused,
                     attributes is not None)

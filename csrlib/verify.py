@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .errors import InvalidSignature, PolicyError, UnsupportedAlgorithm
+from .errors import InvalidSignature, PolicyError, UnsupportedAlgorithm, int_text
 from .verify_rsa import verify_pkcs1v15, verify_pss
 
 if TYPE_CHECKING:
@@ -152,8 +152,8 @@ def _verify_rsa(public_key: PublicKey, algorithm: SignatureAlgorithm, signature:
     bits = n.bit_length()
     # Checked before pow(): its cost grows with both.
     if not policy.min_rsa_bits <= bits <= policy.max_rsa_bits:
-        raise PolicyError(f"RSA key of {bits} bits is outside the policy's "
-                          f"{policy.min_rsa_bits}..{policy.max_rsa_bits}")
+        raise PolicyError(f"RSA key of {int_text(bits)} bits is outside the policy's "
+                          f"{int_text(policy.min_rsa_bits)}..{int_text(policy.max_rsa_bits)}")
     if e > policy.max_rsa_exponent:
         raise PolicyError("RSA public exponent larger than the policy allows")
     pss = algorithm.pss
