@@ -12,74 +12,106 @@ done; 1: a check ran and failed (``verify``: a signature or the policy);
 read, input that is not a request or not DER).  ``verify`` reports each
 file on its own line of standard output and exits with the worst status;
 ``asn1`` prints the tree up to the first departure from DER, then the error.
+
+Everything printed is inert text: every line goes through
+:func:`csrlib.cli_text.escape` (control, format and other non-printable
+characters as ``\\n``, ``\\x1b``, ``\\u202e``...), JSON through
+:func:`csrlib.cli_text.json_text`.  Inputs are read up to the input size
+limit (``csrlib.asn1.Limits().max_size``, 1 MiB), and files are written as new
+files that take their name in one step (:mod:`csrlib.signers.files`).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import errno
 import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TypeVar
 
-from .cli_new import build_request, new_arguments, signer_from_args, write_output
+from .cli_new import (
+    build_request,
+    count_argument,
+    new_arguments,
+    output_paths,
+    path_argument,
+    signer_from_args,
+    text_argument,
+    write_output,
+)
+from .cli_text import escape, json_text, print_line
+from .der.tlv import DEFAULT_LIMITS
 from .dump import dump_lines
 from .errors import CSRError
-from .pem import pem_blocks
+from .pem import detect_format, pem_blocks
+from .signers.files import InputTooLarge, read_bounded, read_stream
 
 __all__ = ["main"]
 
 T = TypeVar("T")
 
 
-def _read(path: str) -> bytes:
+def _read_input(path: str) -> bytes:
+    """Return the contents of the file ``path`` (``-``: standard input), at most the size limit.
+
+    Raises InputTooLarge past ``csrlib.asn1.Limits().max_size`` octets
+    (after reading one more, never the rest: ``/dev/zero`` is an error, not
+    a MemoryError) and OSError when it cannot be read.  A FIFO named here
+    is read, waiting for its writer (``csrlib show <(cmd)``).
+    """
+    limit = DEFAULT_LIMITS.max_size
     if path == "-":
-        return sys.stdin.buffer.read()
-    with open(path, "rb") as f:
-        return f.read()
+        return read_stream(sys.stdin.buffer, "standard input", limit)
+    return read_bounded(path, limit)
 
 
 def _cmd_asn1(args: argparse.Namespace) -> int:
-    data = _read(args.file)
-    blocks = pem_blocks(data)
+    data = _read_input(args.file)
+    # PEM or DER from the data's shape alone: DER holding PEM text is DER.
+    blocks = pem_blocks(data) if detect_format(data) == "pem" else []
     ders = [der for _, der in blocks if der is not None] if blocks else [data]
     for der in ders:
         # The tree up to the first departure from DER, which is then the error.
         for line in dump_lines(der, strict=not args.lenient):
-            print(line)
+            print_line(line)
     return 0
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    builder = build_request(args, _read)  # checked before any key is made or saved
-    signer = _with_spinner(lambda: signer_from_args(args, _read),
+    output_paths(args)  # no output may be an input or the other output
+    builder = build_request(args, _read_input)  # checked before any key is made or saved
+    signer = _with_spinner(lambda: signer_from_args(args, _read_input),
                            args.new_key or "", args.key is None)
     req = builder.sign(signer)
-    write_output(req.der if args.der else req.to_pem(), args.out)
+    write_output(req.der if args.der else req.to_pem(), args.out, overwrite=args.force)
     if args.key_out and args.out:
-        print(f"wrote {args.out} and the new key {args.key_out} (mode 0600)", file=sys.stderr)
+        print_line(f"wrote {args.out} and the new key {args.key_out} (mode 0600)", sys.stderr)
     return 0
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from .request import load, load_pem_all
+    from .request import load_der, load_pem_all
     from .summary import describe, summarize
     from .verify import Policy
 
-    data = _read(args.file)
+    data = _read_input(args.file)
     strict = not args.lenient
-    requests = load_pem_all(data, strict=strict) if b"-----BEGIN" in data else [
-        load(data, strict=strict)]
+    # Never a search for "-----BEGIN": a DER request may carry another's PEM in a value.
+    if detect_format(data) == "pem":
+        requests = load_pem_all(data, strict=strict)
+    else:
+        requests = [load_der(data, strict=strict)]
     policy = Policy.legacy() if args.policy == "legacy" else Policy()
     summaries = [summarize(req, policy) for req in requests]
     if args.json:
         out = summaries[0] if len(summaries) == 1 else summaries
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print_line(json_text(out), escaped=True)
     else:
         for summary in summaries:
-            print("\n".join(describe(summary)))
+            for line in describe(summary):
+                print_line(line)
     return 0
 
 
@@ -94,11 +126,14 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_keygen(args: argparse.Namespace) -> int:
     from . import signers
 
+    if not args.force and os.path.lexists(args.out):
+        # Before the key is made (RSA takes a while); the write checks again, atomically.
+        raise FileExistsError(errno.EEXIST, "already exists", args.out)
     signer = _with_spinner(lambda: signers.generate(args.spec, allow_weak=args.allow_weak),
                            args.spec, True)
     signers.save_private_key(signer, args.out, overwrite=args.force)
-    print(f"wrote {args.spec} key to {args.out} (mode 0600); public key SHA-256 "
-          f"{signer.public_key.fingerprint().hex()}", file=sys.stderr)
+    print_line(f"wrote {args.spec} key to {args.out} (mode 0600); public key SHA-256 "
+               f"{signer.public_key.fingerprint().hex()}", sys.stderr)
     return 0
 
 
@@ -117,7 +152,7 @@ def _with_spinner(work: Callable[[], T], spec: str, generating: bool) -> T:
         frames = "|/-\\"
         i = 0
         while not done.wait(0.2):
-            sys.stderr.write(f"\rgenerating {spec} key (pure Python, can take a minute) "
+            sys.stderr.write(f"\rgenerating {escape(spec)} key (pure Python, can take a minute) "
                              f"{frames[i % 4]}")
             sys.stderr.flush()
             i += 1
@@ -139,7 +174,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse with usage mistakes reported as one line, like every other error."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        # The message may quote an argument: escaped like everything printed.
+        self.exit(2, escape(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -171,7 +207,8 @@ def _parser() -> argparse.ArgumentParser:
                     "attributes and (with --lenient) tolerated deviations.",
         epilog="examples:\n  csrlib show request.csr\n  csrlib show --json request.csr\n"
                "  openssl req -new ... | csrlib show -")
-    show.add_argument("file", metavar="FILE", help="PEM or DER file, or - for standard input")
+    show.add_argument("file", metavar="FILE", type=path_argument,
+                      help="PEM or DER file, or - for standard input")
     show.add_argument("--json", action="store_true", help="one JSON object (see README)")
     show.add_argument("--lenient", action="store_true", help="accept known DER deviations")
     show.add_argument("--policy", choices=("default", "legacy"), default="default",
@@ -185,12 +222,13 @@ def _parser() -> argparse.ArgumentParser:
                     "not be read or parsed. Directories are walked for *.csr, *.req, *.pem, "
                     "*.der and *.p10 files.",
         epilog="examples:\n  csrlib verify request.csr\n  csrlib verify --jobs 4 requests/")
-    verify.add_argument("files", nargs="+", metavar="FILE", help="files, directories or -")
+    verify.add_argument("files", nargs="+", metavar="FILE", type=path_argument,
+                        help="files, directories or -")
     verify.add_argument("--lenient", action="store_true", help="accept known DER deviations")
     verify.add_argument("--policy", choices=("default", "legacy"), default="default",
                         help="legacy also accepts SHA-1 and 1024-bit RSA")
-    verify.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                        help="verify in N processes")
+    verify.add_argument("--jobs", "-j", type=count_argument, default=1, metavar="N",
+                        help="verify in N processes (at most one per file)")
     verify.set_defaults(run=_cmd_verify, parser=verify)
 
     keygen = commands.add_parser(
@@ -198,11 +236,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Write a new private key as PKCS#8 PEM, readable by its owner only.",
         epilog="examples:\n  csrlib keygen ec:P-256 --out key.pem\n"
                "  csrlib keygen rsa:3072 --out rsa.pem")
-    keygen.add_argument("spec", metavar="SPEC", nargs="?", default="ec:P-256",
+    keygen.add_argument("spec", metavar="SPEC", nargs="?", default="ec:P-256", type=text_argument,
                         help="ec:P-256 (default), ec:P-384, ec:P-521, ec:secp256k1, rsa:2048, "
                              "rsa:3072, rsa:4096, ed25519, ed448")
-    keygen.add_argument("--out", "-o", required=True, metavar="FILE", help="key file (0600)")
-    keygen.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    keygen.add_argument("--out", "-o", required=True, metavar="FILE", type=path_argument,
+                        help="key file (0600)")
+    keygen.add_argument("--force", action="store_true",
+                        help="replace FILE if it exists (by a new file, never written into)")
     keygen.add_argument("--allow-weak", action="store_true", help="allow RSA under 2048 bits")
     keygen.set_defaults(run=_cmd_keygen, parser=keygen)
 
@@ -211,7 +251,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Dump the DER tree of FILE (PEM or DER) with offsets, lengths and values; "
                     "stop with the reason at the first departure from DER.",
         epilog="example: csrlib asn1 request.csr")
-    asn1.add_argument("file", metavar="FILE", help="PEM or DER file, or - for standard input")
+    asn1.add_argument("file", metavar="FILE", type=path_argument,
+                      help="PEM or DER file, or - for standard input")
     asn1.add_argument("--lenient", action="store_true", help="tolerate known DER deviations")
     asn1.set_defaults(run=_cmd_asn1, parser=asn1)
     return parser
@@ -234,13 +275,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CSRError, OSError) as exc:
         if args.debug:
             raise
-        print(f"csrlib: error: {_message(exc)}", file=sys.stderr)
+        print_line(f"csrlib: error: {_message(exc)}", sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
 
 
 def _message(exc: BaseException) -> str:
+    if isinstance(exc, InputTooLarge):
+        return f"{exc.filename}: {exc}"
     if isinstance(exc, FileExistsError):
         return f"{exc.filename}: already exists (use --force to overwrite)"
     if isinstance(exc, OSError) and exc.strerror:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import re
+import stat
 import sys
 from typing import Any
 
@@ -12,7 +16,9 @@ from .errors import BuildError
 from .extensions import BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName
 from .name import Name
 
-__all__ = ["add_key_options", "build_request", "new_arguments", "signer_from_args"]
+__all__ = ["add_key_options", "build_request", "count_argument", "new_arguments",
+           "output_paths", "path_argument", "signer_from_args", "text_argument",
+           "write_output"]
 
 # OpenSSL's keyUsage names (as in its config files), to csrlib's field names.
 KEY_USAGES = {"digitalSignature": "digital_signature", "nonRepudiation": "content_commitment",
@@ -21,6 +27,45 @@ KEY_USAGES = {"digitalSignature": "digital_signature", "nonRepudiation": "conten
               "keyCertSign": "key_cert_sign", "cRLSign": "crl_sign",
               "encipherOnly": "encipher_only", "decipherOnly": "decipher_only"}
 _EKU = {name.lower(): oid for oid, name in oids.EXTENDED_KEY_USAGE_NAMES.items()}
+# ASCII digits only: str.isdigit() and int() also take superscripts, other
+# scripts' digits, underscores and spaces ('²', '٣', '1_0', ' 1').
+_NUMBER = re.compile(r"[0-9]{1,9}")
+_DOTTED_OID = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})+")
+
+
+def path_argument(text: str) -> str:
+    """Return a file name argument; raise ArgumentTypeError for an empty one or a NUL in it.
+
+    Names that are not UTF-8 stay as the operating system gave them
+    (``surrogateescape``): a file name is bytes.
+    """
+    if not text:
+        raise argparse.ArgumentTypeError("empty file name")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError("file name with a NUL character")
+    return text
+
+
+def text_argument(text: str) -> str:
+    """Return a text argument; raise ArgumentTypeError when it is not valid UTF-8.
+
+    Python hands bytes of the command line that are not UTF-8 over as lone
+    surrogates (``surrogateescape``); text that goes into a request must be
+    real characters.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise argparse.ArgumentTypeError(
+            f"not valid UTF-8 text (character {exc.start + 1})") from None
+    return text
+
+
+def count_argument(text: str) -> int:
+    """Return a count of 1 to 9 ASCII digits; raise ArgumentTypeError otherwise."""
+    if _NUMBER.fullmatch(text) is None:
+        raise argparse.ArgumentTypeError("expected a number of at most 9 digits 0-9")
+    return int(text)
 
 
 def _items(values: list[str] | None) -> list[str]:
@@ -30,27 +75,28 @@ def _items(values: list[str] | None) -> list[str]:
 
 def new_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``csrlib new`` to its parser."""
-    parser.add_argument("--subject", "-s", metavar="NAME",
+    parser.add_argument("--subject", "-s", metavar="NAME", type=text_argument,
                         help='"CN=example.com,O=Example" (RFC 4514) or "/C=US/CN=example.com"')
-    parser.add_argument("--san", action="append", metavar="TYPE:VALUE",
+    parser.add_argument("--san", action="append", metavar="TYPE:VALUE", type=text_argument,
                         help="subjectAltName entry, repeatable or comma-separated: "
                              "DNS:example.com, IP:192.0.2.1, email:a@example.com, "
                              "URI:https://..., RID:1.2.3, dirName:CN=x")
-    parser.add_argument("--key-usage", action="append", metavar="USAGES",
+    parser.add_argument("--key-usage", action="append", metavar="USAGES", type=text_argument,
                         help="keyUsage bits (critical): " + ", ".join(
                             k for k in KEY_USAGES if k != "contentCommitment"))
-    parser.add_argument("--eku", action="append", metavar="PURPOSES",
+    parser.add_argument("--eku", action="append", metavar="PURPOSES", type=text_argument,
                         help="extendedKeyUsage: serverAuth, clientAuth, codeSigning, "
                              "emailProtection, ... or dotted OIDs")
-    parser.add_argument("--basic-constraints", metavar="SPEC",
+    parser.add_argument("--basic-constraints", metavar="SPEC", type=text_argument,
                         help='basicConstraints: "CA:FALSE" or "CA:TRUE,pathlen:0"')
     password = parser.add_mutually_exclusive_group()
-    password.add_argument("--challenge-password", metavar="TEXT",
+    password.add_argument("--challenge-password", metavar="TEXT", type=text_argument,
                           help="challengePassword attribute (visible in the request!)")
-    password.add_argument("--challenge-password-file", metavar="FILE",
+    password.add_argument("--challenge-password-file", metavar="FILE", type=path_argument,
                           help="read the challengePassword from FILE (first line)")
-    parser.add_argument("--out", "-o", metavar="FILE", help="write the request here "
-                        "(default: standard output)")
+    parser.add_argument("--out", "-o", metavar="FILE", type=path_argument,
+                        help="write the request here (default: standard output); never an "
+                        "existing file without --force")
     parser.add_argument("--der", action="store_true", help="write DER instead of PEM")
     add_key_options(parser)
 
@@ -58,14 +104,16 @@ def new_arguments(parser: argparse.ArgumentParser) -> None:
 def add_key_options(parser: argparse.ArgumentParser) -> None:
     """Add the key options ``new`` uses."""
     key = parser.add_mutually_exclusive_group()
-    key.add_argument("--key", "-k", metavar="FILE", help="sign with this private key "
-                     "(PEM or DER: PKCS#8, PKCS#1, SEC1)")
-    key.add_argument("--new-key", metavar="SPEC", help="make a new key: ec:P-256 (the default), "
-                     "ec:P-384, ec:P-521, ec:secp256k1, rsa:2048, rsa:3072, rsa:4096, ed25519, "
-                     "ed448")
-    parser.add_argument("--key-out", metavar="FILE",
+    key.add_argument("--key", "-k", metavar="FILE", type=path_argument,
+                     help="sign with this private key (PEM or DER: PKCS#8, PKCS#1, SEC1)")
+    key.add_argument("--new-key", metavar="SPEC", type=text_argument,
+                     help="make a new key: ec:P-256 (the default), ec:P-384, ec:P-521, "
+                          "ec:secp256k1, rsa:2048, rsa:3072, rsa:4096, ed25519, ed448")
+    parser.add_argument("--key-out", metavar="FILE", type=path_argument,
                         help="where to save a new key (mode 0600)")
-    parser.add_argument("--force", action="store_true", help="overwrite --key-out if it exists")
+    parser.add_argument("--force", action="store_true",
+                        help="replace --key-out and --out if they exist (by a new file, "
+                             "never written into)")
     parser.add_argument("--hash", choices=("sha256", "sha384", "sha512"),
                         help="signature hash (default: SHA-256, or the curve's own hash)")
     parser.add_argument("--pss", action="store_true", help="RSA keys: sign with RSASSA-PSS")
@@ -87,7 +135,7 @@ def signer_from_args(args: argparse.Namespace, read: Any) -> Any:
     if not args.key_out:
         raise BuildError("a new key needs --key-out FILE to be kept "
                          "(or sign with your own key: --key FILE)")
-    signer = signers.generate(args.new_key or "ec:P-256")
+    signer = signers.generate("ec:P-256" if args.new_key is None else args.new_key)
     if options or args.pss:
         signer = signers.signer_for(signer.private_numbers, **options,
                                     **({"pss": True} if args.pss else {}))
@@ -102,8 +150,8 @@ def _basic_constraints(spec: str) -> BasicConstraints:
         key, _, value = part.partition(":")
         if key.strip().upper() == "CA" and value.strip().upper() in ("TRUE", "FALSE"):
             ca = value.strip().upper() == "TRUE"
-        elif key.strip().lower() == "pathlen" and value.strip().isdigit():
-            path_length = int(value)
+        elif key.strip().lower() == "pathlen" and _NUMBER.fullmatch(value.strip()):
+            path_length = int(value.strip())
         else:
             raise BuildError(f'--basic-constraints: expected "CA:TRUE|FALSE[,pathlen:N]", '
                              f"not {spec!r}")
@@ -134,7 +182,8 @@ def build_request(args: argparse.Namespace, read: Any) -> CertificateRequestBuil
     if args.eku:
         purposes = []
         for purpose in _items(args.eku):
-            oid = _EKU.get(purpose.lower()) or (purpose if purpose[:1].isdigit() else None)
+            oid = _EKU.get(purpose.lower()) or (
+                purpose if _DOTTED_OID.fullmatch(purpose) else None)
             if oid is None:
                 raise BuildError(f"--eku: unknown purpose {purpose!r}")
             purposes.append(oid)
@@ -143,19 +192,85 @@ def build_request(args: argparse.Namespace, read: Any) -> CertificateRequestBuil
         builder = builder.add_extension(_basic_constraints(args.basic_constraints))
     password = args.challenge_password
     if args.challenge_password_file:
-        text = read(args.challenge_password_file).decode("utf-8")
+        raw = read(args.challenge_password_file)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BuildError(f"--challenge-password-file: not UTF-8 text (byte {exc.start} "
+                             "is not)") from None
         password = text.splitlines()[0] if text else ""
     if password is not None:
         builder = builder.add_attribute("challengePassword", password)
     return builder
 
 
-def write_output(data: bytes | str, out: str | None) -> None:
-    """Write to ``out``, or standard output."""
+def output_paths(args: argparse.Namespace) -> None:
+    """Raise BuildError when an output of ``new`` is the same file as another path it names.
+
+    ``--out`` and ``--key-out`` are compared with each other and with the
+    inputs ``--key`` and ``--challenge-password-file``
+    (:func:`csrlib.signers.files.same_file`: the same inode, or the same
+    path once symlinks are resolved).  Without ``--force``, an output that
+    exists is refused here too, before a key is made; writing checks that
+    again, atomically.
+    """
+    from .signers.files import same_file
+
+    outputs = [("--key-out", args.key_out),
+               ("--out", None if args.out == "-" else args.out)]
+    paths = [*outputs, ("--key", args.key),
+             ("--challenge-password-file", args.challenge_password_file)]
+    for option, path in outputs:
+        if path is None:
+            continue
+        for other, other_path in paths:
+            if other != option and other_path not in (None, "-") and same_file(path, other_path):
+                raise BuildError(f"{option} and {other} name the same file: {path}")
+        if not args.force and os.path.lexists(path) and not (
+                option == "--out" and _is_stream(path)):
+            raise FileExistsError(errno.EEXIST, "already exists", path)
+
+
+def _is_stream(path: str) -> bool:
+    """Return whether ``path`` leads to a FIFO or a character device (/dev/null, <(...))."""
+    try:
+        return _is_stream_mode(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def write_output(data: bytes | str, out: str | None, *, overwrite: bool = False) -> None:
+    """Write a request to ``out`` (None or ``-``: standard output).
+
+    A file is written as a new file that takes the name in one step
+    (:func:`csrlib.signers.files.write_file`); an existing one only with
+    ``overwrite``.  An existing FIFO or character device (``/dev/null``, a
+    process substitution) is written into, as the user named it: it holds
+    no file to replace.  Raises OSError (FileExistsError without
+    ``overwrite``).
+    """
+    from .signers.files import write_file
+
     raw = data.encode("ascii") if isinstance(data, str) else data
     if out is None or out == "-":
+        sys.stdout.flush()
         sys.stdout.buffer.write(raw)
         sys.stdout.flush()
         return
-    with open(out, "wb") as f:
-        f.write(raw)
+    if _is_stream(out):
+        # No O_CREAT, no O_TRUNC: this open can neither make nor shorten a file.
+        fd = os.open(out, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            # Judged again on the descriptor: the name may have changed since.
+            if _is_stream_mode(os.fstat(fd).st_mode):
+                view = memoryview(raw)
+                while view:
+                    view = view[os.write(fd, view):]
+                return
+        finally:
+            os.close(fd)
+    write_file(out, raw, overwrite=overwrite)
+
+
+def _is_stream_mode(mode: int) -> bool:
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)

@@ -1,7 +1,21 @@
 """A DER tree dump with offsets, lengths, tags and decoded primitives.
 
 Like ``openssl asn1parse``, but strict: the dump stops at the first
-departure from DER and says where and why.
+departure from DER and says where and why.  Without a schema, the rules are
+those of :func:`csrlib.der.generic.validate_content`, which checks the
+contents of ANY and unknown open types the same way: tags and definite,
+minimal lengths (X.690 10.1, 8.1.2), universal primitives by their own
+rules, strings, OCTET STRING and BIT STRING primitive (X.690 10.2), and
+SET contents in an order DER admits.  A schema-less SET may be a SET, whose
+components DER puts in canonical tag order (X.690 10.3, X.680 8.6), or a
+SET OF, whose elements DER sorts by their encodings (X.690 11.6); which one
+cannot be told without the schema, so either order is accepted and anything
+else is ``setof-unsorted``.  A SET whose elements all have one tag, the
+common case, can only meet the second rule (equal tags are never in strictly
+ascending tag order): it is read as the SET OF it most likely is.
+
+String values are shown as they are, between quotes: a caller printing
+them escapes them (``csrlib asn1`` does, :func:`csrlib.cli_text.escape`).
 """
 
 from __future__ import annotations
@@ -53,8 +67,24 @@ def _show(buf: bytes, key: int, c: int, e: int, ctx: Context) -> str:
     if number == 24:
         return decode_generalized_time(buf, c, e, ctx)
     if number in STRING_TYPES:
-        return repr(STRING_TYPES[number].check(buf, c, e, ctx))
+        return f"'{STRING_TYPES[number].check(buf, c, e, ctx)}'"
     return ""
+
+
+def _first_departure(buf: bytes, limits: Limits, strict: bool) -> DecodeError | None:
+    """Return the first departure from DER of the outermost element, or None.
+
+    The schema-less rules of :func:`csrlib.der.generic.validate_content`
+    over the whole tree, checked before any line is yielded: the dump then
+    yields the lines of the elements that start before the departure.
+    """
+    ctx = Context(limits, strict)
+    try:
+        key, c, e = read_header(buf, 0, len(buf), ctx)
+        validate_content(buf, key, 0, c, e, ctx, 1)
+    except DecodeError as exc:
+        return exc
+    return None
 
 
 def dump_lines(data: bytes, *, strict: bool = True, limits: Limits | None = None) -> Iterator[str]:
@@ -64,10 +94,14 @@ def dump_lines(data: bytes, *, strict: bool = True, limits: Limits | None = None
     first departure from DER; encapsulated DER inside OCTET STRING and BIT
     STRING is not opened.
     """
-    ctx = Context(limits or Limits(), strict)
+    limits = limits or Limits()
+    ctx = Context(limits, strict)
     buf = bytes(data)
     if not buf:
         raise DecodeError("truncated", 0, "empty input")
+    if len(buf) > limits.max_size:
+        raise DecodeError("size-limit", limits.max_size)
+    departure = _first_departure(buf, limits, strict)
     stack: list[tuple[int, int]] = [(0, len(buf))]
     while stack:
         pos, end = stack.pop()
@@ -77,6 +111,8 @@ def dump_lines(data: bytes, *, strict: bool = True, limits: Limits | None = None
         if depth == 0 and pos > 0:
             # X.690 / DESIGN rule 12: nothing after the outermost element.
             raise DecodeError("trailing-data", pos)
+        if departure is not None and pos >= departure.offset:
+            raise departure
         key, c, e = read_header(buf, pos, end, ctx)
         stack.append((e, end))
         value = ""
@@ -90,4 +126,6 @@ def dump_lines(data: bytes, *, strict: bool = True, limits: Limits | None = None
                f"{'  ' + value if value else ''}")
         if len(stack) > ctx.max_depth:
             raise DecodeError("depth-limit", pos)
+    if departure is not None:
+        raise departure
 

@@ -3,6 +3,19 @@
 ``summarize(req)`` returns a dict of JSON types with a stable shape
 (documented in the README); ``describe(summary)`` renders it as text in the
 manner of ``openssl req -text -noout``.
+
+Integers a request carries (an authorityKeyIdentifier serial, a
+pathLenConstraint) can be as long as the input: they are never turned into
+decimal text whole (CPython refuses past 4300 digits, and the work is
+quadratic).  In the summary an integer of at most 64 bits is a JSON number
+and a larger one a string of its exact value in hexadecimal, ``"0x..."``
+(``"-0x..."`` if negative; hexadecimal text takes linear work and no limit
+applies).  The text form shows those with :func:`csrlib.errors.int_text`
+(hexadecimal up to 1024 bits, then only the size).
+
+Both return the request's text as it is: a caller that prints it escapes
+it (``csrlib show`` passes every line through :func:`csrlib.cli_text.escape`
+and JSON through :func:`csrlib.cli_text.json_text`).
 """
 
 from __future__ import annotations
@@ -11,7 +24,7 @@ import hashlib
 from typing import Any
 
 from .attributes import StringValue
-from .errors import CSRError, UnsupportedAlgorithm
+from .errors import CSRError, UnsupportedAlgorithm, int_text
 from .extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
@@ -55,6 +68,13 @@ def general_name_value(name: GeneralName) -> str:
     return str(name.value)  # type: ignore[attr-defined]
 
 
+def _integer(value: int | None) -> int | str | None:
+    """Return an integer for JSON: itself up to 64 bits, else its exact value as ``"0x..."``."""
+    if value is None or value.bit_length() <= 64:
+        return value
+    return f"{value:#x}"
+
+
 def _names(names: tuple[GeneralName, ...] | None) -> list[dict[str, str]] | None:
     if names is None:
         return None
@@ -79,14 +99,14 @@ def _extension_value(value: ExtensionValue) -> Any:
     if isinstance(value, ExtendedKeyUsage):
         return list(value.names)
     if isinstance(value, BasicConstraints):
-        return {"ca": value.ca, "path_length": value.path_length}
+        return {"ca": value.ca, "path_length": _integer(value.path_length)}
     if isinstance(value, SubjectKeyIdentifier):
         return value.digest.hex()
     if isinstance(value, AuthorityKeyIdentifier):
         return {"key_identifier": None if value.key_identifier is None
                 else value.key_identifier.hex(),
                 "issuer": _names(value.authority_cert_issuer),
-                "serial": value.authority_cert_serial_number}
+                "serial": _integer(value.authority_cert_serial_number)}
     if isinstance(value, CertificatePolicies):
         return [{"policy": p.policy_identifier,
                  "qualifiers": [{"oid": q, "der": raw.hex()} for q, raw in p.qualifiers or ()]}
@@ -146,6 +166,14 @@ def summarize(req: CertificateRequest, policy: Policy | None = None) -> dict[str
     }
 
 
+# Fields _integer fills: a large value is hexadecimal text, shown bounded.
+_INTEGER_FIELDS = frozenset(("path_length", "serial"))
+
+
+def _integer_text(value: int | str) -> str:
+    return int_text(int(value, 16)) if isinstance(value, str) else int_text(value)
+
+
 def _text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value)
@@ -154,7 +182,8 @@ def _text(value: Any) -> str:
             return f"{value['type']}:{value['value']}"
         if set(value) == {"type", "value", "unicode"}:
             return f"{value['type']}:{value['value']} ({value['unicode']})"
-        return ", ".join(f"{k}={_text(v)}" for k, v in value.items() if v is not None)
+        return ", ".join(f"{k}={_integer_text(v) if k in _INTEGER_FIELDS else _text(v)}"
+                         for k, v in value.items() if v is not None)
     return str(value)
 
 

@@ -357,3 +357,132 @@ def test_show_gives_u_labels_of_valid_a_labels(tmp_path: Path) -> None:
         {"type": "DNS", "value": "xn--abc.example"},
         {"type": "email", "value": "a@xn--bcher-kva.example", "unicode": "a@bücher.example"},
         {"type": "DNS", "value": "plain.example"}]
+
+
+# -- key and request files (issue 13) -------------------------------------------
+
+
+def _no_temporaries(directory: Path) -> None:
+    assert not [name for name in os.listdir(directory) if name.startswith(".csrlib-")]
+
+
+def test_new_key_and_request_to_one_file_is_refused(tmp_path: Path) -> None:
+    # Once: the key was written, then overwritten by the request, and
+    # "wrote ... (mode 0600)" printed.
+    for out in ("k.pem", "./k.pem", str(tmp_path / "k.pem")):
+        for force in ((), ("--force",)):
+            result = run("new", "--subject", "CN=x", "--key-out", "k.pem", "--out", out, *force,
+                         cwd=tmp_path)
+            _one_error_line(result)
+            assert "--key-out and --out name the same file" in result.stderr
+            assert not (tmp_path / "k.pem").exists()
+    _no_temporaries(tmp_path)
+
+
+def test_signing_key_is_never_the_output(tmp_path: Path) -> None:
+    assert run("keygen", "--out", "k.pem", cwd=tmp_path).returncode == 0
+    key = (tmp_path / "k.pem").read_bytes()
+    os.link(tmp_path / "k.pem", tmp_path / "hard.pem")
+    (tmp_path / "soft.pem").symlink_to("k.pem")
+    for out in ("k.pem", "./k.pem", "hard.pem", "soft.pem"):
+        for force in ((), ("--force",)):
+            result = run("new", "--key", "k.pem", "--subject", "CN=x", "--out", out, *force,
+                         cwd=tmp_path)
+            _one_error_line(result)
+            assert "--out and --key name the same file" in result.stderr
+    assert (tmp_path / "k.pem").read_bytes() == key
+    _no_temporaries(tmp_path)
+
+
+@pytest.mark.parametrize(("output", "other"), [
+    ("--out", "--key-out"), ("--out", "--key"), ("--out", "--challenge-password-file"),
+    ("--key-out", "--key"), ("--key-out", "--challenge-password-file"),
+    ("--key-out", "--out")])
+@pytest.mark.parametrize("spelling", ["same", "dot", "absolute", "symlink"])
+def test_every_pair_of_paths_is_checked(tmp_path: Path, output: str, other: str,
+                                        spelling: str) -> None:
+    assert run("keygen", "--out", "k.pem", cwd=tmp_path).returncode == 0
+    (tmp_path / "pw.txt").write_text("pw\n")
+    # The path given to `other` (an input must exist; an output need not).
+    existing = {"--key": "k.pem", "--challenge-password-file": "pw.txt"}
+    name = existing.get(other, "new.pem")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    if spelling == "symlink":
+        (tmp_path / "link").symlink_to(name)
+        first = "link"
+    else:
+        first = {"same": name, "dot": f"./{name}", "absolute": str(tmp_path / name)}[spelling]
+    paths = {output: first, other: name}
+    args = ["new", "--subject", "CN=x", "--force"]
+    for option, path in paths.items():
+        args += [option, path]
+    if "--key" not in paths and "--key-out" not in paths:
+        args += ["--key-out", "other-key.pem"]
+    result = run(*args, cwd=tmp_path)
+    _one_error_line(result)
+    assert "name the same file" in result.stderr and output in result.stderr, result.stderr
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()
+             if p.is_file() and p.name != "link"}
+    assert after == before  # nothing made, nothing changed
+    _no_temporaries(tmp_path)
+
+
+def test_force_replaces_with_a_new_file(tmp_path: Path) -> None:
+    # A file made there before (by another user, in a world-writable
+    # directory) keeps its inode, its contents and its mode: the key goes to
+    # a new file.  (Another owner needs root; the new inode shows the rest.)
+    for name in ("k.pem", "r.csr"):
+        (tmp_path / name).write_text("someone else's\n")
+        os.chmod(tmp_path / name, 0o666)
+        os.link(tmp_path / name, tmp_path / f"{name}.theirs")
+    inodes = {name: os.stat(tmp_path / name).st_ino for name in ("k.pem", "r.csr")}
+    refused = run("new", "--subject", "CN=x", "--key-out", "k.pem", "--out", "r.csr",
+                  cwd=tmp_path)
+    _one_error_line(refused)
+    assert "already exists (use --force" in refused.stderr
+    made = run("new", "--subject", "CN=x", "--key-out", "k.pem", "--out", "r.csr", "--force",
+               cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    for name in ("k.pem", "r.csr"):
+        assert os.stat(tmp_path / name).st_ino != inodes[name]
+        assert (tmp_path / f"{name}.theirs").read_text() == "someone else's\n"
+    assert stat.S_IMODE(os.stat(tmp_path / "k.pem").st_mode) == 0o600
+    assert x509.load_pem_x509_csr((tmp_path / "r.csr").read_bytes()).is_signature_valid
+    assert run("keygen", "--out", "k.pem", "--force", cwd=tmp_path).returncode == 0
+    assert stat.S_IMODE(os.stat(tmp_path / "k.pem").st_mode) == 0o600
+    _no_temporaries(tmp_path)
+
+
+@pytest.mark.parametrize("command", [
+    ("keygen", "--out", "link.pem"),
+    ("new", "--subject", "CN=x", "--key-out", "link.pem"),
+    ("new", "--subject", "CN=x", "--key-out", "k.pem", "--out", "link.pem")])
+@pytest.mark.parametrize("dangling", [False, True])
+def test_symlink_at_the_destination_is_never_written_through(
+        tmp_path: Path, command: tuple[str, ...], dangling: bool) -> None:
+    target = tmp_path / "target"
+    if not dangling:
+        target.write_text("precious\n")
+    (tmp_path / "link.pem").symlink_to(target)
+    refused = run(*command, cwd=tmp_path)
+    _one_error_line(refused)
+    assert "link.pem: already exists" in refused.stderr
+    assert not (tmp_path / "k.pem").exists()  # refused before any key was made
+    forced = run(*command, "--force", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    # The link itself was replaced by a new file; its target is as it was.
+    assert not (tmp_path / "link.pem").is_symlink()
+    assert (tmp_path / "link.pem").read_bytes()
+    if dangling:
+        assert not target.exists()
+    else:
+        assert target.read_text() == "precious\n"
+    _no_temporaries(tmp_path)
+
+
+def test_request_to_a_device_or_pipe(tmp_path: Path) -> None:
+    made = run("new", "--subject", "CN=x", "--key-out", "k.pem", "--out", os.devnull,
+               cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # written into, never replaced
+    assert stat.S_IMODE(os.stat(tmp_path / "k.pem").st_mode) == 0o600

@@ -158,3 +158,88 @@ def test_dump_shows_the_tree_and_the_first_error(example_der: bytes) -> None:
     with pytest.raises(DecodeError) as info:
         list(dump_lines(b""))
     assert (info.value.kind, info.value.offset) == ("truncated", 0)
+
+
+# -- the dump applies the schema-less DER rules (issue 13) ---------------------
+
+
+def _verdict_of_dump(data: bytes, strict: bool = True) -> tuple[str, int] | None:
+    try:
+        list(dump_lines(data, strict=strict))
+    except DecodeError as exc:
+        return exc.kind, exc.offset
+    return None
+
+
+def test_dump_refuses_a_constructed_octet_string() -> None:
+    data = bytes.fromhex("300424020400")  # SEQUENCE { OCTET STRING, constructed { '' } }
+    shown: list[str] = []
+    with pytest.raises(DecodeError) as info:
+        shown.extend(dump_lines(data))
+    assert (info.value.kind, info.value.offset) == ("constructed-form", 2)
+    assert [line.split()[-1] for line in shown] == ["SEQUENCE"]
+    # BER allows it (X.690 8.7.1); DER does not (X.690 10.2), lenient or not.
+    assert _verdict_of_dump(data, strict=False) == ("constructed-form", 2)
+
+
+def test_dump_refuses_an_unsorted_set() -> None:
+    unsorted = bytes.fromhex("3106020102020101")  # SET { 2, 1 }
+    shown: list[str] = []
+    with pytest.raises(DecodeError) as info:
+        shown.extend(dump_lines(unsorted))
+    assert (info.value.kind, info.value.offset) == ("setof-unsorted", 5)
+    assert shown == ["     0:d=0  hl=2 l=    6 cons: SET",
+                     "     2:d=1  hl=2 l=    1 prim:   INTEGER  2"]
+    assert len(list(dump_lines(unsorted, strict=False))) == 3  # a tolerated deviation
+    assert _verdict_of_dump(bytes.fromhex("3106020101020102")) is None
+    # A SET of different types in canonical tag order (X.690 10.3) is DER
+    # although its encodings are not sorted: [0] constructed (a0) before [1] (81).
+    assert _verdict_of_dump(bytes.fromhex("3105a000810100")) is None
+    assert _verdict_of_dump(bytes.fromhex("3107a0008101000500")) == ("setof-unsorted", 4)
+
+
+_PRIMITIVE_TYPES = [1, 2, 3, 4, 5, 6, 9, 10, 12, 13, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
+                    30]
+
+
+@pytest.mark.parametrize("number", _PRIMITIVE_TYPES)
+def test_dump_refuses_every_universal_primitive_in_constructed_form(number: int) -> None:
+    inner = bytes((0x20 | number, 0x00))
+    assert _verdict_of_dump(bytes((0x30, len(inner))) + inner) == ("constructed-form", 2)
+
+
+@pytest.mark.parametrize("number", [16, 17])
+def test_dump_refuses_sequence_and_set_in_primitive_form(number: int) -> None:
+    assert _verdict_of_dump(bytes((0x30, 2, number, 0))) == ("primitive-form", 2)
+
+
+def _tlv(tag: int, content: bytes) -> bytes:
+    return bytes((tag, len(content))) + content if len(content) < 0x80 else (
+        bytes((tag, 0x82)) + len(content).to_bytes(2, "big") + content)
+
+
+_LEAF_TAGS = st.sampled_from([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0C, 0x13, 0x16, 0x17, 0x24,
+                              0x23, 0x2C, 0x80, 0x81, 0x30, 0x31, 0x00, 0xC0])
+_LEAF = st.builds(_tlv, _LEAF_TAGS, st.sampled_from(
+    [b"", b"\x00", b"\x01", b"\xff", b"\x00\x01", b"\x2a\x03", b"a", b"\x80", b"991231235959Z"]))
+_TREES = st.recursive(_LEAF, lambda children: st.builds(
+    lambda tag, parts: _tlv(tag, b"".join(parts)),
+    st.sampled_from([0x30, 0x31, 0xA0, 0x24, 0x23, 0x2C, 0x61]),
+    st.lists(children, max_size=4)), max_leaves=12)
+
+
+@given(_TREES, st.booleans())
+def test_dump_and_schema_less_validation_agree(data: bytes, strict: bool) -> None:
+    # The dump departs from DER exactly where csrlib.der.generic does: the
+    # same rules, the same first error (closing the class, not the two cases).
+    from csrlib.der.generic import validate_content
+    from csrlib.der.tlv import read_header
+
+    ctx = Context(strict=strict)
+    expected: tuple[str, int] | None = None
+    try:
+        key, c, e = read_header(data, 0, len(data), ctx)
+        validate_content(data, key, 0, c, e, ctx, 1)
+    except DecodeError as exc:
+        expected = (exc.kind, exc.offset)
+    assert _verdict_of_dump(data, strict) == expected

@@ -86,14 +86,13 @@ def save_private_key(signer: RsaSigner | EcdsaSigner | EdDsaSigner, path: str | 
                      *, overwrite: bool = False) -> None:
     """Write the signer's key to ``path`` as PKCS#8 PEM, readable by its owner only (0600).
 
-    An existing file is refused unless ``overwrite=True``; its mode is then
-    set to 0600 before the key is written.
+    The key goes to a new file that then takes the name in one step
+    (:func:`csrlib.signers.files.write_file`): an existing file is refused
+    unless ``overwrite=True``, and is then replaced (a new file, never
+    written into; a symlink there is replaced, not followed).  Raises
+    FileExistsError or another OSError, naming ``path``; no partial or
+    temporary file is left behind.
     """
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
-    fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, 0o600)
-        os.write(fd, signer.private_key_pem().encode("ascii"))
-    finally:
-        os.close(fd)
+    from .files import write_file
+
+    write_file(path, signer.private_key_pem().encode("ascii"), overwrite=overwrite, private=True)
