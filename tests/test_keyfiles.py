@@ -139,6 +139,15 @@ def _point(key: ec.EllipticCurvePrivateKey) -> bytes:
                                          serialization.PublicFormat.UncompressedPoint)
 
 
+def _tiny_rsa(p: int, q: int, e: int = 17, d: int | None = None,
+              crt: tuple[int, int, int] | None = None) -> bytes:
+    """Return a PKCS#1 key over p and q (any integers); d and the CRT values
+    computed from them when they allow it, as a careless generator would."""
+    lam = math.lcm(p - 1, q - 1)
+    d = pow(e, -1, lam) if d is None else d
+    return _pkcs1(p * q, e, d, p, q, crt=crt)
+
+
 def _rsa_parts() -> tuple[int, int, int, int, int]:
     n = _crypto_keys()["rsa"].private_numbers()
     return n.public_numbers.n, n.public_numbers.e, n.d, n.p, n.q
@@ -159,8 +168,27 @@ def _bad_cases() -> dict[str, tuple[Callable[[], bytes], str]]:
     return {
         "rsa-p-changed": (lambda: _pkcs1(n, e, d, p + 2, q, crt=(1, 1, 1)), "product"),
         "rsa-d-wrong": (lambda: _pkcs1(n, e, d + 2, p, q), "private exponent"),
-        "rsa-crt-wrong": (lambda: _pkcs1(n, e, d, p, q, crt=(d % (p - 1) + 1, d % (q - 1),
-                                                              pow(q, -1, p))), "coefficient"),
+        "rsa-exponent1-wrong": (lambda: _pkcs1(n, e, d, p, q, crt=(
+            d % (p - 1) + 1, d % (q - 1), pow(q, -1, p))), "exponent1 is not d mod (p-1)"),
+        "rsa-exponent2-wrong": (lambda: _pkcs1(n, e, d, p, q, crt=(
+            d % (p - 1), d % (q - 1) - 1, pow(q, -1, p))), "exponent2 is not d mod (q-1)"),
+        "rsa-coefficient-wrong": (lambda: _pkcs1(n, e, d, p, q, crt=(
+            d % (p - 1), d % (q - 1), pow(q, -1, p) + 1)), "coefficient is not the inverse"),
+        "rsa-coefficient-plus-p": (lambda: _pkcs1(n, e, d, p, q, crt=(
+            d % (p - 1), d % (q - 1), pow(q, -1, p) + p)), "coefficient is not the inverse"),
+        "rsa-coefficient-zero": (lambda: _pkcs1(n, e, d, p, q, crt=(
+            d % (p - 1), d % (q - 1), 0)), "coefficient is not the inverse"),
+        # Base-2 strong pseudoprimes sharing the factor 157: q**-1 mod p does
+        # not exist (it was a ValueError from pow()).
+        "rsa-primes-share-a-factor": (lambda: _tiny_rsa(8321, 49141, crt=(1, 1, 1)),
+                                      "not coprime"),
+        "rsa-p-equals-q": (lambda: _tiny_rsa(61, 61, e=7, crt=(1, 1, 1)), "not coprime"),
+        "rsa-p-composite": (lambda: _tiny_rsa(8321, 40009), "prime1 (p) is not prime"),
+        "rsa-q-composite": (lambda: _tiny_rsa(10007, 29341), "prime2 (q) is not prime"),
+        "rsa-e-divides-lambda": (lambda: _tiny_rsa(61, 53, e=5, d=1, crt=(1, 1, 1)),
+                                 "not coprime to lcm(p-1, q-1)"),
+        "rsa-negative-primes": (lambda: _tiny_rsa(-61, -53, e=17, d=1, crt=(1, 1, 1)),
+                                "product"),
         "rsa-multi-prime": (lambda: _pkcs1(n, e, d, p, q, version=1, extra=tlv(
             0x30, tlv(0x30, _int(7) + _int(1) + _int(1)))), "multi-prime"),
         "rsa-version-2": (lambda: _pkcs1(n, e, d, p, q, version=2), "version"),
@@ -203,7 +231,7 @@ def _bad_cases() -> dict[str, tuple[Callable[[], bytes], str]]:
         "p8-inner-trailing": (lambda: _pkcs8(rsa_alg, _pkcs1(n, e, d, p, q) + b"\x00"),
                               "PKCS#1 RSAPrivateKey in PKCS#8 privateKey"),
         "not-a-key": (lambda: tlv(0x30, _int(1) + _int(2)), "not a PKCS#8, PKCS#1 or SEC1"),
-        "empty": (lambda: b"", "not a PKCS#8"),
+        "empty": (lambda: b"", "input is empty"),
         "pem-no-key": (lambda: encode_pem("CERTIFICATE", b"\x30\x00").encode(), "CERTIFICATE"),
         "pem-two-keys": ((pkcs8_pem(_numbers(keys["ed25519"])) * 2).encode, "several"),
         "pem-bad-base64": (lambda: b"-----BEGIN PRIVATE KEY-----\nMII*\n"
@@ -478,7 +506,9 @@ _REFUSED = {"enc-pkcs8", "enc-legacy", "explicit", "params"}
 
 
 def _cryptography_load(data: bytes) -> Any:
-    if data.startswith(b"-----") or b"-----BEGIN" in data:
+    from csrlib.pem import detect_format
+
+    if detect_format(data) == "pem":
         return serialization.load_pem_private_key(data, None)
     return serialization.load_der_private_key(data, None)
 
@@ -639,9 +669,10 @@ SHA256_OID, SHA512_OID, SHA1_OID = ("2.16.840.1.101.3.4.2.1", "2.16.840.1.101.3.
 
 
 def test_rsassa_pss_key_parameters_that_cannot_be_used() -> None:
-    # Found by review: each must be InvalidKey or BuildError, with a message
-    # naming the problem, never a DecodeError at an offset the file does not
-    # have, nor a ValueError from hashlib.
+    # Found by review: each must be InvalidKey (BuildError only for options the
+    # caller passes against the key), with a message naming the problem, never
+    # a DecodeError at an offset the file does not have, nor a ValueError from
+    # hashlib.
     from csrlib import signers
     from csrlib.errors import BuildError
 
@@ -662,8 +693,16 @@ def test_rsassa_pss_key_parameters_that_cannot_be_used() -> None:
     ):
         der = _pss_pkcs8(numbers, params)
         assert read_private_key(der).pss_only
-        with pytest.raises(BuildError, match=message):
+        # The key file alone is unusable: InvalidKey, as for any key csrlib cannot use.
+        with pytest.raises(InvalidKey, match=message):
             signers.load_private_key(der)
+    # A minimum salt longer than fits the key with its hash (RFC 8017 9.1.1 step 3).
+    with pytest.raises(InvalidKey, match="salt of at least 200 octets"):
+        signers.load_private_key(_pss_pkcs8(numbers, _pss_params(SHA512_OID, 200)))
+    # Asking against the key's parameters is the caller's mistake: BuildError.
+    der = _pss_pkcs8(numbers, _pss_params(SHA256_OID, 32))
+    with pytest.raises(BuildError, match="sha256 only"):
+        signers.load_private_key(der, hash="sha512")
     with pytest.raises(InvalidKey, match="not pss_only"):
         signers.signer_for(dataclasses.replace(numbers, pss_parameters=_pss_params(SHA256_OID, 32)))
 

@@ -12,6 +12,10 @@ The vectors are read from ``$CSRLIB_WYCHEPROOF`` or ``../shared/vectors/wychepro
 * Signatures on curves or with hashes csrlib does not verify yet
   (:data:`UNSUPPORTED`): every key loads and is described (type, curve,
   size), and every case raises UnsupportedAlgorithm, never a verdict.
+* ``primality_test.json`` (:data:`PRIMALITY`): the test the primes of RSA key
+  files go through, :func:`csrlib.signers.primes.is_probable_prime`, calls
+  every ``valid`` case prime and every other not (``acceptable``: negative
+  primes, not prime to csrlib).
 * :data:`NOT_YET` names every other file and the issue that will test it;
   ``test_vectors_are_all_here`` fails when a file is in no list.
 """
@@ -54,7 +58,9 @@ _VERIFIED_CURVES = ("secp256r1", "secp384r1", "secp521r1", "secp256k1")
 
 
 def _family(name: str) -> str:
-    """Return how a vector file is tested: verified, unsupported or not-yet."""
+    """Return how a vector file is tested: verified, unsupported, primality or not-yet."""
+    if name == "primality_test.json":
+        return "primality"
     if name.startswith(("ed25519", "ed448", "rsa_pss_")):
         return "verified"
     if name.startswith("rsa_signature_"):
@@ -67,11 +73,11 @@ def _family(name: str) -> str:
 
 VERIFIED = [n for n in ALL_FILES if _family(n) == "verified"]
 UNSUPPORTED = [n for n in ALL_FILES if _family(n) == "unsupported"]
+PRIMALITY = [n for n in ALL_FILES if _family(n) == "primality"]
 #: Files whose subject csrlib does not have yet, with the issue that adds it.
 NOT_YET = {
     "aes_cbc_pkcs5_test.json": "issue 16: encrypted private keys (AES-CBC)",
     "ecdh_secp256r1_ecpoint_test.json": "issue 17: EC public-key validation (key.ec.point)",
-    "primality_test.json": "issue 16: RSA key generation (primality)",
     **{n: "issue 16: ECDSA signatures in P1363 form (ExternalSigner)"
        for n in ALL_FILES if n.endswith("_p1363_test.json")},
     **{n: "issue 16: encrypted private keys (PBES2, PBKDF2)"
@@ -168,13 +174,41 @@ def test_wycheproof_unsupported(name: str) -> None:
     assert count == sum(len(g["tests"]) for g in data["testGroups"]) > 0
 
 
+@pytest.mark.skipif(VECTORS is None, reason="Wycheproof vectors not found")
+@pytest.mark.parametrize("name", PRIMALITY)
+def test_wycheproof_primality(name: str) -> None:
+    """Primes are probable primes; composites and negative numbers are not.
+
+    The composites include Carmichael numbers and numbers built to pass
+    Miller-Rabin to fixed bases or with probability about 1/4 per random
+    base.  The strong Lucas test alone rejects every one of them (checked
+    when this test was written), so the verdicts do not depend on the
+    random bases.
+    """
+    from csrlib.signers.primes import is_probable_prime
+
+    data = _load(name)
+    failures = []
+    count = 0
+    for group in data["testGroups"]:
+        for case in group["tests"]:
+            count += 1
+            value = int.from_bytes(bytes.fromhex(case["value"]), "big", signed=True)
+            if case["result"] == "acceptable":
+                assert case["flags"] == ["NegativeOfPrime"] and value < 0, case
+            if is_probable_prime(value) != (case["result"] == "valid"):
+                failures.append((case["tcId"], case["comment"], case["result"]))
+    assert count == data["numberOfTests"] == 317
+    assert not failures, failures[:10]
+
+
 def test_vectors_are_all_here() -> None:
     if VECTORS is None:
         pytest.skip("Wycheproof vectors not found")
     manifest = json.loads((VECTORS.parent / "manifest.json").read_text())
     assert sorted(Path(f["file"]).name for f in manifest["files"]) == ALL_FILES
-    assert sorted(VERIFIED + UNSUPPORTED + list(NOT_YET)) == ALL_FILES
-    assert not set(NOT_YET) & set(VERIFIED + UNSUPPORTED)
+    assert sorted(VERIFIED + UNSUPPORTED + PRIMALITY + list(NOT_YET)) == ALL_FILES
+    assert not set(NOT_YET) & set(VERIFIED + UNSUPPORTED + PRIMALITY)
     # Older entries count cases as numberOfTests, newer ones as tests.
     counts = {Path(f["file"]).name: f.get("tests", f.get("numberOfTests"))
               for f in manifest["files"]}

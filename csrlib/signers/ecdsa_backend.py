@@ -63,10 +63,18 @@ class EcdsaSigner:
 
     @classmethod
     def from_numbers(cls, numbers: EcPrivateNumbers, **options: Any) -> EcdsaSigner:
-        """Return a signer for private numbers read from a key file (see ``__init__``)."""
+        """Return a signer for private numbers read from a key file (see ``__init__``).
+
+        Raises InvalidKey for a curve csrlib does not sign on or a secret
+        outside 1..n-1.
+        """
         import ecdsa
 
-        curve = getattr(ecdsa.curves, CURVES_BY_NAME[numbers.curve].ecdsa_name)
+        known = CURVES_BY_NAME.get(numbers.curve)
+        if known is None:
+            raise InvalidKey(f"curve {str(numbers.curve)[:40]!r} is not one csrlib signs with "
+                             f"({', '.join(CURVES_BY_NAME)})")
+        curve = getattr(ecdsa.curves, known.ecdsa_name)
         if not 0 < numbers.secret < curve.order:
             raise InvalidKey("EC private key out of range")
         key = ecdsa.SigningKey.from_secret_exponent(numbers.secret, curve=curve,
@@ -141,9 +149,15 @@ class EdDsaSigner:
 
     @classmethod
     def from_seed(cls, seed: EdPrivateSeed) -> EdDsaSigner:
-        """Return a signer for a seed read from a key file."""
+        """Return a signer for a seed read from a key file.
+
+        Raises InvalidKey for a key type other than ed25519 and ed448, or a
+        seed of the wrong size.
+        """
         import ecdsa
 
+        if seed.key_type not in _EDWARDS:
+            raise InvalidKey("unsupported EdDSA key type (expected ed25519 or ed448)")
         size, _, curve_name = _EDWARDS[seed.key_type]
         if len(seed.seed) != size:
             raise InvalidKey(f"{seed.key_type} private key must be {size} octets")

@@ -1,11 +1,20 @@
 """Consistency checks of private key records, run when a key is read and before it is written.
 
-RSA: size bounded first, then the exponent range, n = p·q with primes of
-about half its size each, e·d ≡ 1 mod lcm(p-1, q-1), and (costliest, last)
-p and q probable primes.  EC: the secret in 1..n-1 and a stated public point
-equal to secret·G.  EdDSA: the seed size and a stated public key equal to
-the derived one.  Messages never hold key material; exceptions of the
-``ecdsa`` package are not chained.
+RSA (:func:`check_rsa`), after SP 800-56B Rev. 2 6.4.1.2.3 (rsakpv1-crt),
+cheapest first: the size bounded (:data:`~csrlib.keys.MAX_RSA_BITS`), the
+exponents in range, n = p·q with primes of about half its size each (this
+bounds the cost of what follows), gcd(p, q) = 1, gcd(e, λ(n)) = 1,
+e·d ≡ 1 mod λ(n), the CRT values a PKCS#1 file states, and last, costliest,
+p and q probable primes (:func:`csrlib.signers.primes.is_probable_prime`:
+Miller-Rabin with random bases and a strong Lucas test).
+:func:`check_rsa_numbers` is all but that last test: enough for every
+later computation on the numbers to be defined.  EC: the secret in 1..n-1
+and a stated public point equal to secret·G.  EdDSA: the seed size and a
+stated public key equal to the derived one.
+
+Every failure is :class:`~csrlib.errors.InvalidKey` with a message naming
+the check, never a value; exceptions of the ``ecdsa`` package are not
+chained.
 """
 
 from __future__ import annotations
@@ -18,33 +27,24 @@ from ..der.primitives import encode_integer, encode_oid
 from ..der.tlv import tlv
 from ..errors import DecodeError, InvalidKey
 from ..keys import MAX_RSA_BITS, MAX_RSA_EXPONENT, PublicKey, RsaPublicKey
+from .primes import is_probable_prime
 from .private import EcPrivateNumbers, EdPrivateSeed, RsaPrivateNumbers
 
-__all__ = ["check_ec", "check_ed", "check_rsa", "crt", "probable_prime", "pss_public_key"]
+__all__ = ["check_ec", "check_ed", "check_rsa", "check_rsa_numbers", "crt", "probable_prime",
+           "pss_public_key"]
 
 _CURVES_BY_CANONICAL_NAME = {curve.name: curve for curve in CURVES.values()}
 _SEED_SIZES = {"ed25519": 32, "ed448": 57}
+# The name csrlib.strategies imports; the test is primes.is_probable_prime.
+probable_prime = is_probable_prime
 
 
-def probable_prime(m: int) -> bool:
-    """Return whether the odd ``m`` > 2 passes the Miller-Rabin test to base 2."""
-    if m < 3 or not m & 1:
-        return False
-    r, s = m - 1, 0
-    while not r & 1:
-        r >>= 1
-        s += 1
-    x = pow(2, r, m)
-    if x in (1, m - 1):
-        return True
-    for _ in range(s - 1):
-        x = x * x % m
-        if x == m - 1:
-            return True
-    return False
+def check_rsa_numbers(key: RsaPrivateNumbers) -> None:
+    """Return None if the RSA numbers are consistent but for primality; raise InvalidKey if not.
 
-
-def check_rsa(key: RsaPrivateNumbers) -> None:
+    After these checks p and q are coprime integers above 1 whose product
+    is n, so λ = lcm(p-1, q-1), d mod (p-1) and q**-1 mod p are defined.
+    """
     n, e, d, p, q = key.n, key.e, key.d, key.p, key.q
     # Bounded before any arithmetic: every value below is under n.
     if n.bit_length() > MAX_RSA_BITS:
@@ -53,31 +53,65 @@ def check_rsa(key: RsaPrivateNumbers) -> None:
         raise InvalidKey("invalid RSA public exponent (odd, 1 < e < n, at most 2**64)")
     if not 0 < d < n:
         raise InvalidKey("RSA private exponent out of range")
+    # SP 800-56B Rev. 2 6.4.1.2.3: n = p·q.
     if not (1 < p < n and 1 < q < n) or p * q != n:
         raise InvalidKey("RSA modulus is not the product of the two primes")
     # Each prime about half the modulus (FIPS 186-5 A.1.1 asks for exactly
     # half; python-rsa makes them half ± 1/32 of the modulus size): this also
-    # bounds the primality test below, which a 16384-bit key with p = 3
-    # would otherwise spend 13 s on.
+    # bounds the primality test, which a 16384-bit key with p = 3 would
+    # otherwise spend a minute on.
     bits = n.bit_length()
     if max(abs(2 * f.bit_length() - bits) for f in (p, q)) > bits // 8:
         raise InvalidKey("RSA prime factors are unbalanced (each must be about half "
                          "the modulus size)")
-    # RFC 8017 3.2: e·d ≡ 1 mod λ(n) (a d computed modulo φ(n) satisfies it too).
+    # Distinct primes are coprime; composites may not be, and q**-1 mod p
+    # needs it (8321 and 49141 pass Miller-Rabin to base 2 and share 157).
+    if gcd(p, q) != 1:
+        raise InvalidKey("RSA prime factors are not coprime (gcd(p, q) != 1)")
     lam = (p - 1) // gcd(p - 1, q - 1) * (q - 1)
+    # SP 800-56B Rev. 2 6.4.1.2.3: gcd(e, p-1) = gcd(e, q-1) = 1, that is gcd(e, λ) = 1.
+    if gcd(e, lam) != 1:
+        raise InvalidKey("RSA public exponent is not coprime to lcm(p-1, q-1)")
+    # RFC 8017 3.2: e·d ≡ 1 mod λ(n) (a d computed modulo φ(n) satisfies it too).
     if e * d % lam != 1:
-        raise InvalidKey("RSA private exponent does not match the public exponent")
-    # Last, as the costliest: two modular exponentiations, under 2 s at 16384 bits.
-    if p == q or not probable_prime(p) or not probable_prime(q):
-        raise InvalidKey("RSA prime factors are not two distinct odd primes")
+        raise InvalidKey("RSA private exponent does not match the public exponent "
+                         "(e·d mod lcm(p-1, q-1) is not 1)")
+
+
+def check_rsa(key: RsaPrivateNumbers, crt_values: tuple[int, int, int] | None = None) -> None:
+    """Return None if the RSA key is valid (see the module docstring); raise InvalidKey if not.
+
+    ``crt_values``: exponent1, exponent2 and coefficient as a PKCS#1
+    RSAPrivateKey states them, checked against the key before the primes
+    are tested.
+    """
+    check_rsa_numbers(key)
+    p, q = key.p, key.q
+    if crt_values is not None:
+        dp, dq, qinv = crt_values
+        # SP 800-56B Rev. 2 6.4.1.2.3 and RFC 8017 3.2: dP = d mod (p-1),
+        # dQ = d mod (q-1), 0 < qInv < p with qInv·q ≡ 1 mod p.
+        if dp != key.d % (p - 1):
+            raise InvalidKey("RSA exponent1 is not d mod (p-1)")
+        if dq != key.d % (q - 1):
+            raise InvalidKey("RSA exponent2 is not d mod (q-1)")
+        if not 0 < qinv < p or qinv * q % p != 1:
+            raise InvalidKey("RSA coefficient is not the inverse of q mod p")
+    # Last, as the costliest (SP 800-56B Rev. 2 6.4.1.2.3: p and q prime).
+    if not is_probable_prime(p):
+        raise InvalidKey("RSA prime1 (p) is not prime")
+    if not is_probable_prime(q):
+        raise InvalidKey("RSA prime2 (q) is not prime")
 
 
 def crt(key: RsaPrivateNumbers) -> tuple[int, int, int]:
-    """Return exponent1, exponent2 and coefficient (RFC 8017 3.2) of a checked key."""
+    """Return exponent1, exponent2 and coefficient (RFC 8017 3.2) of a key that passed
+    :func:`check_rsa_numbers` (for others, pow() may raise ValueError)."""
     return key.d % (key.p - 1), key.d % (key.q - 1), pow(key.q, -1, key.p)
 
 
 def check_ec(key: EcPrivateNumbers) -> Curve:
+    """Return the key's curve; raise InvalidKey for a secret outside 1..n-1 or a wrong point."""
     curve = _CURVES_BY_CANONICAL_NAME.get(key.curve)
     if curve is None:
         raise InvalidKey("unsupported curve name (expected secp256r1, secp384r1, secp521r1 "
@@ -106,6 +140,7 @@ def check_ec(key: EcPrivateNumbers) -> Curve:
 
 
 def check_ed(key: EdPrivateSeed) -> None:
+    """Return None; raise InvalidKey for a seed of the wrong size or a wrong public key."""
     size = _SEED_SIZES.get(key.key_type)
     if size is None:
         raise InvalidKey("unsupported EdDSA key type (expected ed25519 or ed448)")

@@ -1,7 +1,11 @@
 """Private key files: read PKCS#8, PKCS#1 and SEC1; write PKCS#8.
 
-:func:`read_private_key` takes PEM (any input containing ``-----BEGIN``) or
-DER and returns a :data:`~csrlib.signers.private.PrivateKeyData` record:
+:func:`read_private_key` takes PEM or DER, told apart by the data's shape
+as :func:`csrlib.load` does (:func:`csrlib.pem.detect_format`: DER when a
+SEQUENCE header's length is the input's, else PEM when it is text, with
+any explanatory lines before the BEGIN line; a DER key carrying PEM text
+in a value is that DER key), and returns a
+:data:`~csrlib.signers.private.PrivateKeyData` record:
 
 ==========================  ==================================================
 PEM label                   structure
@@ -20,9 +24,11 @@ PEM label                   structure
 DER input is tried as PKCS#8, then PKCS#1, then SEC1; when none matches,
 the error of the one that matched furthest is reported.  Every structure
 goes through csrlib's strict DER codec, and the key is checked before it
-is returned: RSA n = p·q with p, q probable primes, e·d ≡ 1 mod
-lcm(p-1, q-1), the CRT values of PKCS#1 equal to those the primes give, at
-most :data:`~csrlib.keys.MAX_RSA_BITS` bits; an EC secret in 1..n-1 whose
+is returned (:mod:`csrlib.signers.keycheck`): RSA at most
+:data:`~csrlib.keys.MAX_RSA_BITS` bits, n = p·q with balanced, coprime
+p and q, gcd(e, λ) = 1, e·d ≡ 1 mod λ = lcm(p-1, q-1), the CRT values of
+PKCS#1 equal to those the primes give, p and q probable primes (random-base
+Miller-Rabin and a strong Lucas test); an EC secret in 1..n-1 whose
 public point, when the file carries one, is on the curve and equals
 secret·G; an EdDSA seed of 32 or 57 octets whose public key, when present,
 is the one the seed derives.  A PKCS#8 v2 ``publicKey`` must match the key
@@ -65,7 +71,7 @@ from ..curves import CURVES, Curve, decode_point
 from ..der.primitives import decode_oid, encode_integer, encode_oid
 from ..der.tlv import Context, read_header, tlv
 from ..errors import KINDS, DecodeError, InvalidKey
-from ..pem import encode_pem, pem_blocks
+from ..pem import detect_format, encode_pem, pem_blocks
 from ..schemas import RsaPublicKey, SpannedOctetString
 from .keycheck import check_ec, check_ed, check_rsa, crt, pss_public_key
 from .private import EcPrivateNumbers, EdPrivateSeed, PrivateKeyData, RsaPrivateNumbers
@@ -164,13 +170,15 @@ def read_private_key(data: bytes | str, password: bytes | None = None) -> Privat
         raise TypeError(f"password must be bytes or None, not {type(password).__name__}")
     if isinstance(data, str):
         raw = data.encode("utf-8", "replace")
-        pem = True
     elif isinstance(data, bytes | bytearray | memoryview):
         raw = bytes(data)
-        pem = b"-----BEGIN" in raw
     else:
         raise TypeError(f"data must be bytes or str, not {type(data).__name__}")
-    key = _read_pem(raw) if pem else _read_der(raw)
+    if not raw:
+        raise InvalidKey("no private key: the input is empty")
+    # The rule of csrlib.load: judged from the data's shape, never by a
+    # search for "-----BEGIN", which a DER key may carry in a value.
+    key = _read_der(raw) if detect_format(raw) == "der" else _read_pem(raw)
     if password is not None:
         raise InvalidKey("key is not encrypted, but a password was given; pass password=None")
     return key
@@ -325,9 +333,7 @@ def _rsa_key(value: Any, where: str) -> RsaPrivateNumbers:
     if version != 0:
         raise InvalidKey(f"{where}: unsupported version (expected 0)")
     key = RsaPrivateNumbers(n, e, d, p, q)
-    check_rsa(key)
-    if (dp, dq, qinv) != crt(key):
-        raise InvalidKey(f"{where}: exponent1, exponent2 or coefficient does not match the key")
+    check_rsa(key, (dp, dq, qinv))
     return key
 
 

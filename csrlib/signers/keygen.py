@@ -7,9 +7,11 @@ through ``rsa.randnum``) for RSA primes.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from ..errors import BuildError
+from ..keys import MAX_RSA_BITS
 from .ecdsa_backend import EcdsaSigner, EdDsaSigner
 from .private import EcPrivateNumbers, EdPrivateSeed
 from .rsa_backend import RsaSigner
@@ -21,7 +23,10 @@ _EC = {"P-256": "secp256r1", "P-384": "secp384r1", "P-521": "secp521r1",
 #: The key specs ``generate`` takes (``rsa:N`` also accepts other sizes).
 SPECS = ("ec:P-256", "ec:P-384", "ec:P-521", "ec:secp256k1", "rsa:2048", "rsa:3072",
          "rsa:4096", "ed25519", "ed448")
-_MAX_RSA_BITS = 16384
+# ASCII digits only: str.isdigit() and int() accept other scripts' digits
+# (and isdigit() superscripts, which int() then refuses).
+_RSA_SPEC = re.compile(r"rsa:([0-9]+)")
+_MIN_RSA_BITS, _STRONG_RSA_BITS = 1024, 2048
 
 Generated = RsaSigner | EcdsaSigner | EdDsaSigner
 
@@ -29,9 +34,13 @@ Generated = RsaSigner | EcdsaSigner | EdDsaSigner
 def generate(spec: str = "ec:P-256", *, allow_weak: bool = False) -> Generated:
     """Return a signer over a new key of ``spec`` (see :data:`SPECS`).
 
-    RSA keys under 2048 bits are refused unless ``allow_weak=True``; the
-    public exponent is 65537.  Raises BuildError for an unknown spec.
+    ``rsa:N`` takes N in 1024..16384 (ASCII digits); under 2048 only with
+    ``allow_weak=True``; the public exponent is 65537.  Raises BuildError
+    for any other spec, before any key is made; TypeError if ``spec`` is
+    not a str.
     """
+    if not isinstance(spec, str):
+        raise TypeError(f"spec must be a str, not {type(spec).__name__}")
     kind, _, arg = spec.partition(":")
     if kind == "ec" and arg in _EC:
         from ..curves import CURVES_BY_NAME
@@ -39,18 +48,21 @@ def generate(spec: str = "ec:P-256", *, allow_weak: bool = False) -> Generated:
         curve = CURVES_BY_NAME[_EC[arg]]
         return EcdsaSigner.from_numbers(EcPrivateNumbers(curve.name,
                                                          secrets.randbelow(curve.n - 1) + 1))
-    if kind in ("ed25519", "ed448") and not arg:
-        size = 32 if kind == "ed25519" else 57
-        return EdDsaSigner.from_seed(EdPrivateSeed(kind, secrets.token_bytes(size)))
-    if kind == "rsa" and arg.isdigit():
-        bits = int(arg)
-        if bits < 2048 and not allow_weak:
-            raise BuildError(f"RSA keys under 2048 bits are weak: {bits} (allow_weak=True "
-                             "if you must)")
-        if not 1024 <= bits <= _MAX_RSA_BITS:
-            raise BuildError(f"RSA key size must be 1024..{_MAX_RSA_BITS} bits")
-        import rsa
+    if spec in ("ed25519", "ed448"):
+        size = 32 if spec == "ed25519" else 57
+        return EdDsaSigner.from_seed(EdPrivateSeed(spec, secrets.token_bytes(size)))
+    match = _RSA_SPEC.fullmatch(spec)
+    if match is None:
+        raise BuildError(f"unknown key spec {spec[:40]!r}; one of {', '.join(SPECS)}")
+    # At most five digits before int(): its cost, and its own limit, stay out of reach.
+    digits = match[1]
+    bits = int(digits) if len(digits) <= 5 else 0
+    if not _MIN_RSA_BITS <= bits <= MAX_RSA_BITS:
+        raise BuildError(f"RSA key size must be {_MIN_RSA_BITS}..{MAX_RSA_BITS} bits")
+    if bits < _STRONG_RSA_BITS and not allow_weak:
+        raise BuildError(f"RSA keys under {_STRONG_RSA_BITS} bits are weak: {bits} "
+                         "(allow_weak=True if you must)")
+    import rsa
 
-        _, private = rsa.newkeys(bits, accurate=True, poolsize=1, exponent=65537)
-        return RsaSigner(private)
-    raise BuildError(f"unknown key spec {spec!r}; one of {', '.join(SPECS)}")
+    _, private = rsa.newkeys(bits, accurate=True, poolsize=1, exponent=65537)
+    return RsaSigner(private)

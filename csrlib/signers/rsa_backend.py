@@ -22,7 +22,7 @@ from ..algorithms import PssParameters, SignatureAlgorithm
 from ..errors import BuildError, InvalidKey
 from ..keys import PublicKey, RsaPublicKey
 from ..verify_rsa import digest_info, mgf1
-from .keycheck import pss_public_key
+from .keycheck import check_rsa_numbers, pss_public_key
 from .private import RsaPrivateNumbers
 
 if TYPE_CHECKING:
@@ -76,11 +76,20 @@ class RsaSigner:
         """Return a signer for private numbers read from a key file (see ``__init__``).
 
         An id-RSASSA-PSS key (``numbers.pss_only``) signs RSASSA-PSS only, see
-        :meth:`_pss_only`.  Raises InvalidKey for parameters on a key that is
-        not one, or parameters that are not valid RSASSA-PSS-params.
+        :meth:`_pss_only`; BuildError for options its parameters exclude.
+        Raises InvalidKey for numbers that are not consistent
+        (:func:`~csrlib.signers.keycheck.check_rsa_numbers`; the primality
+        test is left to whoever read them, as
+        :func:`~csrlib.signers.keyfiles.read_private_key` does), for
+        parameters on a key that is not id-RSASSA-PSS, or parameters that are
+        not valid RSASSA-PSS-params or that csrlib cannot sign within.
         """
         import rsa
 
+        # rsa.PrivateKey computes q**-1 mod p: a ValueError for numbers that
+        # share a factor.  Composite but consistent numbers get this far and
+        # sign wrongly, which sign() refuses to release.
+        check_rsa_numbers(numbers)
         key = rsa.PrivateKey(numbers.n, numbers.e, numbers.d, numbers.p, numbers.q)
         if numbers.pss_only:
             return cls._pss_only(key, numbers.pss_parameters, options)
@@ -107,16 +116,23 @@ class RsaSigner:
         options["pss"] = True
         limit = public.pss
         if limit is not None:
+            # What the key file alone makes unusable is InvalidKey; what the
+            # caller asks against the key's parameters, BuildError.
             if limit.hash not in (*_HASHES, "sha1") or limit.mgf_hash != limit.hash:
-                raise BuildError(
+                raise InvalidKey(
                     f"this RSASSA-PSS key requires {limit.hash} with MGF1 over "
                     f"{limit.mgf_hash}; csrlib signs with SHA-256/384/512 and MGF1 over "
                     "the same hash")
+            size = hashlib.new(limit.hash).digest_size
+            # RFC 8017 9.1.1 step 3: emLen >= hLen + sLen + 2.
+            longest = (key.n.bit_length() - 1 + 7) // 8 - size - 2
+            if limit.salt_length > longest:
+                raise InvalidKey(f"this RSASSA-PSS key requires a salt of at least "
+                                 f"{limit.salt_length} octets, more than fits the key with "
+                                 f"{limit.hash}")
             if options.setdefault("hash", limit.hash) != limit.hash:
                 raise BuildError(f"this RSASSA-PSS key signs with {limit.hash} only")
             if "salt_length" not in options:
-                size = hashlib.new(limit.hash).digest_size
-                longest = (key.n.bit_length() - 1 + 7) // 8 - size - 2
                 options["salt_length"] = max(limit.salt_length, min(size, longest))
             salt = options["salt_length"]
             if not isinstance(salt, int) or salt < limit.salt_length:
