@@ -87,6 +87,7 @@ class CertificateRequestBuilder:
             raise BuildError(f"not an extension value: {type(value).__name__}")
         if any(v.oid == value.oid for v, _, _ in self._extensions):
             raise BuildError(f"extension {oids.name_of(value.oid)} is already added")
+        value.check()
         # Checked here, where a request is built, not in the name classes'
         # constructors: the reader makes the same values (some through their
         # constructors) from whatever a request holds, and keeps them.

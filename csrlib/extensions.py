@@ -40,7 +40,13 @@ __all__ = [
 
 
 class ExtensionValue:
-    """Base of extension values; ``oid`` names the extension type."""
+    """Base of extension values; ``oid`` names the extension type.
+
+    ``to_der()`` encodes whatever the value holds, so a value read from a
+    request (which may break a rule of RFC 5280 that DER does not) can
+    always be written back; ``check()`` is what the builder asks of a value
+    it is given.
+    """
 
     __slots__ = ()
     oid: ClassVar[str] = ""
@@ -48,6 +54,9 @@ class ExtensionValue:
     def to_der(self) -> bytes:
         """Return the DER of the value (the contents of extnValue)."""
         raise NotImplementedError
+
+    def check(self) -> None:
+        """Return None if a request may ask for this value; raise BuildError otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +88,12 @@ class SubjectAlternativeName(ExtensionValue):
 
     def to_der(self) -> bytes:
         """Return the DER GeneralNames."""
+        return tlv(0x30, b"".join(n.to_der() for n in self.names))
+
+    def check(self) -> None:
+        """Raise BuildError for an empty list (GeneralNames is SIZE 1..MAX, RFC 5280 4.2.1.6)."""
         if not self.names:
             raise BuildError("subjectAltName needs at least one name")
-        return tlv(0x30, b"".join(n.to_der() for n in self.names))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +111,12 @@ class IssuerAlternativeName(ExtensionValue):
 
     def to_der(self) -> bytes:
         """Return the DER GeneralNames."""
+        return tlv(0x30, b"".join(n.to_der() for n in self.names))
+
+    def check(self) -> None:
+        """Raise BuildError for an empty list (GeneralNames is SIZE 1..MAX, RFC 5280 4.2.1.7)."""
         if not self.names:
             raise BuildError("issuerAltName needs at least one name")
-        return tlv(0x30, b"".join(n.to_der() for n in self.names))
 
 
 #: KeyUsage bit names in bit order (RFC 5280 4.2.1.3).
@@ -132,13 +147,16 @@ class KeyUsage(ExtensionValue):
 
     def to_der(self) -> bytes:
         """Return the DER named BIT STRING, trailing zero bits removed (X.690 11.2.2)."""
-        if not self.usages:
-            raise BuildError("keyUsage needs at least one bit set (RFC 5280 4.2.1.3)")
         value = 0
         for i, name in enumerate(KEY_USAGE_BITS):
             if getattr(self, name):
                 value |= 1 << (15 - i)
         return tlv(0x03, encode_bit_string(value.to_bytes(2, "big"), 0, named=True))
+
+    def check(self) -> None:
+        """Raise BuildError when no bit is set (RFC 5280 4.2.1.3)."""
+        if not self.usages:
+            raise BuildError("keyUsage needs at least one bit set (RFC 5280 4.2.1.3)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,9 +184,12 @@ class ExtendedKeyUsage(ExtensionValue):
 
     def to_der(self) -> bytes:
         """Return the DER SEQUENCE OF KeyPurposeId."""
+        return tlv(0x30, b"".join(tlv(0x06, encode_oid(u)) for u in self.usages))
+
+    def check(self) -> None:
+        """Raise BuildError for no purpose (SIZE 1..MAX, RFC 5280 4.2.1.12)."""
         if not self.usages:
             raise BuildError("extendedKeyUsage needs at least one purpose")
-        return tlv(0x30, b"".join(tlv(0x06, encode_oid(u)) for u in self.usages))
 
 
 _PURPOSES = {name.lower(): oid for oid, name in oids.EXTENDED_KEY_USAGE_NAMES.items()}
@@ -197,12 +218,15 @@ class BasicConstraints(ExtensionValue):
 
     def to_der(self) -> bytes:
         """Return the DER SEQUENCE, cA left out when FALSE (X.690 11.5)."""
-        if self.path_length is not None and (self.path_length < 0 or not self.ca):
-            raise BuildError("pathLenConstraint needs cA TRUE and a value of 0 or more")
         body = b"\x01\x01\xff" if self.ca else b""
         if self.path_length is not None:
             body += tlv(0x02, encode_integer(self.path_length))
         return tlv(0x30, body)
+
+    def check(self) -> None:
+        """Raise BuildError for a pathLenConstraint without cA or below 0 (RFC 5280 4.2.1.9)."""
+        if self.path_length is not None and (self.path_length < 0 or not self.ca):
+            raise BuildError("pathLenConstraint needs cA TRUE and a value of 0 or more")
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +259,6 @@ class AuthorityKeyIdentifier(ExtensionValue):
 
     def to_der(self) -> bytes:
         """Return the DER SEQUENCE with the present fields."""
-        if (self.authority_cert_issuer is None) != (self.authority_cert_serial_number is None):
-            raise BuildError("authorityCertIssuer and authorityCertSerialNumber go together")
         body = b""
         if self.key_identifier is not None:
             body += tlv(0x80, self.key_identifier)
@@ -245,6 +267,11 @@ class AuthorityKeyIdentifier(ExtensionValue):
         if self.authority_cert_serial_number is not None:
             body += tlv(0x82, encode_integer(self.authority_cert_serial_number))
         return tlv(0x30, body)
+
+    def check(self) -> None:
+        """Raise BuildError for an issuer without a serial or the reverse (RFC 5280 4.2.1.1)."""
+        if (self.authority_cert_issuer is None) != (self.authority_cert_serial_number is None):
+            raise BuildError("authorityCertIssuer and authorityCertSerialNumber go together")
 
 
 @dataclass(frozen=True, slots=True)
