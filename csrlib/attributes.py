@@ -4,23 +4,30 @@
 are :class:`StringValue` (text and the string type received), an extension
 request's single value is its :class:`~csrlib.extensions.Extensions`, and any
 other value is kept as its DER.
+
+A loaded request's values other than an extension request's are an
+:class:`AttributeValues`: checked when the request loads, and read from the
+request's own octets each time they are used, so that an attribute of many
+small values costs no Python object per value (RFC 2986 puts no bound on
+their number).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from . import oids
 from .der.primitives import encode_oid
 from .der.strings import STRING_TYPES, encode_string
-from .der.tlv import Writer, tlv
+from .der.tlv import Context, Deviation, Limits, Writer, read_header, tlv
 from .errors import BuildError, DecodeError, EncodeError
 from .extensions import Extensions, read_extensions
-from .parsing import Source, path_text
+from .parsing import Source, out_of_stack, path_text
 from .records import maker
 
-__all__ = ["Attribute", "StringValue", "read_attributes"]
+__all__ = ["Attribute", "AttributeValues", "StringValue", "read_attributes"]
 
 # PKCS#9 DirectoryString and PKCS9String: the string types they admit.
 _STRING_ATTRIBUTES = {
@@ -62,13 +69,117 @@ class StringValue:
 
 AttributeValue = StringValue | Extensions | bytes
 
+#: Values shown by the ``repr`` of an :class:`AttributeValues`; past that, the count.
+_REPR_VALUES = 16
+
+
+class _Rereading(Context):
+    """A lenient context that records nothing: for reading again what was checked."""
+
+    __slots__ = ()
+
+    def record(self, deviation: Deviation) -> None:
+        """Drop the deviation: it was recorded (and counted) when the request loaded."""
+
+
+class AttributeValues(Sequence[AttributeValue]):
+    """The values of a loaded attribute, read from the request's octets when used.
+
+    The values were checked when the request loaded; each use (iteration,
+    indexing) reads them again from the input, one at a time, so that only
+    what the caller keeps costs memory.  Indexing walks the values from the
+    first (iterate for all of them).  Compares and hashes like the tuple of
+    its values.  Unknown attribute types give the DER of each value (bytes),
+    challengePassword and unstructuredName a :class:`StringValue` each.
+    """
+
+    __slots__ = ("_buf", "_count", "_end", "_limits", "_start", "_strings")
+
+    def __init__(self, buf: bytes, start: int, end: int, count: int, limits: Limits,
+                 strings: bool) -> None:
+        self._buf = buf
+        self._start = start
+        self._end = end
+        self._count = count
+        self._limits = limits
+        self._strings = strings
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[AttributeValue]:
+        buf = self._buf
+        end = self._end
+        pos = self._start
+        # Deviations were recorded when the request loaded: a lenient context
+        # reads what was tolerated then, and records nothing.
+        ctx = _Rereading(self._limits, strict=False)
+        for _ in range(self._count):
+            key, c, e = read_header(buf, pos, end, ctx)
+            if self._strings:
+                stype = STRING_TYPES[key]
+                yield _string_value(stype.check(buf, c, e, ctx), stype.name, tlv(key, buf[c:e]))
+            else:
+                yield buf[pos:e]
+            pos = e
+
+    @overload
+    def __getitem__(self, index: int) -> AttributeValue: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[AttributeValue]: ...
+
+    def __getitem__(self, index: int | slice) -> AttributeValue | Sequence[AttributeValue]:
+        """Return one value (walking the values before it), or a tuple of a slice of them."""
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        count = self._count
+        i = index + count if index < 0 else index
+        if not 0 <= i < count:
+            raise IndexError("attribute value index out of range")
+        for j, value in enumerate(self):
+            if j == i:
+                return value
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def __reversed__(self) -> Iterator[AttributeValue]:
+        return reversed(tuple(self))
+
+    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
+        """Return the index of the first value equal to ``value``; raise ValueError if none."""
+        for i, item in enumerate(self):
+            if i >= start and (stop is None or i < stop) and (item is value or item == value):
+                return i
+        raise ValueError("value not among the attribute's values")
+
+    def count(self, value: Any) -> int:
+        """Return how many values equal ``value``."""
+        return sum(1 for item in self if item is value or item == value)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AttributeValues | tuple):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        if self._count > _REPR_VALUES:
+            return f"<{self._count} attribute values>"
+        return repr(tuple(self))
+
 
 @dataclass(frozen=True, slots=True)
 class Attribute:
-    """One request attribute: type OID and its values (see the module docstring)."""
+    """One request attribute: type OID and its values (see the module docstring).
+
+    ``values`` is a tuple when built, an :class:`AttributeValues` when
+    loaded (an extension request's: a tuple of its :class:`Extensions`).
+    """
 
     oid: str
-    values: tuple[AttributeValue, ...]
+    values: Sequence[AttributeValue]
 
     @property
     def name(self) -> str:
@@ -96,11 +207,11 @@ _attribute = maker(Attribute)
 _string_value = maker(StringValue)
 
 
-def _values_start(src: Source, start: int, end: int) -> int:
-    """Return where the first value of the Attribute element ``buf[start:end]`` begins."""
+def _values_span(src: Source, start: int, end: int) -> tuple[int, int]:
+    """Return the contents span of the values SET of the Attribute element ``buf[start:end]``."""
     c, e = src.contents(start, end)  # Attribute: type, values
     _, type_end = src.contents(c, e)
-    return src.contents(type_end, e)[0]
+    return src.contents(type_end, e)
 
 
 def read_attributes(
@@ -109,17 +220,32 @@ def read_attributes(
     """Return the attributes of a decoded ``[0] Attributes`` and the extensions requested.
 
     ``attributes`` is the plain value (each attribute spanned; extension
-    requests already decoded, other values as their encodings); ``depth`` is that of
-    the [0] element.  Raises DecodeError for a repeated extension request or
-    a second value of a single-valued attribute (RFC 2985 5.4).
+    requests already decoded, the values of others counted); ``depth`` is
+    that of the [0] element.  Raises DecodeError for a repeated extension
+    request, a second value of a single-valued attribute (RFC 2985 5.4), a
+    value that is not DER, or a challengePassword or unstructuredName value
+    that is not one of its string types.
 
     Other attribute types may repeat: RFC 2986's Attributes is a SET OF
     Attribute with no uniqueness rule, and cryptography, OpenSSL and Go read
     such requests (Go's own tests expect it), so csrlib keeps each in order;
     a linter may report them.  Two extension requests would make the
     requested extensions ambiguous, so they stay an error (cryptography and
-    Go refuse them too).
+    Go refuse them too).  Raises DecodeError ``depth-limit`` when the
+    interpreter's stack runs out.
     """
+    try:
+        return _read_attributes(src, attributes, depth, path)
+    except RecursionError as exc:
+        # Only a caller already deep in its own stack gets here: reported as
+        # nesting too deep, never as RecursionError (see parsing.out_of_stack).
+        raise out_of_stack(attributes[0][1] if attributes else 0, path) from exc
+
+
+def _read_attributes(
+    src: Source, attributes: list[Any], depth: int, path: str
+) -> tuple[tuple[Attribute, ...], Extensions]:
+    """Return what :func:`read_attributes` returns, without its guard."""
     out = []
     requested: list[Extensions] = []
     seen_requests: set[str] = set()
@@ -130,7 +256,8 @@ def read_attributes(
             if oid in seen_requests:
                 raise src.fail("duplicate-attribute", attr_start, attr_path, oids.name_of(oid))
             seen_requests.add(oid)
-        if oid in _SINGLE_VALUED and len(values) != 1:
+        count = values if isinstance(values, int) else len(values)
+        if oid in _SINGLE_VALUED and count != 1:
             raise src.fail("single-valued", attr_start, attr_path, oids.name_of(oid))
         if oid in _EXTENSION_REQUESTS:
             # Decoded through the schema's open type; one value (checked above).
@@ -139,31 +266,51 @@ def read_attributes(
             requested.append(found)
             out.append(_attribute(oid, (found,)))
             continue
-        # The values are the SET's contiguous elements, kept as bytes only.
-        start = _values_start(src, attr_start, attr_end)
-        if oid not in _STRING_ATTRIBUTES:
-            for j, raw in enumerate(values):
-                src.validate(start, start + len(raw), depth + 2, (path, i, "values", j))
-                start += len(raw)
-            out.append(_attribute(oid, tuple(values)))
-            continue
-        typed: list[AttributeValue] = []
-        for j, raw in enumerate(values):
-            value_path = (path, i, "values", j)
-            end = start + len(raw)
-            if raw[0] not in _STRING_ATTRIBUTES[oid]:
-                raise src.fail("unexpected-tag", start, value_path,
-                               f"{oids.name_of(oid)} must be a string")
-            c, e = src.contents(start, end)
-            try:
-                text = STRING_TYPES[raw[0]].check(src.buf, c, e, src.ctx)
-            except DecodeError as err:
-                err.add_segment(path_text(value_path))
-                raise
-            typed.append(_string_value(text, STRING_TYPES[raw[0]].name,
-                                       tlv(raw[0], src.buf[c:e])))
-            start = end
-        out.append(_attribute(oid, tuple(typed)))
+        # The values are the SET's contiguous elements, counted by the decoder.
+        start, end = _values_span(src, attr_start, attr_end)
+        strings = _STRING_ATTRIBUTES.get(oid)
+        if strings is None:
+            _check_values(src, start, end, depth, (path, i))
+        else:
+            _check_strings(src, oid, strings, start, end, (path, i))
+        out.append(_attribute(oid, AttributeValues(src.buf, start, end, count, src.ctx.limits,
+                                                   strings is not None)))
     if len(requested) == 1:
         return tuple(out), requested[0]
     return tuple(out), Extensions([e for found in requested for e in found])
+
+
+def _check_values(src: Source, pos: int, end: int, depth: int, attr_path: Any) -> None:
+    """Check each value of an attribute of unknown type as schema-less DER; raise DecodeError."""
+    buf = src.buf
+    ctx = src.ctx
+    j = 0
+    while pos < end:
+        ce = read_header(buf, pos, end, ctx)[2]
+        src.validate(pos, ce, depth + 2, (attr_path, "values", j))
+        pos = ce
+        j += 1
+
+
+def _check_strings(src: Source, oid: str, types: frozenset[int], pos: int, end: int,
+                   attr_path: Any) -> None:
+    """Check each value of a string attribute: one of ``types``, valid; raise DecodeError."""
+    buf = src.buf
+    ctx = src.ctx
+    j = 0
+    while pos < end:
+        key, c, e = read_header(buf, pos, end, ctx)
+        value_path = (attr_path, "values", j)
+        if key not in types:
+            raise src.fail("unexpected-tag", pos, value_path,
+                           f"{oids.name_of(oid)} must be a string")
+        seen = len(ctx.deviations)
+        try:
+            STRING_TYPES[key].check(buf, c, e, ctx)
+        except DecodeError as err:
+            err.add_segment(path_text(value_path))
+            raise
+        if len(ctx.deviations) > seen:
+            src.label_deviations(seen, value_path)
+        pos = e
+        j += 1

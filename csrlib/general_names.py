@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import schemas
 from .der.primitives import encode_oid
 from .der.strings import encode_string
-from .der.tlv import tlv
+from .der.tlv import read_header, tlv
 from .errors import BuildError, EncodeError
 from .hostnames import check_dns_name, check_email, check_uri, dns_name_to_ascii, email_to_ascii
 from .name import Name
 from .name_read import read_name
-from .parsing import Path, Source, path_text
+from .parsing import Path, Source, out_of_stack, path_text, plan
 from .records import maker
 
 __all__ = [
@@ -230,38 +231,92 @@ _GENERAL_NAMES_DEPTH = 9
 
 
 def read_general_names(
-    src: Source, names: list[tuple[str, Any]], offset: int, path: Path
+    src: Source, names: tuple[Any, int, int], offset: int, path: Path
 ) -> tuple[GeneralName, ...]:
-    """Return the GeneralName objects of plain decoded GeneralNames.
+    """Return the GeneralName objects of a decoded GeneralNames; raise DecodeError if invalid.
+
+    ``names`` is the plain value of :class:`csrlib.schemas.GeneralNames`:
+    the list of names, or for many names their count, with the span of the
+    element (the ``[1]`` of an authorityCertIssuer, or the SEQUENCE).  Many
+    names are read one at a time, and a name encoded as the one before it
+    is then that same object, so that they cost no plain value each.
+    ``offset`` is the extension's, for errors about a name's value.
 
     DNS names, email addresses and URIs are kept as the request holds them,
     valid or not: :func:`check_general_names` is for building, not reading.
+
+    Raises DecodeError ``depth-limit`` when the interpreter's stack runs out.
     """
-    out: list[GeneralName] = []
-    for i, (form, value) in enumerate(names):
-        if form == "dNSName":
-            out.append(_dns(value))
-        elif form == "rfc822Name":
-            out.append(RFC822Name(value))
-        elif form == "uniformResourceIdentifier":
-            out.append(UniformResourceIdentifier(value))
-        elif form == "iPAddress":
-            # RFC 5280 4.2.1.6: four octets for IPv4, sixteen for IPv6.
-            if len(value) not in (4, 16):
-                raise src.fail("bad-extension", offset, (path, i),
-                               f"iPAddress of {len(value)} octets")
-            address = (ipaddress.IPv4Address if len(value) == 4 else ipaddress.IPv6Address)(value)
-            out.append(_ip(address))
-        elif form == "registeredID":
-            out.append(RegisteredID(value))
-        elif form == "directoryName":
-            out.append(DirectoryName(read_name(src, value, _GENERAL_NAMES_DEPTH + 2,
-                                                      path_text((path, i)))))
-        elif form == "otherName":
-            type_id, (raw, _, _) = value
-            out.append(OtherName(type_id, raw))
-        else:
-            raw, start, end = value
-            cls = X400Address if form == "x400Address" else EDIPartyName
-            out.append(cls(src.buf[start:end]))
-    return tuple(out)
+    try:
+        return _read_general_names(src, names, offset, path)
+    except RecursionError as exc:
+        # Only a caller already deep in its own stack gets here: reported as
+        # nesting too deep, never as RecursionError (see parsing.out_of_stack).
+        raise out_of_stack(names[1], path) from exc
+
+
+def _read_general_names(
+    src: Source, names: tuple[Any, int, int], offset: int, path: Path
+) -> tuple[GeneralName, ...]:
+    """Return what :func:`read_general_names` returns, without its guard."""
+    items, start, end = names
+    if type(items) is list:
+        # A few names (the common case), decoded whole.
+        out = []
+        for i, (form, v) in enumerate(items):
+            out.append(_dns(v) if form == "dNSName"
+                       else _general_name(src, form, v, offset, path, i))
+        return tuple(out)
+    pos, end = src.contents(start, end)
+    return tuple(_names(src, pos, end, offset, path))
+
+
+def _names(src: Source, pos: int, end: int, offset: int, path: Path) -> Iterator[GeneralName]:
+    """Yield the names of the GeneralName elements in ``buf[pos:end]``."""
+    buf = src.buf
+    ctx = src.ctx
+    name_plan = plan(schemas.GeneralName)
+    prev = b""
+    name: GeneralName | None = None
+    i = 0
+    while pos < end:
+        # The decoder checked each name's header.
+        name_end = read_header(buf, pos, end, ctx)[2]
+        raw = buf[pos:name_end]
+        if raw != prev or name is None:
+            form, value = src.decode(name_plan, pos, name_end, _GENERAL_NAMES_DEPTH, (path, i))
+            name = _general_name(src, form, value, offset, path, i)
+            prev = raw
+        yield name
+        pos = name_end
+        i += 1
+
+
+def _general_name(src: Source, form: str, v: Any, offset: int, path: Path,
+                  i: int) -> GeneralName:
+    """Return the GeneralName of one plain decoded GeneralName; raise DecodeError if invalid."""
+    if form == "dNSName":
+        return _dns(v)
+    if form == "rfc822Name":
+        return RFC822Name(v)
+    if form == "uniformResourceIdentifier":
+        return UniformResourceIdentifier(v)
+    if form == "iPAddress":
+        # RFC 5280 4.2.1.6: four octets for IPv4, sixteen for IPv6.
+        if len(v) not in (4, 16):
+            raise src.fail("bad-extension", offset, (path, i), f"iPAddress of {len(v)} octets")
+        return _ip((ipaddress.IPv4Address if len(v) == 4 else ipaddress.IPv6Address)(v))
+    if form == "registeredID":
+        return RegisteredID(v)
+    if form == "directoryName":
+        # [4] EXPLICIT Name: the span is the [4]'s, the Name its contents.
+        count, h, e = v
+        c = src.contents(h, e)[0]
+        return DirectoryName(read_name(src, (count, c, e), _GENERAL_NAMES_DEPTH + 2,
+                                       path_text((path, i))))
+    if form == "otherName":
+        type_id, (raw, _, _) = v
+        return OtherName(type_id, raw)
+    raw, start, end = v
+    cls = X400Address if form == "x400Address" else EDIPartyName
+    return cls(src.buf[start:end])

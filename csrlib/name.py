@@ -19,7 +19,8 @@ from .der.strings import STRING_TYPES, encode_string
 from .der.tlv import Writer, encode_length, tlv
 from .errors import BuildError, EncodeError
 
-__all__ = ["STRING_TYPE_NUMBERS", "Name", "NameAttribute", "RelativeDistinguishedName"]
+__all__ = ["STRING_TYPE_NUMBERS", "VALUE_TAGS", "Name", "NameAttribute",
+           "RelativeDistinguishedName", "value_tags_text"]
 
 #: Universal tag numbers of the value types a name attribute may have.
 STRING_TYPE_NUMBERS: dict[str, int] = {
@@ -37,12 +38,92 @@ _DEFAULT_TYPES = {
     oids.JURISDICTION_COUNTRY_NAME: "PrintableString",
     oids.SERIAL_NUMBER: "PrintableString",
     oids.DN_QUALIFIER: "PrintableString",
+    oids.TELEPHONE_NUMBER: "PrintableString",
     oids.EMAIL_ADDRESS: "IA5String",
     oids.DOMAIN_COMPONENT: "IA5String",
 }
 
 
 _TWO_LETTERS = frozenset((oids.COUNTRY_NAME, oids.JURISDICTION_COUNTRY_NAME))
+
+# X.520 DirectoryString (RFC 5280 A.1): TeletexString, PrintableString,
+# UniversalString, UTF8String, BMPString.
+_DIRECTORY_STRING = frozenset((0x14, 0x13, 0x1C, 0x0C, 0x1E))
+_PRINTABLE_STRING = frozenset((0x13,))
+_IA5_STRING = frozenset((0x16,))
+
+#: The value tags (identifier octets) the standards allow each attribute type
+#: csrlib knows.  Strict reading and the builder refuse any other tag;
+#: lenient reading records an ``unexpected-tag`` deviation.  A type not
+#: listed takes any single DER element.
+VALUE_TAGS: dict[str, frozenset[int]] = {
+    # DirectoryString: RFC 5280 A.1 (X520name, X520CommonName,
+    # X520LocalityName, X520StateOrProvinceName, X520OrganizationName,
+    # X520OrganizationalUnitName, X520Title, X520Pseudonym); X.520 6.2-6.6
+    # (street, businessCategory, postalCode, postOfficeBox,
+    # organizationIdentifier); RFC 4519 2.39 (uid); RFC 2985 5.2.4
+    # (unstructuredAddress); EV Guidelines 9.2.4 (jurisdiction L and ST).
+    **dict.fromkeys((
+        oids.COMMON_NAME, oids.SURNAME, oids.LOCALITY_NAME, oids.STATE_OR_PROVINCE_NAME,
+        oids.STREET_ADDRESS, oids.ORGANIZATION_NAME, oids.ORGANIZATIONAL_UNIT_NAME,
+        oids.TITLE, oids.BUSINESS_CATEGORY, oids.POSTAL_CODE, oids.POST_OFFICE_BOX,
+        oids.NAME, oids.GIVEN_NAME, oids.INITIALS, oids.GENERATION_QUALIFIER,
+        oids.PSEUDONYM, oids.ORGANIZATION_IDENTIFIER, oids.USER_ID,
+        oids.UNSTRUCTURED_ADDRESS, oids.JURISDICTION_LOCALITY_NAME,
+        oids.JURISDICTION_STATE_OR_PROVINCE_NAME), _DIRECTORY_STRING),
+    # PrintableString: RFC 5280 A.1 (X520countryName SIZE (2),
+    # X520SerialNumber, X520dnQualifier); X.520 6.7.1 (telephoneNumber);
+    # EV Guidelines 9.2.4 (jurisdictionCountryName SIZE (2)).
+    **dict.fromkeys((oids.COUNTRY_NAME, oids.JURISDICTION_COUNTRY_NAME, oids.SERIAL_NUMBER,
+                     oids.DN_QUALIFIER, oids.TELEPHONE_NUMBER), _PRINTABLE_STRING),
+    # IA5String: RFC 2985 5.2.1 (emailAddress), RFC 4519 2.4 (dc).
+    oids.EMAIL_ADDRESS: _IA5_STRING,
+    oids.DOMAIN_COMPONENT: _IA5_STRING,
+    # RFC 2985 5.2.2: PKCS9String, an IA5String or a DirectoryString.
+    oids.UNSTRUCTURED_NAME: _IA5_STRING | _DIRECTORY_STRING,
+    # X.520 6.5.7 UniqueIdentifier: BIT STRING.
+    oids.X500_UNIQUE_IDENTIFIER: frozenset((0x03,)),
+    # X.520 6.6.1 PostalAddress: SEQUENCE OF UnboundedDirectoryString.
+    oids.POSTAL_ADDRESS: frozenset((0x30,)),
+}
+#: The tags a postalAddress SEQUENCE may hold (X.520 6.6.1).
+POSTAL_LINE_TAGS = _DIRECTORY_STRING
+
+_TAG_TEXT = {0x30: "SEQUENCE OF DirectoryString", 0x03: "BIT STRING"}
+
+
+def value_tags_text(oid: str) -> str:
+    """Return the value types the standards allow an attribute type, as text.
+
+    For messages; ``"any type"`` when the type is not in :data:`VALUE_TAGS`.
+    """
+    tags = VALUE_TAGS.get(oid)
+    if tags is None:
+        return "any type"
+    if tags >= _DIRECTORY_STRING:
+        rest = sorted(_TAG_TEXT.get(t) or STRING_TYPES[t].name for t in tags - _DIRECTORY_STRING)
+        return " or ".join([*rest, "DirectoryString"])
+    return " or ".join(sorted(_TAG_TEXT.get(t) or STRING_TYPES[t].name for t in tags))
+
+
+def _check_tag(oid: str, encoded: bytes, string_type: str) -> None:
+    """Raise BuildError unless the value's tag is one its attribute type allows."""
+    tags = VALUE_TAGS.get(oid)
+    if tags is not None and encoded[:1] and encoded[0] not in tags:
+        raise BuildError(f"{oids.name_of(oid)} cannot be of type {string_type}: it takes "
+                         f"{value_tags_text(oid)}")
+
+
+def _check_text(oid: str, value: str | bytes) -> None:
+    """Raise BuildError for a value its attribute type's size rule refuses."""
+    if oid in _TWO_LETTERS and isinstance(value, str) and len(value) != 2:
+        # X.520 countryName: SIZE (2), an ISO 3166 alpha-2 code.
+        raise BuildError(f"{oids.name_of(oid)} must be two letters, not {_shown(value)}")
+
+
+def _shown(value: str) -> str:
+    """Return text for a message: its repr (lone surrogates escaped), bounded."""
+    return repr(value if len(value) <= 64 else value[:64] + "...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +143,20 @@ class NameAttribute:
     encoded: bytes = field(default=b"", compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        """Check the fields; raise BuildError for an invalid OID or a value its type refuses.
+
+        A known attribute type takes only the value types its standard
+        allows (:data:`VALUE_TAGS`).
+        """
+        if not isinstance(self.oid, str):
+            raise BuildError(f"an attribute type is a dotted OID string, not {self.oid!r}")
+        try:
+            encode_oid(self.oid)
+        except EncodeError:
+            raise BuildError(f"invalid attribute type {_shown(self.oid)}") from None
         if not self.encoded:
             object.__setattr__(self, "encoded", _encode_value(self.value, self.string_type))
+        _check_tag(self.oid, self.encoded, self.string_type)
 
     @classmethod
     def from_text(
@@ -71,21 +164,13 @@ class NameAttribute:
     ) -> NameAttribute:
         """Return an attribute with the default string type for its OID (or the one given).
 
-        Raises BuildError for an unknown attribute name or a value its type cannot hold.
+        Raises BuildError for an unknown attribute name, a string type the
+        attribute type does not allow (:data:`VALUE_TAGS`) or a value its
+        type cannot hold (lone surrogates included).
         """
         oid = _oid_for(oid_or_name)
-        if oid in _TWO_LETTERS and len(value) != 2:
-            # X.520 countryName: SIZE (2), an ISO 3166 alpha-2 code.
-            raise BuildError(f"{oids.name_of(oid)} must be two letters, not {value!r}")
-        chosen = string_type or _DEFAULT_TYPES.get(oid, "UTF8String")
-        if chosen == "PrintableString" and string_type is None:
-            try:
-                contents = encode_string(19, value)
-            except EncodeError:
-                chosen = "UTF8String"
-            else:  # encoded once: the check was the encoding
-                return cls(oid, value, chosen, tlv(19, contents))
-        return cls(oid, value, chosen)
+        _check_text(oid, value)
+        return cls(oid, value, string_type or _DEFAULT_TYPES.get(oid, "UTF8String"))
 
     @property
     def short_name(self) -> str:
@@ -102,14 +187,15 @@ class NameAttribute:
 
 
 def _oid_for(oid_or_name: str) -> str:
+    """Return the dotted OID of an attribute type given by OID or name; raise BuildError."""
     if oid_or_name and oid_or_name[0].isdigit():
         try:
             return ".".join(map(str, oid_arcs(oid_or_name)))
         except EncodeError:
-            raise BuildError(f"invalid attribute type {oid_or_name!r}") from None
+            raise BuildError(f"invalid attribute type {_shown(oid_or_name)}") from None
     oid = oids.attribute_oid(oid_or_name)
     if oid is None:
-        raise BuildError(f"unknown attribute type {oid_or_name!r}")
+        raise BuildError(f"unknown attribute type {_shown(oid_or_name)}")
     return oid
 
 
@@ -133,6 +219,9 @@ def _encode_value(value: str | bytes, string_type: str) -> bytes:
         return tlv(number, value.encode("utf-8"))
     except EncodeError as exc:
         raise BuildError(str(exc)) from None
+    except UnicodeEncodeError:
+        # A lone surrogate: no UTF-8 encoding exists (RFC 3629 3).
+        raise BuildError(f"{string_type} cannot hold {_shown(value)}") from None
 
 
 _ESCAPED = re.compile(r'[\\"+,;<>\x00]')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .der.tlv import read_header
 from .errors import BuildError, DecodeError
-from .name import Name, NameAttribute, RelativeDistinguishedName
+from .name import Name, NameAttribute, RelativeDistinguishedName, _check_text, _oid_for, _shown
 
 __all__ = ["parse_openssl", "parse_rfc4514"]
 
@@ -30,7 +30,7 @@ def parse_rfc4514(text: str) -> Name:
 def parse_openssl(text: str) -> Name:
     """Return the Name of OpenSSL's ``/type=value/type=value+type=value`` form."""
     if not text.startswith("/"):
-        raise BuildError(f"an OpenSSL-style name starts with '/': {text!r}")
+        raise BuildError(f"an OpenSSL-style name starts with '/': {_shown(text)}")
     rdns = []
     for rdn_text in _split(text[1:], "/", keep_escapes=True):
         if not rdn_text:
@@ -39,7 +39,7 @@ def parse_openssl(text: str) -> Name:
         for part in _split(rdn_text, "+", keep_escapes=True):
             key, sep, value = _unescaped_partition(part)
             if not sep or not key:
-                raise BuildError(f"expected type=value in {part!r}")
+                raise BuildError(f"expected type=value in {_shown(part)}")
             attrs.append(NameAttribute.from_text(key.strip(), _unescape_slashes(value)))
         rdns.append(RelativeDistinguishedName(tuple(attrs)))
     return Name(tuple(rdns))
@@ -58,7 +58,7 @@ def _split(text: str, sep: str, keep_escapes: bool = True) -> list[str]:
         ch = text[i]
         if ch == "\\":
             if i + 1 >= len(text):
-                raise BuildError(f"dangling backslash in {text!r}")
+                raise BuildError(f"dangling backslash in {_shown(text)}")
             current.append(text[i : i + 2])
             i += 2
             continue
@@ -90,7 +90,7 @@ def _unescaped_partition(part: str) -> tuple[str, str, str]:
 def _attribute(part: str) -> NameAttribute:
     key, sep, value = _unescaped_partition(part)
     if not sep or not key.strip():
-        raise BuildError(f"expected type=value in {part!r}")
+        raise BuildError(f"expected type=value in {_shown(part)}")
     key = key.strip()
     value = value.lstrip(" ")
     if value.startswith("#"):
@@ -99,23 +99,32 @@ def _attribute(part: str) -> NameAttribute:
 
 
 def _hex_value(key: str, digits: str) -> NameAttribute:
-    # RFC 4514 2.4: '#' and the hex of the value's BER (here: DER) encoding.
-    try:
-        element = bytes.fromhex(digits)
-    except ValueError:
-        raise BuildError(f"invalid hex value #{digits}") from None
+    """Return the attribute of ``key=#hex``; raise BuildError unless the hex is one DER value.
+
+    RFC 4514 2.4 and 3: ``#`` and the hex of the BER encoding of the value;
+    csrlib takes DER only, read as from a request in strict mode: one element,
+    nothing after it, its type kept and checked against the attribute type
+    (:data:`csrlib.name.VALUE_TAGS`).
+    """
+    oid = _oid_for(key)
+    # RFC 4514 3: hexstring = SHARP 1*hexpair; no spaces, no other characters.
+    if not digits or len(digits) % 2 or any(c not in _HEX for c in digits):
+        raise BuildError(f"invalid hex value #{_shown(digits)[1:-1]}")
+    element = bytes.fromhex(digits)
     from .name_read import read_attribute_value
     from .parsing import Source
 
-    oid = NameAttribute.from_text(key, "x", "UTF8String").oid
     try:
         src = Source(element)
         _, _, e = read_header(element, 0, len(element), src.ctx)
         if e != len(element):
+            # X.690 8.1.1: one element; RFC 4514 3: the encoding of one value.
             raise DecodeError("trailing-data", e)
-        return read_attribute_value(src, oid, 0, e, 1)
+        attribute = read_attribute_value(src, oid, 0, e, 1)
     except DecodeError as exc:
-        raise BuildError(f"#{digits} is not a DER value: {exc}") from None
+        raise BuildError(f"invalid value #{_shown(digits)[1:-1]}: {exc}") from None
+    _check_text(oid, attribute.value)
+    return attribute
 
 
 def _unescape(value: str) -> str:
@@ -132,7 +141,11 @@ def _unescape(value: str) -> str:
     while i < len(value):
         ch = value[i]
         if ch != "\\":
-            out += ch.encode("utf-8")
+            try:
+                out += ch.encode("utf-8")
+            except UnicodeEncodeError:
+                # A lone surrogate has no UTF-8 form (RFC 3629 3).
+                raise BuildError(f"{_shown(value)} holds a lone surrogate") from None
             i += 1
             continue
         nxt = value[i + 1 : i + 3]
@@ -143,11 +156,11 @@ def _unescape(value: str) -> str:
             out += nxt[0].encode("ascii")
             i += 2
         else:
-            raise BuildError(f"invalid escape in {value!r}")
+            raise BuildError(f"invalid escape in {_shown(value)}")
     try:
         return out.decode("utf-8")
     except UnicodeDecodeError:
-        raise BuildError(f"escaped octets are not UTF-8 in {value!r}") from None
+        raise BuildError(f"escaped octets are not UTF-8 in {_shown(value)}") from None
 
 
 def _escaped_at(value: str, index: int) -> bool:

@@ -20,7 +20,7 @@ from .der.generic import validate_content
 from .der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits, read_header
 from .errors import DecodeError, join_path
 
-__all__ = ["Path", "Source", "path_text", "plan"]
+__all__ = ["Path", "Source", "out_of_stack", "path_text", "plan"]
 
 #: A field path: a string, or parts joined only when an error needs them
 #: (strings are fields, ints are indexes).
@@ -47,6 +47,17 @@ def plan(schema_class: type[Any]) -> Plan:
 _ANY_PLAN = compile_schema(univ.Any())
 
 
+def out_of_stack(offset: int, path: Path = "") -> DecodeError:
+    """Return the DecodeError for running out of interpreter stack while reading.
+
+    Kind ``depth-limit`` (the nesting was too deep for the stack left to
+    the caller), detail ``interpreter recursion limit``.
+    """
+    return DecodeError("depth-limit", offset, "interpreter recursion limit", path_text(path))
+
+
+
+
 class Source:
     """One input being parsed."""
 
@@ -59,7 +70,7 @@ class Source:
         self.buf = buf
         # The model's schemas read extension requests and extension values
         # through their open types, in the same pass.
-        self.ctx = Context(limits, strict, open_types=True)
+        self.ctx = Context(limits, strict, open_types=True, bounded=True)
         self.windows: list[tuple[int, int, Plan, str]] = []
 
     @property
@@ -68,31 +79,66 @@ class Source:
         return self.ctx.strict
 
     def decode(self, schema: Plan, start: int, end: int, depth: int, path: Path) -> Any:
-        """Return the plain value of the element ``buf[start:end]``, errors under ``path``."""
-        if not self.ctx.strict:
-            # Only lenient mode names deviations afterwards, by window.
-            self.windows.append((start, end, schema, path_text(path)))
+        """Return the plain value of the element ``buf[start:end]``, errors under ``path``.
+
+        Raises DecodeError (``depth-limit`` when the interpreter's stack runs
+        out).  In lenient mode the window is remembered when its decoding
+        recorded deviations, to name them afterwards (:meth:`deviations`).
+        """
+        ctx = self.ctx
+        seen = len(ctx.deviations)
         try:
-            return schema.window_decoder(self.buf, start, start, end, self.ctx, depth)
+            value = schema.window_decoder(self.buf, start, start, end, ctx, depth)
         except DecodeError as err:
             if path:
                 err.add_segment(path_text(path))
             raise
+        except RecursionError as exc:
+            # The decoders recurse once per nesting level, within max_depth;
+            # a caller already deep in its own stack can still run out.
+            raise out_of_stack(start, path) from exc
         except UNEXPECTED_ERRORS as exc:
             raise DecodeError("internal-error", start, type(exc).__name__,
                               path_text(path)) from exc
+        if len(ctx.deviations) > seen:
+            # Only lenient mode gets here; a window per decoding without
+            # deviations would cost memory per element for nothing.
+            self.windows.append((start, end, schema, path_text(path)))
+        return value
 
     def validate(self, start: int, end: int, depth: int, path: Path) -> None:
-        """Check the element ``buf[start:end]`` as schema-less DER, errors under ``path``."""
-        if not self.ctx.strict:
-            self.windows.append((start, end, _ANY_PLAN, path_text(path)))
+        """Check the element ``buf[start:end]`` as schema-less DER, errors under ``path``.
+
+        Returns None; raises DecodeError as :meth:`decode`.
+        """
+        ctx = self.ctx
+        seen = len(ctx.deviations)
         try:
-            key, c, e = read_header(self.buf, start, end, self.ctx)
-            validate_content(self.buf, key, start, c, e, self.ctx, depth + 1)
+            key, c, e = read_header(self.buf, start, end, ctx)
+            validate_content(self.buf, key, start, c, e, ctx, depth + 1)
         except DecodeError as err:
             if path:
                 err.add_segment(path_text(path))
             raise
+        except RecursionError as exc:
+            # The walk is iterative: only a caller already deep in its own
+            # stack gets here.
+            raise out_of_stack(start, path) from exc
+        if len(ctx.deviations) > seen:
+            self.windows.append((start, end, _ANY_PLAN, path_text(path)))
+
+    def label_deviations(self, since: int, path: Path) -> None:
+        """Give the deviations recorded since index ``since`` without a path the path ``path``.
+
+        For checks the model runs outside :meth:`decode` and :meth:`validate`
+        (string alphabets, value types): returns None.
+        """
+        devs = self.ctx.deviations
+        text = path_text(path)
+        for k in range(since, len(devs)):
+            dev = devs[k]
+            if not dev.path:
+                devs[k] = Deviation(dev.offset, dev.kind, text)
 
     def contents(self, start: int, end: int) -> tuple[int, int]:
         """Return the contents span of the (already validated) element at ``start``."""
@@ -107,7 +153,7 @@ class Source:
         """Raise in strict mode; in lenient mode record the deviation with its path."""
         if self.ctx.strict:
             raise DecodeError(kind, offset, detail, path_text(path))
-        self.ctx.deviations.append(Deviation(offset, kind, path_text(path)))
+        self.ctx.record(Deviation(offset, kind, path_text(path)))
 
     def deviations(self) -> tuple[Deviation, ...]:
         """Return the deviations seen, each once, named by the innermost window holding it."""

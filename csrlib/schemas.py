@@ -1,6 +1,6 @@
 """csrlib's own pyasn1 schemas for reading requests.
 
-They follow RFC 2986, RFC 5280, RFC 4055 and RFC 5480, with three changes
+They follow RFC 2986, RFC 5280, RFC 4055 and RFC 5480, with four changes
 for the model layer:
 
 * types whose exact encoding the model keeps (the TBS, the SPKI, algorithm
@@ -10,7 +10,13 @@ for the model layer:
 * ``attributes`` is OPTIONAL so lenient mode can accept requests without it
   (strict mode still requires it);
 * RSASSA-PSS-params has real DEFAULT values (pyasn1-modules makes the first
-  two OPTIONAL), so an encoded default is caught as in any other type.
+  two OPTIONAL), so an encoded default is caught as in any other type;
+* collections that can hold many small elements (attribute values, a
+  name's RDNs, GeneralNames) are *counted* (``csrlib_items_unchecked``):
+  the decoder checks each element's header and returns the count, and the
+  model reads the elements one at a time, so that memory does not grow by
+  a Python object per element (short names and GeneralNames are decoded
+  whole, the fast path: ``csrlib_whole``).
 """
 
 from __future__ import annotations
@@ -58,10 +64,8 @@ class UncheckedAny(univ.Any):
 class RawAny(univ.Any):
     """An ANY kept as its encoding only, not checked by the decoder.
 
-    For SET OF values that can be numerous (attribute values): a bytes
-    object each and no span tuple, so that a 1 MiB SET OF NULL does not cost
-    a tuple and two integers per two input octets; the model recomputes the
-    offsets, since the values are contiguous.
+    The item type of :class:`AttributeValues`, whose plain decoder counts
+    the values rather than keeping them (see ``csrlib_items_unchecked``).
     """
 
     csrlib_unchecked = True
@@ -109,9 +113,26 @@ class RelativeDistinguishedName(univ.SetOf):
     subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
 
 
-class RDNSequence(univ.SequenceOf):
-    """A Name: SEQUENCE OF RelativeDistinguishedName."""
+class RDNList(univ.SequenceOf):
+    """A Name decoded whole: the list of its RDNs."""
 
+    componentType = RelativeDistinguishedName()
+
+
+class RDNSequence(univ.SequenceOf):
+    """A Name: SEQUENCE OF RelativeDistinguishedName, spanned, the RDNs counted.
+
+    The plain decoder returns ``(rdns, start, end)``: ``rdns`` is the list
+    of RDNs for a name of at most :data:`csrlib.asn1.plan.WHOLE_OCTETS`
+    octets (decoded whole, as :class:`RDNList`), else their count, each
+    RDN's header checked; the model then reads the RDNs one at a time (see
+    :func:`csrlib.name_read.read_name`), so that a name of many RDNs is
+    never held as a Python object per RDN and per attribute at once.
+    """
+
+    csrlib_span = True
+    csrlib_items_unchecked = True
+    csrlib_whole = RDNList
     componentType = RelativeDistinguishedName()
 
 
@@ -123,8 +144,15 @@ EXTENSION_VALUE_TYPES: dict[Any, Any] = {}
 
 
 class AttributeValues(univ.SetOf):
-    """SET SIZE (1..MAX) OF AttributeValue (RFC 2986 4.1), each kept as its encoding."""
+    """SET SIZE (1..MAX) OF AttributeValue (RFC 2986 4.1), counted.
 
+    Values of a type the schema maps (extension requests) are read through
+    the open type; for the others the plain decoder checks each value's
+    header and the SET OF order and returns the count, and the model reads
+    the values from the input (see :mod:`csrlib.attributes`).
+    """
+
+    csrlib_items_unchecked = True
     componentType = RawAny()
     subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
 
@@ -217,9 +245,24 @@ class GeneralName(univ.Choice):
     )
 
 
-class GeneralNames(univ.SequenceOf):
-    """SEQUENCE SIZE (1..MAX) OF GeneralName."""
+class GeneralNameList(univ.SequenceOf):
+    """GeneralNames decoded whole: the list of its names."""
 
+    componentType = GeneralName()
+
+
+class GeneralNames(univ.SequenceOf):
+    """SEQUENCE SIZE (1..MAX) OF GeneralName, spanned, the names counted.
+
+    The plain decoder returns ``(names, start, end)``: the list of names
+    for at most :data:`csrlib.asn1.plan.WHOLE_OCTETS` octets (decoded
+    whole), else their count, and the model reads the names one at a time
+    (:func:`csrlib.general_names.read_general_names`).
+    """
+
+    csrlib_span = True
+    csrlib_items_unchecked = True
+    csrlib_whole = GeneralNameList
     componentType = GeneralName()
     subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
 

@@ -187,3 +187,69 @@ def test_subject_email_and_domain_components() -> None:
     req = csrlib.load_der(csr_der(subject=subject))
     assert req.subject.rfc4514() == "1.2.840.113549.1.9.1=a@example.com,DC=example,DC=com"
     assert req.subject.get("emailAddress") == ["a@example.com"]
+
+
+def _values_of(oid_text: str, values: list[bytes], strict: bool = True
+               ) -> csrlib.attributes.AttributeValues:
+    attribute = tlv(0x30, oid(oid_text) + tlv(0x31, b"".join(values)))
+    req = csrlib.load_der(csr_der(attributes=tlv(0xA0, attribute)), strict=strict)
+    (found,) = req.attributes
+    assert isinstance(found.values, csrlib.attributes.AttributeValues)
+    return found.values
+
+
+def test_loaded_values_read_from_the_request_behave_as_their_tuple() -> None:
+    raw = [tlv(0x02, bytes((i,))) for i in range(1, 40)]
+    values = _values_of("1.3.6.1.4.1.32473.1", raw)
+    assert len(values) == 39
+    assert values == tuple(raw) and tuple(raw) == values and values != tuple(raw[:-1])
+    assert values != list(raw)  # compares as a tuple does
+    assert hash(values) == hash(tuple(raw))
+    assert (values[0], values[5], values[-1], values[-39]) == (raw[0], raw[5], raw[-1], raw[0])
+    assert values[3:6] == tuple(raw[3:6])
+    assert list(values) == list(reversed(list(reversed(values)))) == raw
+    assert raw[7] in values and tlv(0x02, b"\x7f") not in values
+    assert values.index(raw[7]) == 7 and values.count(raw[7]) == 1
+    for bad in (39, -40):
+        with pytest.raises(IndexError):
+            values[bad]
+    with pytest.raises(ValueError):
+        values.index(b"\x05\x00")
+    assert repr(values) == "<39 attribute values>"
+    assert repr(_values_of("1.3.6.1.4.1.32473.1", raw[:2])) == repr(tuple(raw[:2]))
+    # Equal attributes whether loaded or built.
+    (loaded,) = csrlib.load_der(csr_der(attributes=tlv(0xA0, tlv(0x30, oid(
+        "1.3.6.1.4.1.32473.1") + tlv(0x31, b"".join(raw)))))).attributes
+    assert loaded == csrlib.Attribute("1.3.6.1.4.1.32473.1", tuple(raw))
+    assert hash(loaded) == hash(csrlib.Attribute("1.3.6.1.4.1.32473.1", tuple(raw)))
+
+
+def test_string_values_are_read_again_as_they_were_tolerated() -> None:
+    names = [tlv(0x13, b"a@b"), tlv(0x13, b"c_d"), tlv(0x0C, b"e")]
+    values = _values_of("1.2.840.113549.1.9.2", sorted(names), strict=False)
+    assert [(v.value, v.string_type) for v in values] == [  # type: ignore[union-attr]
+        ("e", "UTF8String"), ("a@b", "PrintableString"), ("c_d", "PrintableString")]
+    assert [v.to_der() for v in values] == sorted(names)  # type: ignore[union-attr]
+    with pytest.raises(DecodeError) as info:
+        _values_of("1.2.840.113549.1.9.2", sorted(names))
+    assert (info.value.kind, info.value.path) == (
+        "printable-alphabet", "certificationRequestInfo.attributes[0].values[1]")
+
+
+def test_many_values_cost_no_object_each() -> None:
+    # 100 000 values: the attribute holds the request's octets, not a value each.
+    import tracemalloc
+
+    raw = [b"\x05\x00"] * 100_000
+    data = csr_der(attributes=tlv(0xA0, tlv(0x30, oid("1.3.6.1.4.1.32473.1") + tlv(
+        0x31, b"".join(raw)))))
+    csrlib.load_der(data)
+    tracemalloc.start()
+    try:
+        req = csrlib.load_der(data)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held < 2 * len(data), held
+    assert len(req.attributes[0].values) == 100_000
+    assert req.to_der() == data

@@ -13,6 +13,7 @@ from pyasn1.codec.der import encoder as pyasn1_encoder
 
 import csrlib
 from csrlib import DecodeError, InvalidSignature, signers
+from csrlib.asn1 import Limits
 from tests.helpers import csr_der, extension, extension_request, name_der, oid, tlv
 
 _SAN = tlv(0x30, tlv(0x82, b"a.example"))
@@ -244,10 +245,16 @@ def test_lenient_requests_write_back_and_convert(case: Case) -> None:
 
 
 def test_many_deviations_are_named_in_one_pass() -> None:
-    # One deviation in each of 3000 attribute values: each named by its own path.
+    # One deviation in each of 3000 attribute values: each named by its own
+    # path.  (More than Limits.max_deviations, 1024 by default: allowed here.)
     attributes = sorted(tlv(0x30, oid(f"1.2.3.{i}") + tlv(0x31, b"\x02\x02\x00\x01"))
                         for i in range(3000))
-    req = csrlib.load_der(csr_der(attributes=tlv(0xA0, b"".join(attributes))), strict=False)
+    der = csr_der(attributes=tlv(0xA0, b"".join(attributes)))
+    with pytest.raises(DecodeError) as info:
+        csrlib.load_der(der, strict=False)
+    assert info.value.kind == "nonminimal-integer"
+    assert "more than 1024 deviations" in str(info.value)
+    req = csrlib.load_der(der, strict=False, limits=Limits(max_deviations=3000))
     assert len(req.deviations) == 3000
     assert {d.path for d in req.deviations} == {
         f"certificationRequestInfo.attributes[{i}].values[0]" for i in range(3000)}
@@ -270,3 +277,30 @@ def test_lenient_verify_checks_the_received_bytes_not_the_reencoding() -> None:
     assert canonical.version == 0 and canonical.deviations == ()
     with pytest.raises(InvalidSignature):
         canonical.verify()
+
+
+def test_an_unsorted_set_of_is_one_deviation() -> None:
+    # X.690 11.6: the first element out of order is recorded, once per SET OF
+    # (one entry per element would grow with the input); the SET OF is read
+    # whole, in the order received.
+    values = [b"\x05\x00", b"\x04\x00"] * 200
+    attribute = tlv(0x30, oid("1.3.6.1.4.1.32473.1") + tlv(0x31, b"".join(values)))
+    der = csr_der(attributes=tlv(0xA0, attribute))
+    first = der.index(b"\x04\x00")
+    req = csrlib.load_der(der, strict=False)
+    assert req.deviations == ((first, "setof-unsorted",
+                               "certificationRequestInfo.attributes[0].values[1]"),)
+    (values_read,) = [a.values for a in req.attributes]
+    assert list(values_read) == values
+    with pytest.raises(DecodeError) as info:
+        csrlib.load_der(der)
+    assert (info.value.kind, info.value.offset) == ("setof-unsorted", first)
+    # The same in a subject RDN and in a value read without a schema.
+    rdn = [("2.5.4.11", tlv(0x0C, b"b")), ("2.5.4.3", tlv(0x0C, b"a")),
+           ("2.5.4.11", tlv(0x0C, b"c")), ("2.5.4.3", tlv(0x0C, b"d"))]
+    req = csrlib.load_der(csr_der(subject=name_der(rdn)), strict=False)
+    assert [(d.kind, d.path) for d in req.deviations] == [
+        ("setof-unsorted", "certificationRequestInfo.subject[0][1]")]
+    inner = tlv(0x31, b"".join(values))
+    der = csr_der(attributes=tlv(0xA0, tlv(0x30, oid("1.3.6.1.4.1.32473.1") + tlv(0x31, inner))))
+    assert [d.kind for d in csrlib.load_der(der, strict=False).deviations] == ["setof-unsorted"]

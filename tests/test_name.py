@@ -7,13 +7,17 @@ from cryptography import x509
 from hypothesis import given
 from hypothesis import strategies as st
 
+import csrlib
 from csrlib import BuildError, Name, NameAttribute, RelativeDistinguishedName
+from csrlib.asn1.plan import WHOLE_OCTETS
 from csrlib.name_read import read_name
 from csrlib.parsing import Source, plan
 from csrlib.schemas import RDNSequence
-from tests.helpers import tlv
+from tests.helpers import csr_der, extension, extension_request, name_der, tlv
 
 CN = bytes.fromhex("550403")
+#: An attribute type csrlib does not know: its value may be of any type.
+UNKNOWN = bytes.fromhex("2b0601040181fd5901")  # 1.3.6.1.4.1.32473.1 (RFC 5612 example)
 
 
 def _name_der(*atvs: tuple[bytes, bytes]) -> bytes:
@@ -26,6 +30,8 @@ def _load(der: bytes) -> Name:
 
 
 # value element -> (value, string type) as csrlib reads it; cryptography must print the same.
+# Under an attribute type csrlib does not know, which takes any type (a
+# commonName takes a DirectoryString only: tests/test_name_hardening.py).
 VALUE_TYPES = [
     ("utf8", tlv(0x0C, "Zürich ☃".encode()), "Zürich ☃", "UTF8String"),
     ("printable", tlv(0x13, b"Example Ltd"), "Example Ltd", "PrintableString"),
@@ -43,7 +49,7 @@ VALUE_TYPES = [
 @pytest.mark.parametrize("case", VALUE_TYPES, ids=lambda c: c[0])
 def test_value_types_are_kept_and_print_like_cryptography(case: tuple) -> None:
     _, element, value, string_type = case
-    der = _name_der((CN, element))
+    der = _name_der((UNKNOWN, element))
     name = _load(der)
     (attr,) = list(name)
     assert (attr.value, attr.string_type) == (value, string_type)
@@ -59,9 +65,10 @@ def test_unique_identifier_bit_string_prints_its_contents_in_hex() -> None:
 
 
 def test_other_value_types_print_as_the_hex_of_their_der() -> None:
-    der = _name_der((CN, tlv(0x02, b"\x05")), (CN, tlv(0x30, tlv(0x02, b"\x01"))))
+    der = _name_der((UNKNOWN, tlv(0x02, b"\x05")), (UNKNOWN, tlv(0x30, tlv(0x02, b"\x01"))))
     name = _load(der)
-    assert name.rfc4514() == "CN=#300302 0101".replace(" ", "") + ",CN=#020105"
+    assert name.rfc4514() == ("1.3.6.1.4.1.32473.1=#300302 0101".replace(" ", "")
+                              + ",1.3.6.1.4.1.32473.1=#020105")
     assert [a.string_type for a in name] == ["DER", "DER"]
     assert name.to_der() == der
 
@@ -92,10 +99,15 @@ def test_attribute_names_and_order_match_cryptography() -> None:
     oids = ["550406", "550408", "550407", "55040a", "55040b", "550403", "550409", "550405",
             "2a864886f70d010901", "0992268993f22c640119", "0992268993f22c640101", "55042a",
             "550404", "55040c", "2b0601040182373c020103"]
-    der = _name_der(*((bytes.fromhex(o), tlv(0x0C if o not in ("550406", "550405",
-                        "2b0601040182373c020103") else 0x13, b"DE" if o in ("550406",
-                        "2b0601040182373c020103") else b"v")) for o in oids))
-    der = der.replace(tlv(0x0C, b"v"), tlv(0x16, b"v"), 0)
+    printable = ("550406", "550405", "2b0601040182373c020103")  # C, serialNumber, jurisdictionC
+    ia5 = ("2a864886f70d010901", "0992268993f22c640119")  # emailAddress, DC
+
+    def value(o: str) -> bytes:
+        if o in printable:
+            return tlv(0x13, b"DE" if o != "550405" else b"v")
+        return tlv(0x16 if o in ia5 else 0x0C, b"v")
+
+    der = _name_der(*((bytes.fromhex(o), value(o)) for o in oids))
     assert _load(der).rfc4514() == x509.Name.from_bytes(der).rfc4514_string()
 
 
@@ -151,7 +163,11 @@ def test_default_string_types_follow_openssl() -> None:
     assert [a.string_type for a in name] == [
         "UTF8String", "PrintableString", "PrintableString", "IA5String"]
     assert NameAttribute.from_text("CN", "a@b").string_type == "UTF8String"
-    assert NameAttribute.from_text("serialNumber", "a@b").string_type == "UTF8String"
+    # serialNumber is a PrintableString (RFC 5280 A.1), as for OpenSSL: no
+    # UTF8String instead for text outside its alphabet.
+    with pytest.raises(BuildError, match="PrintableString"):
+        NameAttribute.from_text("serialNumber", "a@b")
+    assert NameAttribute.from_text("telephoneNumber", "+1 555").string_type == "PrintableString"
     with pytest.raises(BuildError):
         NameAttribute("2.5.4.6", "a@", "PrintableString")
     with pytest.raises(BuildError):
@@ -180,3 +196,67 @@ def test_rfc4514_round_trip(rdns: list[list[tuple[str, str]]]) -> None:
     assert Name.from_rfc4514(name.rfc4514()) == name
     # What csrlib prints is what cryptography prints for the same DER.
     assert x509.Name.from_bytes(name.to_der()).rfc4514_string() == name.rfc4514()
+
+
+# -- long names and subjectAltNames: read an element at a time ---------------------------
+
+def _long_subject(count: int, bad: int | None = None, value: bytes = b"") -> bytes:
+    rdns = [[("2.5.4.11" if i % 2 else "2.5.4.3", tlv(0x0C, f"unit {i}".encode()))]
+            for i in range(count)]
+    if bad is not None:
+        rdns[bad] = [("2.5.4.3", value)]
+    return name_der(*rdns)
+
+
+@pytest.mark.parametrize("count", [3, 40], ids=["decoded-whole", "one-at-a-time"])
+def test_long_names_read_as_short_ones(count: int) -> None:
+    # Past csrlib.asn1.plan.WHOLE_OCTETS (256) octets, a name is read one RDN
+    # at a time: the same Name, the same errors at the same offsets and paths.
+    der = _long_subject(count)
+    assert (len(der) > WHOLE_OCTETS) == (count == 40)
+    req = csrlib.load(csr_der(subject=der))
+    assert req.subject == Name.from_rfc4514(",".join(
+        f"{'OU' if i % 2 else 'CN'}=unit {i}" for i in reversed(range(count))))
+    assert req.subject.to_der() == der
+    # Offsets: the value's (its type), the '*' (the alphabet).
+    for value, kind, at in ((tlv(0x02, b"\x01"), "unexpected-tag", 0),
+                            (tlv(0x13, b"a*b"), "printable-alphabet", 3)):
+        bad = csr_der(subject=_long_subject(count, count - 1, value))
+        with pytest.raises(csrlib.DecodeError) as info:
+            csrlib.load(bad)
+        path = f"certificationRequestInfo.subject[{count - 1}][0].value"
+        assert (info.value.kind, info.value.path) == (kind, path)
+        assert info.value.offset == bad.index(value) + at
+        lenient = csrlib.load(bad, strict=False)
+        assert [(d.kind, d.path) for d in lenient.deviations] == [(kind, path)]
+
+
+def test_repeated_rdns_and_names_are_one_object() -> None:
+    rdn = [("2.5.4.3", tlv(0x0C, b""))]
+    req = csrlib.load(csr_der(subject=name_der(*[rdn] * 40)))
+    assert len({id(r) for r in req.subject.rdns}) == 1
+    assert req.subject.to_der() == name_der(*[rdn] * 40)
+    san = tlv(0x30, b"\xa4\x02\x30\x00" * 100)
+    req = csrlib.load(csr_der(attributes=extension_request(extension("2.5.29.17", san))))
+    names = req.extensions.value(csrlib.SubjectAlternativeName)
+    assert names is not None and len(names) == 100 and len({id(n) for n in names}) == 1
+    assert names.names[0] == csrlib.DirectoryName(Name())
+
+
+@pytest.mark.parametrize("count", [3, 40], ids=["decoded-whole", "one-at-a-time"])
+def test_long_subject_alt_names_read_as_short_ones(count: int) -> None:
+    names = [tlv(0x82, f"h{i}.example".encode()) for i in range(count)]
+    assert (sum(map(len, names)) > WHOLE_OCTETS) == (count == 40)
+    der = csr_der(attributes=extension_request(extension("2.5.29.17", tlv(0x30, b"".join(
+        names)))))
+    san = csrlib.load(der).extensions.value(csrlib.SubjectAlternativeName)
+    assert san is not None
+    assert [n.value for n in san] == [f"h{i}.example" for i in range(count)]  # type: ignore[attr-defined]
+    names[-1] = tlv(0x87, b"\x01\x02\x03")
+    der = csr_der(attributes=extension_request(extension("2.5.29.17", tlv(0x30, b"".join(
+        names)))))
+    with pytest.raises(csrlib.DecodeError) as info:
+        csrlib.load(der)
+    assert (info.value.kind, info.value.path) == (
+        "bad-extension", f"certificationRequestInfo.attributes[0].values[0][0].extnValue"
+                         f"[{count - 1}]")

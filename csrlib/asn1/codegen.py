@@ -26,7 +26,7 @@ from ..der.primitives import OID_CACHE, decode_boolean, decode_integer, decode_n
 from ..der.strings import STRING_TYPES
 from ..der.tlv import read_header
 from ..errors import DecodeError
-from .plan import Node, slot
+from .plan import WHOLE_OCTETS, Node, slot
 from .types import (
     ANY,
     BOOLEAN,
@@ -286,6 +286,9 @@ class _Generator:
 
     def collection(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
         assert node.item is not None
+        if node.items_unchecked:
+            self.counted(node, lv, result, ind, depth)
+            return
         data = self.info(node)
         helpers = {key: self.name(key, value) for key, value in data["helpers"].items()}
         item = node.item
@@ -320,11 +323,8 @@ class _Generator:
             e(f"{body}if fn is None:\n")
             e(f"{body}    raise {helpers['unexpected']}({lv.t}, {lv.pos})\n")
         if node.kind == SET_OF:
-            # X.690 11.6: SET OF elements in ascending order of their encodings.
-            e(f"{body}if {lv.prev} >= 0 and buf[{lv.prev}:{lv.prev_end}] > "
-              f"buf[{lv.pos}:{lv.ce}]:\n")
-            e(f"{body}    ctx.deviate('setof-unsorted', {lv.pos})\n")
-            e(f"{body}{lv.prev} = {lv.pos}\n{body}{lv.prev_end} = {lv.ce}\n")
+            e(_SET_ORDER.format(i=body, prev=lv.prev, prev_end=lv.prev_end, pos=lv.pos,
+                                ce=lv.ce))
         if leaf is not None:
             e(lv.leaf(leaf, v, body))
         elif nested:
@@ -358,6 +358,84 @@ class _Generator:
         span = node.span if depth else self.top_span
         e(f"{ind}{result} = ({lv.items}, {lv.h}, {lv.e})\n" if span
           else f"{ind}{result} = {lv.items}\n")
+
+
+    def counted(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
+        """Generate a collection whose items are counted, not decoded (``items_unchecked``).
+
+        Each item's header is read (and its tag matched when the item type
+        has one), the SET OF order and the size are checked; the result is
+        the count (with the span when spanned).  Nothing per item is kept,
+        except in a collection of at most WHOLE_OCTETS octets with a whole
+        schema (``Node.whole``), which is decoded whole instead: its list of
+        items replaces the count.
+        """
+        assert node.item is not None
+        item_key = node.item.keys[0] if node.item.keys else None
+        sizes = self.name("COUNT_SIZE", _count_sizes(node.size))
+        unexpected = self.name("unexpected", self.info(node)["helpers"]["unexpected"])
+        lo, hi = node.size or (0, float("inf"))
+        e = self.emit
+        whole = self.info(node).get("whole")
+        if whole is not None:
+            # A short one (the common case): decoded whole, in one pass.
+            fn = self.name("WHOLE", whole)
+            e(f"{ind}if {lv.e} - {lv.c} <= {WHOLE_OCTETS}:\n")
+            e(f"{ind}    {lv.items} = {fn}(buf, {lv.h}, {lv.c}, {lv.e}, ctx, {lv.d})\n")
+            test = f"len({lv.items}) < {int(lo)}" + (
+                f" or len({lv.items}) > {int(hi)}" if hi != float("inf") else "")
+            e(f"{ind}    if {test}:\n{ind}        {sizes}(len({lv.items}), {lv.h})\n")
+            e(f"{ind}else:\n")
+            ind += "    "
+        e(f"{ind}if {lv.c} < {lv.e} and {lv.d} >= ctx.max_depth:\n")
+        e(f"{ind}    raise DecodeError('depth-limit', {lv.h})\n")
+        e(f"{ind}{lv.items} = 0\n{ind}{lv.pos} = {lv.c}\n")
+        if node.kind == SET_OF:
+            e(f"{ind}{lv.prev} = -1\n{ind}{lv.prev_end} = -1\n")
+        e(f"{ind}try:\n{ind}    while {lv.pos} < {lv.e}:\n")
+        body = ind + "        "
+        e(lv.header(body))
+        if item_key is not None:
+            e(f"{body}if {lv.t} != {item_key}:\n")
+            e(f"{body}    raise {unexpected}({lv.t}, {lv.pos})\n")
+        if node.kind == SET_OF:
+            e(_SET_ORDER.format(i=body, prev=lv.prev, prev_end=lv.prev_end, pos=lv.pos,
+                                ce=lv.ce))
+        e(f"{body}{lv.items} += 1\n{body}{lv.pos} = {lv.ce}\n")
+        e(f"{ind}except DecodeError as err:\n")
+        e(f"{ind}    err.add_segment(f'[{{{lv.items}}}]')\n{ind}    raise\n")
+        test = f"{lv.items} < {int(lo)}" + (f" or {lv.items} > {int(hi)}"
+                                            if hi != float("inf") else "")
+        e(f"{ind}if {test}:\n{ind}    {sizes}({lv.items}, {lv.h})\n")
+        if whole is not None:
+            ind = ind[:-4]
+        span = node.span if depth else self.top_span
+        e(f"{ind}{result} = ({lv.items}, {lv.h}, {lv.e})\n" if span
+          else f"{ind}{result} = {lv.items}\n")
+
+
+# X.690 11.6: SET OF elements in ascending order of their encodings.  Lenient
+# mode records the first element out of order, once per SET OF: the SET is
+# unsorted, and one entry per element would grow with the input.
+_SET_ORDER = """\
+{i}if {prev} >= 0 and buf[{prev}:{prev_end}] > buf[{pos}:{ce}]:
+{i}    ctx.deviate('setof-unsorted', {pos})
+{i}    {prev} = -2
+{i}if {prev} != -2:
+{i}    {prev} = {pos}
+{i}    {prev_end} = {ce}
+"""
+
+
+def _count_sizes(size: tuple[float, float] | None) -> Callable[[int, int], None]:
+    """Return ``check(count, h)``: raise DecodeError ``constraint`` for a count out of size."""
+    lo, hi = size or (0, float("inf"))
+
+    def check(count: int, h: int) -> None:
+        if not lo <= count <= hi:
+            raise DecodeError("constraint", h, f"{count} elements, not {lo}..{hi}")
+
+    return check
 
 
 _BASE_NAMESPACE = {

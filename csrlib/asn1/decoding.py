@@ -379,7 +379,8 @@ def _collection_info(node: Node) -> dict[str, Any]:
             if why is not None:
                 raise DecodeError("constraint", h, why)
 
-    return {"table": table, "fallback": fallback,
+    whole = None if node.whole is None else decoder(compile_node(node.whole()), PLAIN)
+    return {"table": table, "fallback": fallback, "whole": whole,
             "helpers": {"unexpected": unexpected, "check": sizes}}
 
 
@@ -561,12 +562,15 @@ def _collection(node: Node, backend: Backend) -> Decoder:
                 fn = table.get(t) or fallback
                 if fn is None:
                     raise _unexpected(t, pos, table)
-                if is_set:
-                    # X.690 11.6: SET OF elements in ascending order of encodings.
+                if is_set and prev != -2:
+                    # X.690 11.6: SET OF elements in ascending order of encodings;
+                    # lenient mode records the first out of order, once per SET.
                     if prev >= 0 and buf[prev:prev_end] > buf[pos:ce]:
                         ctx.deviate("setof-unsorted", pos)
-                    prev = pos
-                    prev_end = ce
+                        prev = -2
+                    else:
+                        prev = pos
+                        prev_end = ce
                 items.append(fn(buf, pos, cs, ce, ctx, d + 1))
                 pos = ce
         except DecodeError as err:
@@ -656,10 +660,13 @@ def _open_items(holder: Node, whole: Decoder) -> Decoder:
         try:
             while pos < e:
                 _, _, ce = read_header(buf, pos, e, ctx)
-                if is_set:
+                if is_set and prev != -2:
+                    # X.690 11.6, recorded once per SET as above.
                     if prev >= 0 and buf[prev:prev_end] > buf[pos:ce]:
                         ctx.deviate("setof-unsorted", pos)
-                    prev, prev_end = pos, ce
+                        prev = -2
+                    else:
+                        prev, prev_end = pos, ce
                 items.append(whole(buf, pos, pos, ce, ctx, d))
                 pos = ce
         except DecodeError as err:

@@ -65,9 +65,9 @@ class Node:
     """One type of the schema, compiled."""
 
     __slots__ = (
-        "alts", "check", "decoders", "fallbacks", "fields", "item", "keys", "kind",
-        "named", "number", "open_fields", "required_from", "size", "slot", "span", "spec",
-        "tables", "unchecked",
+        "alts", "check", "decoders", "fallbacks", "fields", "item", "items_unchecked", "keys",
+        "kind", "named", "number", "open_fields", "required_from", "size", "slot", "span",
+        "spec", "tables", "unchecked", "whole",
     )
 
     def __init__(self, spec: Any, kind: int) -> None:
@@ -90,6 +90,17 @@ class Node:
         #: not validated here, because the caller decodes them with a schema
         #: (or validates them) itself, with better paths and without a second pass.
         self.unchecked = bool(getattr(type(spec), "csrlib_unchecked", False))
+        #: Set by ``csrlib_items_unchecked = True`` on a SEQUENCE OF or SET OF:
+        #: the plain decoder checks each item's header and the SET OF order
+        #: but not the items, and returns their count instead of a list; the
+        #: caller reads the items itself, one at a time, so that a collection
+        #: of many small items never exists as one Python object each.
+        self.items_unchecked = bool(getattr(type(spec), "csrlib_items_unchecked", False))
+        #: With ``items_unchecked``: ``csrlib_whole``, a schema class of the
+        #: same collection whose items are decoded.  A collection of at most
+        #: WHOLE_OCTETS octets is then decoded whole with it (the common case,
+        #: in one pass), and its value is the list of items instead of the count.
+        self.whole: type[Any] | None = getattr(type(spec), "csrlib_whole", None)
         # Filled by _prepare once the whole tree exists.
         self.slot: tuple[dict[int, Route], Route | None] = ({}, None)
         self.tables: list[dict[int, tuple[int, Route]]] = []
@@ -103,6 +114,13 @@ class Node:
     def __repr__(self) -> str:
         return f"<plan {type(self.spec).__name__} keys={[hex(k) for k in self.keys]}>"
 
+
+#: Octets of contents up to which a counted collection with a ``csrlib_whole``
+#: schema is decoded whole (see Node.whole): names and most SANs seen in
+#: practice, few enough that the values of one such collection stay small,
+#: and a larger one (read an element at a time) costs the same work per
+#: octet whatever its size.
+WHOLE_OCTETS = 256
 
 _CACHE: dict[tuple[Any, ...], Node] = {}
 _CACHE_MAX = 4096

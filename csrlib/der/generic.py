@@ -9,7 +9,6 @@ application and private primitives are opaque.
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import pairwise
 
 from ..errors import DecodeError
 from .primitives import (
@@ -47,61 +46,111 @@ _CHECKS: dict[int, Callable[[bytes, int, int, Context], object]] = {
 
 
 def validate_elements(buf: bytes, pos: int, end: int, ctx: Context, depth: int) -> None:
-    """Check that ``buf[pos:end]`` is a run of well-formed DER elements at ``depth``."""
-    while pos < end:
-        key, cs, ce = read_header(buf, pos, end, ctx)
-        validate_content(buf, key, pos, cs, ce, ctx, depth)
-        pos = ce
+    """Check that ``buf[pos:end]`` is a run of well-formed DER elements at ``depth``.
+
+    Returns None; raises DecodeError at the first departure from DER (and, in
+    lenient mode, records the deviations it tolerates in ``ctx``).
+    """
+    _walk(buf, [[pos, end, depth, -1]], ctx)
 
 
 def validate_content(
     buf: bytes, key: int, h: int, c: int, e: int, ctx: Context, depth: int
 ) -> None:
-    """Check the contents ``buf[c:e]`` of the element with tag ``key`` at offset ``h``."""
+    """Check the contents ``buf[c:e]`` of the element with tag ``key`` at offset ``h``.
+
+    ``depth`` is the element's nesting depth.  Returns None; raises
+    DecodeError as :func:`validate_elements`.  The walk is iterative, so
+    its stack use does not grow with the nesting of the value.
+    """
+    check = _CHECKS.get(key)
+    if check is not None:
+        # A universal primitive (the common case): checked by its own rules.
+        check(buf, c, e, ctx)
+    elif _opens(buf, key, h, c, e, ctx, depth):
+        _walk(buf, [[c, e, depth + 1, c if key == 0x31 else -1]], ctx)
+
+
+def _opens(buf: bytes, key: int, h: int, c: int, e: int, ctx: Context, depth: int) -> bool:
+    """Check one element by its tag; return whether its contents are elements to walk."""
     check = _CHECKS.get(key)
     if check is not None:
         check(buf, c, e, ctx)
-        return
+        return False
     universal = not key & 0xC0
     number = key_number(key)
     if key & 0x20:
         if universal and number not in _CONSTRUCTED_TYPES:
             # X.690 10.2: primitive types, strings included, are primitive in DER.
             raise DecodeError("constructed-form", h)
+        if depth >= ctx.max_depth:
+            raise DecodeError("depth-limit", h)
         # Constructed contents are elements, whatever the class.
-        _nested(buf, h, c, e, ctx, depth)
-        if key == 0x31:
-            _check_set_order(buf, c, e, ctx)
-    elif universal:
+        return True
+    if universal:
         if number == 0:
             # X.690 8.1.5: end-of-contents belongs to the indefinite form only.
             raise DecodeError("unexpected-tag", h, "end-of-contents")
         if number in _CONSTRUCTED_TYPES:
             raise DecodeError("primitive-form", h)
     # Other primitives (OCTET STRING, REAL, non-universal tags) are opaque.
+    return False
 
 
-def _nested(buf: bytes, h: int, c: int, e: int, ctx: Context, depth: int) -> None:
-    if depth >= ctx.max_depth:
-        raise DecodeError("depth-limit", h)
-    validate_elements(buf, c, e, ctx, depth + 1)
+def _walk(buf: bytes, stack: list[list[int]], ctx: Context) -> None:
+    """Check the elements of each constructed contents on ``stack``, depth first.
+
+    A frame is ``[next position, end, depth of its elements, SET contents
+    start or -1]``; a SET's order is checked once its elements are (as the
+    recursive definition would: an error inside an element comes first).
+    """
+    while stack:
+        frame = stack[-1]
+        pos, end, depth, set_start = frame
+        if pos >= end:
+            stack.pop()
+            if set_start >= 0:
+                _check_set_order(buf, set_start, end, ctx)
+            continue
+        key, cs, ce = read_header(buf, pos, end, ctx)
+        frame[0] = ce
+        if _opens(buf, key, pos, cs, ce, ctx, depth):
+            stack.append([cs, ce, depth + 1, cs if key == 0x31 else -1])
 
 
 def _check_set_order(buf: bytes, pos: int, end: int, ctx: Context) -> None:
-    # Without a schema a SET may be a SET OF (sorted by encoding, X.690 11.6)
-    # or a SET (sorted by tag, X.690 10.3); either order is accepted.
-    spans = []
+    """Accept a SET's elements in either order DER gives; record the first out of order.
+
+    Without a schema a SET may be a SET OF (sorted by encoding, X.690 11.6)
+    or a SET (sorted by tag, X.690 10.3).  Each pass keeps only the previous
+    element, so a SET of many elements costs no memory per element.
+    """
+    if _ascending(buf, pos, end, ctx, by_tag=False) < 0:
+        return
+    if _ascending(buf, pos, end, ctx, by_tag=True) < 0:
+        return
+    ctx.deviate("setof-unsorted", _ascending(buf, pos, end, ctx, by_tag=False))
+
+
+def _ascending(buf: bytes, pos: int, end: int, ctx: Context, by_tag: bool) -> int:
+    """Return the offset of the first element out of order, or -1 if all are in order.
+
+    By encoding: each not greater than the next (equal encodings may repeat);
+    by tag: class, then number, strictly ascending.
+    """
+    prev_rank = (-1, -1)
+    prev = b""
     while pos < end:
         key, _, ce = read_header(buf, pos, end, ctx)
-        spans.append((key, pos, ce))
+        if by_tag:
+            rank = (key & 0xC0, key_number(key))
+            if rank <= prev_rank:
+                return pos
+            prev_rank = rank
+        else:
+            encoding = buf[pos:ce]
+            if encoding < prev:
+                return pos
+            prev = encoding
         pos = ce
-    by_encoding = all(buf[a[1] : a[2]] <= buf[b[1] : b[2]] for a, b in pairwise(spans))
-    if by_encoding:
-        return
-    ranks = [(key & 0xC0, key_number(key)) for key, _, _ in spans]
-    if all(a < b for a, b in pairwise(ranks)):
-        return
-    for a, b in pairwise(spans):
-        if buf[a[1] : a[2]] > buf[b[1] : b[2]]:
-            ctx.deviate("setof-unsorted", b[1])
-            return
+    return -1

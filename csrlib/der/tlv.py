@@ -65,7 +65,10 @@ class Limits:
     element is depth 1); ``max_oid_arcs`` and ``max_oid_arc_octets``: arcs of
     one OBJECT IDENTIFIER and octets of one arc (20 octets hold a 2.25 UUID
     arc); ``max_length_octets``: long-form length octets; ``max_tag_octets``:
-    octets of a high-form tag number.
+    octets of a high-form tag number; ``max_deviations``: departures from
+    DER that lenient loading of a request records: the next one is an
+    error, as in strict mode, so that their record stays bounded (real
+    requests hold a handful; one per element of a large SET is an attack).
     """
 
     max_size: int = 1 << 20
@@ -74,6 +77,7 @@ class Limits:
     max_oid_arc_octets: int = 20
     max_length_octets: int = 4
     max_tag_octets: int = 4
+    max_deviations: int = 1024
 
     def __post_init__(self) -> None:
         # Upper bounds keep every limit below what the interpreter itself
@@ -81,7 +85,8 @@ class Limits:
         for name, low, high in (("max_size", 0, 1 << 40), ("max_depth", 1, MAX_DEPTH),
                                 ("max_oid_arcs", 2, 1 << 16),
                                 ("max_oid_arc_octets", 1, MAX_OID_ARC_OCTETS),
-                                ("max_length_octets", 0, 8), ("max_tag_octets", 1, 8)):
+                                ("max_length_octets", 0, 8), ("max_tag_octets", 1, 8),
+                                ("max_deviations", 0, 1 << 30)):
             value = getattr(self, name)
             if not isinstance(value, int) or not low <= value <= high:
                 raise ValueError(f"Limits.{name} must be an int in {low}..{high}, not {value!r}")
@@ -101,12 +106,19 @@ class Deviation(NamedTuple):
 class Context:
     """Per-call state: limits, strict or lenient, and tolerated deviations."""
 
-    __slots__ = ("deviations", "limits", "long_lengths", "max_depth", "max_oid_arcs",
-                 "max_oid_octets", "open_types", "strict")
+    __slots__ = ("_recorded", "deviations", "limits", "long_lengths", "max_depth",
+                 "max_deviations", "max_oid_arcs", "max_oid_octets", "open_types", "strict")
 
     def __init__(
-        self, limits: Limits = DEFAULT_LIMITS, strict: bool = True, open_types: bool = False
+        self, limits: Limits = DEFAULT_LIMITS, strict: bool = True, open_types: bool = False,
+        bounded: bool = False,
     ) -> None:
+        """Make the state of one decoding.
+
+        With ``bounded``, lenient mode records at most ``limits.max_deviations``
+        deviations (loading a request); otherwise every one (the codec's
+        callers collect them in a list of their own).
+        """
         self.limits = limits
         # Copied out of the limits for the hot paths.
         self.max_depth = limits.max_depth
@@ -116,13 +128,33 @@ class Context:
         self.long_lengths = limits.max_length_octets >= 2
         self.strict = strict
         self.open_types = open_types
+        self.max_deviations = limits.max_deviations if bounded else 1 << 62
         self.deviations: list[Deviation] = []
+        # (offset, kind) of each deviation recorded: a value read twice (by
+        # the decoder, then by the model) records its deviations once.
+        self._recorded: set[tuple[int, str]] | None = None
 
     def deviate(self, kind: str, offset: int, detail: str = "") -> None:
-        """Raise ``DecodeError(kind)`` in strict mode; record the deviation otherwise."""
+        """Raise ``DecodeError(kind)`` in strict mode; record the deviation otherwise.
+
+        Lenient mode raises it too past ``Limits.max_deviations`` records.
+        """
         if self.strict:
             raise DecodeError(kind, offset, detail)
-        self.deviations.append(Deviation(offset, kind))
+        self.record(Deviation(offset, kind))
+
+    def record(self, deviation: Deviation) -> None:
+        """Record a tolerated deviation once; raise DecodeError past ``Limits.max_deviations``."""
+        key = (deviation.offset, deviation.kind)
+        if self._recorded is None:
+            self._recorded = set()
+        elif key in self._recorded:
+            return
+        self._recorded.add(key)
+        if len(self.deviations) >= self.max_deviations:
+            raise DecodeError(deviation.kind, deviation.offset,
+                              f"more than {self.max_deviations} deviations", deviation.path)
+        self.deviations.append(deviation)
 
 
 # -- tags ------------------------------------------------------------------
