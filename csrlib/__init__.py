@@ -9,7 +9,7 @@ See the README for the whole API; ``csrlib.asn1`` is the DER codec underneath.
 
 from . import signers
 from .algorithms import PssParameters, SignatureAlgorithm
-from .attributes import Attribute, StringValue
+from .attributes import Attribute, AttributeValues, StringValue
 from .builder import CertificateRequestBuilder, create
 from .der.tlv import Deviation, Limits
 from .errors import (
@@ -66,6 +66,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Attribute",
+    "AttributeValues",
     "AuthorityKeyIdentifier",
     "BasicConstraints",
     "BuildError",

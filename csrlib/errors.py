@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 __all__ = [
+    "ENCODING_DEVIATIONS",
     "KINDS",
     "bytes_text",
     "int_text",
@@ -90,6 +91,13 @@ KINDS: dict[str, str] = {
     # anything a bug let through: reported, never raised as another type
     "internal-error": "malformed input",
 }
+
+
+#: Deviation kinds about how a value is encoded, where DER has one encoding of
+#: the same value: lenient ``to_der()`` writes that one, so none remains.
+ENCODING_DEVIATIONS = frozenset((
+    "nonminimal-length", "nonminimal-integer", "bool-nonstandard", "default-encoded",
+    "setof-unsorted", "set-unsorted", "bitstring-trailing-zero"))
 
 
 def int_text(value: int) -> str:

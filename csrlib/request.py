@@ -14,10 +14,21 @@ from typing import Any
 from . import schemas
 from .algorithms import SignatureAlgorithm, read_signature_algorithm
 from .attributes import Attribute, StringValue, read_attributes
-from .der.tlv import DEFAULT_LIMITS, Deviation, Limits, Writer, encode_length
+from .der.canonical import canonical_der
+from .der.primitives import encode_integer, encode_oid
+from .der.tlv import (
+    DEFAULT_LIMITS,
+    Context,
+    Deviation,
+    Limits,
+    Writer,
+    encode_length,
+    read_header,
+    tlv,
+)
 from .errors import DecodeError, int_text
-from .extensions import Extensions
-from .keys import PublicKey, read_spki
+from .extensions import Extension, Extensions, UnrecognizedExtension
+from .keys import PublicKey, RsaPublicKey, read_spki
 from .name import Name
 from .name_read import read_name
 from .parsing import Source, plan
@@ -94,22 +105,37 @@ class CertificateRequest:
         return None
 
     def to_der(self) -> bytes:
-        """Return the request re-encoded from the model (equal to ``der`` for DER input)."""
+        """Return the request re-encoded from the model: ``der`` itself for DER input.
+
+        For a request read leniently, every element is written as DER
+        encodes its value (lengths, INTEGERs and BOOLEANs in their DER form,
+        DEFAULTs left out, SETs in order, typed extension values re-encoded),
+        and every value stays as read: a version of 1 or 2, missing ``[0]``
+        attributes, the string type and text of each value, the parameters
+        of keys and algorithms, and the octets of extensions csrlib does not
+        type.  So the result reads leniently to the same request, with only
+        the deviations of value (:data:`csrlib.errors.ENCODING_DEVIATIONS` never remain),
+        and strictly when there were none of those.
+        """
         w = Writer()
+        canonical = bool(self.deviations)
         with w.constructed(0x30):
-            w.raw(self._tbs_der())
-            w.raw(self.signature_algorithm.to_der())
+            w.raw(self._tbs_der(canonical=canonical))
+            w.raw(_canonical_algorithm(self.signature_algorithm) if canonical
+                  else self.signature_algorithm.to_der())
             w.primitive(0x03, bytes((self.signature_unused_bits,)) + self.signature)
         return w.getvalue()
 
-    def _tbs_der(self, with_attributes: bool = False) -> bytes:
-        from .der.primitives import encode_integer
-
+    def _tbs_der(self, with_attributes: bool = False, canonical: bool = False) -> bytes:
+        if canonical:
+            middle = canonical_der(self.subject.to_der()) + _canonical_key(self.public_key)
+        else:
+            middle = self.subject.to_der() + self.public_key.to_der()
         body = (b"\x02" + encode_length(len(encode_integer(self.version)))
-                + encode_integer(self.version) + self.subject.to_der()
-                + self.public_key.to_der())
+                + encode_integer(self.version) + middle)
         if self.attributes_present or with_attributes:
-            attrs = sorted(a.to_der() for a in self.attributes)
+            attrs = sorted(_canonical_attribute(a) if canonical else a.to_der()
+                           for a in self.attributes)
             joined = b"".join(attrs)
             body += b"\xa0" + encode_length(len(joined)) + joined
         return b"\x30" + encode_length(len(body)) + body
@@ -193,10 +219,13 @@ def load(
     (DecodeError ``size-limit`` before any other work).  Raises TypeError
     when ``data`` is not bytes, bytearray, memoryview or str.
     """
-    raw = _input(data, limits)
-    if detect_format(raw) == "der":
-        return load_der(raw, strict=strict, limits=limits)
-    return _load_pem_all(raw, strict, limits)[0]
+    try:
+        raw = _input(data, limits)
+        if detect_format(raw) == "der":
+            return _load_der(raw, strict, limits)
+        return _load_pem_all(raw, strict, limits)[0]
+    except RecursionError:
+        raise _out_of_stack() from None
 
 
 def load_pem(
@@ -225,7 +254,16 @@ def load_pem_all(
     for a request that does not load.  Raises TypeError when ``data`` is not
     bytes, bytearray, memoryview or str.
     """
-    return _load_pem_all(_input(data, limits), strict, limits)
+    try:
+        return _load_pem_all(_input(data, limits), strict, limits)
+    except RecursionError:
+        raise _out_of_stack() from None
+
+
+def _out_of_stack() -> DecodeError:
+    # A caller already deep in its own stack: the walks themselves keep
+    # their own stacks, but a frame or two of set-up may be one too many.
+    return DecodeError("depth-limit", 0, "interpreter recursion limit")
 
 
 #: Labels of other blocks named in the error for a text without a request.
@@ -248,7 +286,7 @@ def _load_pem_all(raw: bytes, strict: bool, limits: Limits | None) -> list[Certi
             shown.append("...")
         found = f" (found {', '.join(shown)})" if shown else ""
         raise DecodeError("pem", 0, f"no CERTIFICATE REQUEST block{found}")
-    return [load_der(der, strict=strict, limits=limits) for der in requests]
+    return [_load_der(der, strict, limits) for der in requests]
 
 
 def load_der(
@@ -260,6 +298,15 @@ def load_der(
     before copying it, and TypeError when ``data`` is not bytes, bytearray
     or memoryview.
     """
+    try:
+        return _load_der(data, strict, limits)
+    except RecursionError:
+        raise _out_of_stack() from None
+
+
+def _load_der(
+    data: bytes | bytearray | memoryview, strict: bool, limits: Limits | None
+) -> CertificateRequest:
     src = Source(_input(data, limits, text=False), strict, limits)
     buf = src.buf
     (cri, cri_start, cri_end), sig_alg, (signature, unused) = src.decode(
@@ -292,6 +339,45 @@ def load_der(
     return _request(buf, buf[cri_start:cri_end], signature, version, subject, public_key,
                     algorithm, attrs, extensions, src.deviations(), unused,
                     attributes is not None)
+
+
+def _canonical_algorithm(algorithm: SignatureAlgorithm) -> bytes:
+    """Return an AlgorithmIdentifier in DER: PSS parameters re-encoded, others canonical."""
+    if algorithm.pss is not None:
+        return tlv(0x30, tlv(0x06, encode_oid(algorithm.oid)) + algorithm.pss.to_der())
+    return canonical_der(algorithm.to_der())
+
+
+def _canonical_key(key: PublicKey) -> bytes:
+    """Return a SubjectPublicKeyInfo in DER: an RSA key's integers re-encoded inside."""
+    spki = canonical_der(key.to_der())
+    if not isinstance(key, RsaPublicKey):
+        return spki
+    _, c, e = read_header(spki, 0, len(spki), Context())
+    _, _, alg_end = read_header(spki, c, e, Context())
+    if key.pss is not None:
+        algorithm = tlv(0x30, tlv(0x06, encode_oid(key.algorithm)) + key.pss.to_der())
+    else:
+        algorithm = spki[c:alg_end]
+    inner = tlv(0x30, tlv(0x02, encode_integer(key.n)) + tlv(0x02, encode_integer(key.e)))
+    return tlv(0x30, algorithm + tlv(0x03, b"\x00" + inner))
+
+
+def _canonical_attribute(attribute: Attribute) -> bytes:
+    """Return an Attribute in DER: typed extension values re-encoded, others canonical.
+
+    A typed value is written from the model, then made canonical as a whole:
+    the parts it keeps as DER (an otherName's value, a policy qualifier) are
+    canonical too.
+    """
+    values = attribute.values
+    if len(values) == 1 and isinstance(values[0], Extensions):
+        extensions = Extensions([
+            e if isinstance(e.value, UnrecognizedExtension)
+            else Extension(e.oid, e.critical, e.value, canonical_der(e.value.to_der()))
+            for e in values[0]])
+        return Attribute(attribute.oid, (extensions,)).to_der()
+    return canonical_der(attribute.to_der())
 
 
 _request = maker(CertificateRequest)

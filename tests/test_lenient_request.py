@@ -6,14 +6,20 @@ and ``tbs_der`` as the exact input bytes.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyasn1.codec.der import encoder as pyasn1_encoder
 
 import csrlib
-from csrlib import DecodeError, InvalidSignature, signers
+from csrlib import DecodeError, InvalidSignature, mutations, signers, strategies
 from csrlib.asn1 import Limits
+from csrlib.der.canonical import canonical_der
+from csrlib.errors import ENCODING_DEVIATIONS
+from csrlib.extensions import UnrecognizedExtension
 from tests.helpers import csr_der, extension, extension_request, name_der, oid, tlv
 
 _SAN = tlv(0x30, tlv(0x82, b"a.example"))
@@ -304,3 +310,55 @@ def test_an_unsorted_set_of_is_one_deviation() -> None:
     inner = tlv(0x31, b"".join(values))
     der = csr_der(attributes=tlv(0xA0, tlv(0x30, oid("1.3.6.1.4.1.32473.1") + tlv(0x31, inner))))
     assert [d.kind for d in csrlib.load_der(der, strict=False).deviations] == ["setof-unsorted"]
+
+
+def _model(req: csrlib.CertificateRequest) -> tuple[object, ...]:
+    """Return what a request says, leaving out how it was encoded."""
+    key = req.public_key
+    key_values = (key.key_type, key.key_size, key.curve,
+                  getattr(key, "n", None), getattr(key, "e", None), getattr(key, "pss", None))
+    alg = req.signature_algorithm
+    return (req.version, req.subject, key_values, alg.oid, alg.hash, alg.pss,
+            # Values kept as DER inside typed ones (an otherName's) compare as
+            # their canonical DER; unknown extension values as their octets.
+            tuple((e.oid, e.critical, e.value_der if isinstance(e.value, UnrecognizedExtension)
+                   else canonical_der(e.value.to_der())) for e in req.extensions),
+            # A SET: in the order of their encodings, as DER writes it.
+            sorted(canonical_der(a.to_der()) for a in req.attributes
+                   if a.oid not in ("1.2.840.113549.1.9.14", "1.3.6.1.4.1.311.2.1.14")),
+            req.signature, req.attributes_present)
+
+
+def _check_canonical(req: csrlib.CertificateRequest) -> None:
+    out = req.to_der()
+    again = csrlib.load_der(out, strict=False)
+    # Only deviations of value remain, no deviation of encoding; the same request.
+    assert not {d.kind for d in again.deviations} & ENCODING_DEVIATIONS, again.deviations
+    assert {d.kind for d in again.deviations} <= {d.kind for d in req.deviations}
+    assert _model(again) == _model(req)
+    assert again.to_der() == out
+    if not again.deviations:
+        assert csrlib.load_der(out).der == out
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_lenient_to_der_is_der_of_the_same_values(case: Case) -> None:
+    _check_canonical(csrlib.load_der(case.der, strict=False))
+
+
+_LENIENT_KINDS = tuple(k for k, v in mutations.EXPECT.items() if v == "lenient")
+
+
+@settings(deadline=None)
+@given(strategies.malformed_csr_ders(kinds=_LENIENT_KINDS), st.integers(0, 2**32))
+def test_lenient_to_der_is_canonical_for_any_tolerated_defect(
+        case: tuple[bytes, mutations.Defect], seed: int) -> None:
+    # A second tolerated defect on top of the first, where the tree still reads.
+    der, _ = case
+    req = csrlib.load_der(der, strict=False)
+    _check_canonical(req)
+    more = csrlib.load_der(req.to_der(), strict=False)
+    extra = mutations.mutate(more.to_der(), _LENIENT_KINDS[seed % len(_LENIENT_KINDS)],
+                             random.Random(seed)) if not more.deviations else None
+    if extra is not None:
+        _check_canonical(csrlib.load_der(extra[0], strict=False))
