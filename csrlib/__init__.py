@@ -58,6 +58,7 @@ from .keys import (
     RsaPublicKey,
     UnknownPublicKey,
 )
+from .lazy import LazySequence
 from .name import Name, NameAttribute, RelativeDistinguishedName
 from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
 from .verify import Policy, verify_signature
@@ -94,6 +95,7 @@ __all__ = [
     "InvalidSignature",
     "IssuerAlternativeName",
     "KeyUsage",
+    "LazySequence",
     "Limits",
     "Name",
     "NameAttribute",

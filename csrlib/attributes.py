@@ -9,22 +9,26 @@ A loaded request's values other than an extension request's are an
 :class:`AttributeValues`: checked when the request loads, and read from the
 request's own octets each time they are used, so that an attribute of many
 small values costs no Python object per value (RFC 2986 puts no bound on
-their number).
+their number).  Likewise a request of many attributes: past
+:data:`csrlib.lazy.EAGER_MAX` its ``attributes`` are a
+:class:`~csrlib.lazy.LazySequence`, each attribute read again when used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any
 
-from . import oids
+from . import oids, schemas
 from .der.primitives import encode_oid
 from .der.strings import STRING_TYPES, encode_string
-from .der.tlv import Context, Deviation, Limits, Writer, read_header, tlv
+from .der.tlv import Writer, read_header, tlv
 from .errors import BuildError, DecodeError, EncodeError
-from .extensions import Extensions, read_extensions
-from .parsing import Source, out_of_stack, path_text
+from .extensions import Extensions, SeenOids, join_extensions, read_extensions
+from .lazy import STEP, LazySequence, Reader, element_end, offsets, read_elements
+from .parsing import Path, Source, out_of_stack, path_text, plan
 from .records import maker
 
 __all__ = ["Attribute", "AttributeValues", "StringValue", "read_attributes"]
@@ -69,105 +73,20 @@ class StringValue:
 
 AttributeValue = StringValue | Extensions | bytes
 
-#: Values shown by the ``repr`` of an :class:`AttributeValues`; past that, the count.
-_REPR_VALUES = 16
-
-
-class _Rereading(Context):
-    """A lenient context that records nothing: for reading again what was checked."""
-
-    __slots__ = ()
-
-    def record(self, deviation: Deviation) -> None:
-        """Drop the deviation: it was recorded (and counted) when the request loaded."""
-
-
-class AttributeValues(Sequence[AttributeValue]):
+class AttributeValues(LazySequence[AttributeValue]):
     """The values of a loaded attribute, read from the request's octets when used.
 
     The values were checked when the request loaded; each use (iteration,
-    indexing) reads them again from the input, one at a time, so that only
-    what the caller keeps costs memory.  Indexing walks the values from the
-    first (iterate for all of them).  Compares and hashes like the tuple of
-    its values.  Unknown attribute types give the DER of each value (bytes),
-    challengePassword and unstructuredName a :class:`StringValue` each.
+    indexing) reads them again from the input, so that only what the
+    caller keeps costs memory.  A :class:`~csrlib.lazy.LazySequence`
+    whatever the number of values: compares and hashes like the tuple of
+    its values; indexing reads at most :data:`csrlib.lazy.STEP` headers
+    before the value.  Unknown attribute types give the DER of each value
+    (bytes), challengePassword and unstructuredName a :class:`StringValue`
+    each.
     """
 
-    __slots__ = ("_buf", "_count", "_end", "_limits", "_start", "_strings")
-
-    def __init__(self, buf: bytes, start: int, end: int, count: int, limits: Limits,
-                 strings: bool) -> None:
-        self._buf = buf
-        self._start = start
-        self._end = end
-        self._count = count
-        self._limits = limits
-        self._strings = strings
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __iter__(self) -> Iterator[AttributeValue]:
-        buf = self._buf
-        end = self._end
-        pos = self._start
-        # Deviations were recorded when the request loaded: a lenient context
-        # reads what was tolerated then, and records nothing.
-        ctx = _Rereading(self._limits, strict=False)
-        for _ in range(self._count):
-            key, c, e = read_header(buf, pos, end, ctx)
-            if self._strings:
-                stype = STRING_TYPES[key]
-                yield _string_value(stype.check(buf, c, e, ctx), stype.name, tlv(key, buf[c:e]))
-            else:
-                yield buf[pos:e]
-            pos = e
-
-    @overload
-    def __getitem__(self, index: int) -> AttributeValue: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[AttributeValue]: ...
-
-    def __getitem__(self, index: int | slice) -> AttributeValue | Sequence[AttributeValue]:
-        """Return one value (walking the values before it), or a tuple of a slice of them."""
-        if isinstance(index, slice):
-            return tuple(self)[index]
-        count = self._count
-        i = index + count if index < 0 else index
-        if not 0 <= i < count:
-            raise IndexError("attribute value index out of range")
-        for j, value in enumerate(self):
-            if j == i:
-                return value
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def __reversed__(self) -> Iterator[AttributeValue]:
-        return reversed(tuple(self))
-
-    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
-        """Return the index of the first value equal to ``value``; raise ValueError if none."""
-        for i, item in enumerate(self):
-            if i >= start and (stop is None or i < stop) and (item is value or item == value):
-                return i
-        raise ValueError("value not among the attribute's values")
-
-    def count(self, value: Any) -> int:
-        """Return how many values equal ``value``."""
-        return sum(1 for item in self if item is value or item == value)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, AttributeValues | tuple):
-            return len(self) == len(other) and tuple(self) == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
-    def __repr__(self) -> str:
-        if self._count > _REPR_VALUES:
-            return f"<{self._count} attribute values>"
-        return repr(tuple(self))
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,13 +134,16 @@ def _values_span(src: Source, start: int, end: int) -> tuple[int, int]:
 
 
 def read_attributes(
-    src: Source, attributes: list[Any], depth: int, path: str
-) -> tuple[tuple[Attribute, ...], Extensions]:
+    src: Source, attributes: tuple[Any, int, int], depth: int, path: str
+) -> tuple[Sequence[Attribute], Extensions]:
     """Return the attributes of a decoded ``[0] Attributes`` and the extensions requested.
 
-    ``attributes`` is the plain value (each attribute spanned; extension
-    requests already decoded, the values of others counted); ``depth`` is
-    that of the [0] element.  Raises DecodeError for a repeated extension
+    ``attributes`` is the plain value with the span of the element: the
+    list of attributes (each spanned; extension requests already decoded,
+    the values of others counted), or for many attributes their count;
+    ``depth`` is that of the [0] element.  The attributes are a tuple, or
+    past :data:`csrlib.lazy.EAGER_MAX` of them a LazySequence that reads
+    each again when used.  Raises DecodeError for a repeated extension
     request, a second value of a single-valued attribute (RFC 2985 5.4), a
     value that is not DER, or a challengePassword or unstructuredName value
     that is not one of its string types.
@@ -239,64 +161,142 @@ def read_attributes(
     except RecursionError as exc:
         # Only a caller already deep in its own stack gets here: reported as
         # nesting too deep, never as RecursionError (see parsing.out_of_stack).
-        raise out_of_stack(attributes[0][1] if attributes else 0, path) from exc
+        raise out_of_stack(attributes[1], path) from exc
+
+
+class _Loading:
+    """What reading a request's attributes collects across them, the first time."""
+
+    __slots__ = ("extensions", "requested", "requests")
+
+    def __init__(self, buf: bytes) -> None:
+        self.requests: set[str] = set()
+        self.extensions = SeenOids(buf)
+        #: Each extension request's extensions, with the span of its Extensions element.
+        self.requested: list[tuple[Extensions, int, int]] = []
 
 
 def _read_attributes(
-    src: Source, attributes: list[Any], depth: int, path: str
-) -> tuple[tuple[Attribute, ...], Extensions]:
+    src: Source, attributes: tuple[Any, int, int], depth: int, path: str
+) -> tuple[Sequence[Attribute], Extensions]:
     """Return what :func:`read_attributes` returns, without its guard."""
-    out = []
-    requested: list[Extensions] = []
-    seen_requests: set[str] = set()
-    seen_extensions: set[str] = set()
-    for i, ((oid, values), attr_start, attr_end) in enumerate(attributes):
-        attr_path = (path, i)
-        if oid in _EXTENSION_REQUESTS:
-            if oid in seen_requests:
-                raise src.fail("duplicate-attribute", attr_start, attr_path, oids.name_of(oid))
-            seen_requests.add(oid)
-        count = values if isinstance(values, int) else len(values)
-        if oid in _SINGLE_VALUED and count != 1:
-            raise src.fail("single-valued", attr_start, attr_path, oids.name_of(oid))
-        if oid in _EXTENSION_REQUESTS:
-            # Decoded through the schema's open type; one value (checked above).
-            found = Extensions(read_extensions(src, values[0], attr_start,
-                                               (path, i, "values", 0), seen_extensions))
-            requested.append(found)
-            out.append(_attribute(oid, (found,)))
-            continue
-        # The values are the SET's contiguous elements, counted by the decoder.
-        start, end = _values_span(src, attr_start, attr_end)
-        strings = _STRING_ATTRIBUTES.get(oid)
-        if strings is None:
-            _check_values(src, start, end, depth, (path, i))
-        else:
-            _check_strings(src, oid, strings, start, end, (path, i))
-        out.append(_attribute(oid, AttributeValues(src.buf, start, end, count, src.ctx.limits,
-                                                   strings is not None)))
-    if len(requested) == 1:
-        return tuple(out), requested[0]
-    return tuple(out), Extensions([e for found in requested for e in found])
+    items, start, end = attributes
+    loading = _Loading(src.buf)
+    out: Sequence[Attribute]
+    if type(items) is list:
+        out = tuple(_attribute_of(src, item, depth, path, i, loading)
+                    for i, item in enumerate(items))
+    else:
+        c, e = src.contents(start, end)
+        reader = Reader.of(src, attribute_at, (depth, path), "attributes")
+        out = read_elements(src, c, e, items, reader, _first_attribute_at,
+                            (depth, path, loading))
+    return out, join_extensions(src, loading.requested)
 
 
-def _check_values(src: Source, pos: int, end: int, depth: int, attr_path: Any) -> None:
-    """Check each value of an attribute of unknown type as schema-less DER; raise DecodeError."""
+def attribute_at(src: Source, pos: int, end: int, i: int, depth: int, path: Path) -> Attribute:
+    """Return attribute ``i`` of the ``[0]`` at ``depth``, the element ``buf[pos:end]``.
+
+    For reading again what a load checked: raises DecodeError for an
+    invalid attribute type or SET (its values are not checked here).
+    """
+    item = src.decode(plan(schemas.Attribute), pos, end, depth, (path, i))
+    return _attribute_of(src, item, depth, path, i, None)
+
+
+def _first_attribute_at(src: Source, pos: int, end: int, i: int, depth: int, path: Path,
+                        loading: _Loading) -> Attribute:
+    """Return :func:`attribute_at` the first time, everything checked; raise DecodeError."""
+    item = src.decode(plan(schemas.Attribute), pos, end, depth, (path, i))
+    return _attribute_of(src, item, depth, path, i, loading)
+
+
+def _attribute_of(src: Source, item: Any, depth: int, path: Path, i: int,
+                  loading: _Loading | None) -> Attribute:
+    """Return the Attribute of a decoded one; with ``loading``, check it (raise DecodeError)."""
+    (oid, values), attr_start, attr_end = item
+    attr_path = (path, i)
+    if oid in _EXTENSION_REQUESTS and loading is not None:
+        if oid in loading.requests:
+            raise src.fail("duplicate-attribute", attr_start, attr_path, oids.name_of(oid))
+        loading.requests.add(oid)
+    count = values if isinstance(values, int) else len(values)
+    if oid in _SINGLE_VALUED and count != 1:
+        raise src.fail("single-valued", attr_start, attr_path, oids.name_of(oid))
+    # The values are the SET's contiguous elements, counted by the decoder.
+    start, end = _values_span(src, attr_start, attr_end)
+    if oid in _EXTENSION_REQUESTS:
+        # Decoded through the schema's open type; one value (checked above).
+        seen = loading.extensions if loading is not None else SeenOids(src.buf)
+        found = Extensions(read_extensions(src, values[0], attr_start,
+                                           (path, i, "values", 0), seen))
+        if loading is not None:
+            loading.requested.append((found, start, end))
+        return _attribute(oid, (found,))
+    strings = _STRING_ATTRIBUTES.get(oid)
+    if loading is None:
+        marks = _marks(src.buf, start, end)
+    elif strings is None:
+        marks = _check_values(src, start, end, depth, attr_path)
+    else:
+        marks = _check_strings(src, oid, strings, start, end, attr_path)
+    reader = Reader.of(src, value_at, (strings is not None,), "attribute values")
+    return _attribute(oid, AttributeValues(src.buf, marks, count, reader))
+
+
+def value_at(src: Source, pos: int, end: int, i: int, strings: bool) -> AttributeValue:
+    """Return the attribute value ``buf[pos:end]``: a StringValue when ``strings``, else its DER.
+
+    For reading again what a load checked (raises DecodeError otherwise).
+    """
+    buf = src.buf
+    if not strings:
+        return buf[pos:end]
+    key, c, e = read_header(buf, pos, end, src.ctx)
+    stype = STRING_TYPES[key]
+    return _string_value(stype.check(buf, c, e, src.ctx), stype.name, tlv(key, buf[c:e]))
+
+
+def _marks(buf: bytes, pos: int, end: int) -> array[int]:
+    """Return the offsets of every STEP-th (checked) element in ``buf[pos:end]``."""
+    marks = offsets(len(buf))
+    j = 0
+    while pos < end:
+        if not j % STEP:
+            marks.append(pos)
+        pos = element_end(buf, pos)
+        j += 1
+    return marks
+
+
+def _check_values(src: Source, pos: int, end: int, depth: int, attr_path: Any) -> array[int]:
+    """Check each value of an attribute of unknown type as schema-less DER; raise DecodeError.
+
+    Returns the offsets of every STEP-th value.
+    """
     buf = src.buf
     ctx = src.ctx
+    marks = offsets(len(buf))
     j = 0
     while pos < end:
         ce = read_header(buf, pos, end, ctx)[2]
         src.validate(pos, ce, depth + 2, (attr_path, "values", j))
+        if not j % STEP:
+            marks.append(pos)
         pos = ce
         j += 1
+    return marks
 
 
 def _check_strings(src: Source, oid: str, types: frozenset[int], pos: int, end: int,
-                   attr_path: Any) -> None:
-    """Check each value of a string attribute: one of ``types``, valid; raise DecodeError."""
+                   attr_path: Any) -> array[int]:
+    """Check each value of a string attribute: one of ``types``, valid; raise DecodeError.
+
+    Returns the offsets of every STEP-th value.
+    """
     buf = src.buf
     ctx = src.ctx
+    marks = offsets(len(buf))
     j = 0
     while pos < end:
         key, c, e = read_header(buf, pos, end, ctx)
@@ -312,5 +312,8 @@ def _check_strings(src: Source, oid: str, types: frozenset[int], pos: int, end: 
             raise
         if len(ctx.deviations) > seen:
             src.label_deviations(seen, value_path)
+        if not j % STEP:
+            marks.append(pos)
         pos = e
         j += 1
+    return marks

@@ -5,12 +5,20 @@
 :class:`KeyUsage`, :class:`ExtendedKeyUsage`, :class:`BasicConstraints`,
 :class:`SubjectKeyIdentifier`, :class:`AuthorityKeyIdentifier`, :class:`CertificatePolicies` or an
 :class:`UnrecognizedExtension` holding the raw extnValue.
+
+The collections a value holds (names, purposes, policies, qualifiers) are
+sequences: a tuple when built, and when loaded a tuple too unless there
+are more than :data:`csrlib.lazy.EAGER_MAX` elements, then a
+:class:`~csrlib.lazy.LazySequence` read from the request's octets when used
+(it compares and hashes as the tuple of its elements).  csrlib is 0.x: the
+fields were typed ``tuple`` before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar, TypeVar, overload
 
 from . import oids, schemas
@@ -18,7 +26,16 @@ from .der.primitives import encode_bit_string, encode_integer, encode_oid
 from .der.tlv import tlv
 from .errors import BuildError, bytes_text, int_text
 from .general_names import GeneralName, parse_general_name, read_general_names
-from .parsing import Path, Source
+from .lazy import (
+    LazySequence,
+    Reader,
+    Repeats,
+    contents_start,
+    element_end,
+    offsets,
+    read_elements,
+)
+from .parsing import Path, Source, plan
 from .records import maker
 
 __all__ = [
@@ -32,9 +49,11 @@ __all__ = [
     "IssuerAlternativeName",
     "KeyUsage",
     "PolicyInformation",
+    "SeenOids",
     "SubjectAlternativeName",
     "SubjectKeyIdentifier",
     "UnrecognizedExtension",
+    "join_extensions",
     "read_extensions",
 ]
 
@@ -61,10 +80,14 @@ class ExtensionValue:
 
 @dataclass(frozen=True, slots=True)
 class SubjectAlternativeName(ExtensionValue):
-    """subjectAltName (RFC 5280 4.2.1.6)."""
+    """subjectAltName (RFC 5280 4.2.1.6).
+
+    ``names`` is a tuple, or a LazySequence when loaded with many names
+    (see the module docstring).
+    """
 
     oid: ClassVar[str] = oids.SUBJECT_ALT_NAME
-    names: tuple[GeneralName, ...]
+    names: Sequence[GeneralName]
 
     def __iter__(self) -> Iterator[GeneralName]:
         return iter(self.names)
@@ -98,10 +121,13 @@ class SubjectAlternativeName(ExtensionValue):
 
 @dataclass(frozen=True, slots=True)
 class IssuerAlternativeName(ExtensionValue):
-    """issuerAltName (RFC 5280 4.2.1.7): odd in a request, but read like subjectAltName."""
+    """issuerAltName (RFC 5280 4.2.1.7): odd in a request, but read like subjectAltName.
+
+    ``names`` as in :class:`SubjectAlternativeName`.
+    """
 
     oid: ClassVar[str] = oids.ISSUER_ALT_NAME
-    names: tuple[GeneralName, ...]
+    names: Sequence[GeneralName]
 
     def __iter__(self) -> Iterator[GeneralName]:
         return iter(self.names)
@@ -164,11 +190,12 @@ class ExtendedKeyUsage(ExtensionValue):
     """extendedKeyUsage (RFC 5280 4.2.1.12): purpose OIDs.
 
     Built with OIDs or the purposes' names (``serverAuth``, ``clientAuth``,
-    ``codeSigning``...); names are stored as their OIDs.
+    ``codeSigning``...); names are stored as their OIDs.  ``usages`` is a
+    tuple, or a LazySequence when loaded with many purposes.
     """
 
     oid: ClassVar[str] = oids.EXTENDED_KEY_USAGE
-    usages: tuple[str, ...]
+    usages: Sequence[str]
 
     def __post_init__(self) -> None:
         usages: object = self.usages
@@ -243,11 +270,14 @@ class SubjectKeyIdentifier(ExtensionValue):
 
 @dataclass(frozen=True, slots=True)
 class AuthorityKeyIdentifier(ExtensionValue):
-    """authorityKeyIdentifier (RFC 5280 4.2.1.1)."""
+    """authorityKeyIdentifier (RFC 5280 4.2.1.1).
+
+    ``authority_cert_issuer`` as the names of :class:`SubjectAlternativeName`.
+    """
 
     oid: ClassVar[str] = oids.AUTHORITY_KEY_IDENTIFIER
     key_identifier: bytes | None = None
-    authority_cert_issuer: tuple[GeneralName, ...] | None = None
+    authority_cert_issuer: Sequence[GeneralName] | None = None
     authority_cert_serial_number: int | None = None
 
     def __repr__(self) -> str:
@@ -276,10 +306,13 @@ class AuthorityKeyIdentifier(ExtensionValue):
 
 @dataclass(frozen=True, slots=True)
 class PolicyInformation:
-    """One policy: its OID and qualifiers as (qualifier OID, DER of the qualifier)."""
+    """One policy: its OID and qualifiers as (qualifier OID, DER of the qualifier).
+
+    ``qualifiers`` is a tuple, or a LazySequence when loaded with many.
+    """
 
     policy_identifier: str
-    qualifiers: tuple[tuple[str, bytes], ...] | None = None
+    qualifiers: Sequence[tuple[str, bytes]] | None = None
 
     def to_der(self) -> bytes:
         """Return the DER PolicyInformation."""
@@ -292,10 +325,13 @@ class PolicyInformation:
 
 @dataclass(frozen=True, slots=True)
 class CertificatePolicies(ExtensionValue):
-    """certificatePolicies (RFC 5280 4.2.1.4)."""
+    """certificatePolicies (RFC 5280 4.2.1.4).
+
+    ``policies`` is a tuple, or a LazySequence when loaded with many.
+    """
 
     oid: ClassVar[str] = oids.CERTIFICATE_POLICIES
-    policies: tuple[PolicyInformation, ...]
+    policies: Sequence[PolicyInformation]
 
     def to_der(self) -> bytes:
         """Return the DER SEQUENCE OF PolicyInformation."""
@@ -350,12 +386,17 @@ class Extension:
 
 
 class Extensions(Sequence[Extension]):
-    """The requested extensions, in order, with lookup by value type or OID."""
+    """The requested extensions, in order, with lookup by value type or OID.
+
+    A loaded request's many extensions (more than :data:`csrlib.lazy.EAGER_MAX`)
+    are read from its octets when used, as a :class:`~csrlib.lazy.LazySequence`.
+    """
 
     __slots__ = ("_items",)
 
-    def __init__(self, items: Sequence[Extension] = ()) -> None:
-        self._items = tuple(items)
+    def __init__(self, items: Iterable[Extension] = ()) -> None:
+        self._items: Sequence[Extension] = (
+            items if isinstance(items, tuple | LazySequence) else tuple(items))
 
     @overload
     def __getitem__(self, index: int) -> Extension: ...
@@ -364,6 +405,7 @@ class Extensions(Sequence[Extension]):
     def __getitem__(self, index: slice) -> Sequence[Extension]: ...
 
     def __getitem__(self, index: int | slice) -> Extension | Sequence[Extension]:
+        """Return one extension, or a tuple of a slice of them; raise IndexError out of range."""
         return self._items[index]
 
     def __len__(self) -> int:
@@ -381,6 +423,8 @@ class Extensions(Sequence[Extension]):
         return hash(self._items)
 
     def __repr__(self) -> str:
+        if isinstance(self._items, LazySequence):
+            return f"Extensions({self._items!r})"
         return f"Extensions({list(self._items)!r})"
 
     def get(self, kind: type[V] | str) -> Extension | None:
@@ -403,6 +447,15 @@ class Extensions(Sequence[Extension]):
 
 # -- reading ------------------------------------------------------------------
 
+#: Depth of an extension's value element in a request: CertificationRequest >
+#: info > attributes > Attribute > SET > Extensions > Extension > OCTET STRING
+#: > value (as the decoder counts; see also general_names).
+_VALUE_DEPTH = 9
+#: Depth of the policyQualifiers of a policy: value > PolicyInformation > qualifiers.
+_QUALIFIERS_DEPTH = _VALUE_DEPTH + 2
+#: Depth of an Extensions element in a request (the value of its attribute).
+_EXTENSIONS_DEPTH = 6
+
 
 def _san(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
     return _san_value(read_general_names(src, v, offset, path))
@@ -422,6 +475,24 @@ def _key_usage(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
     # (mbed TLS writes the first): kept as read (unknown bits dropped), for a
     # linter to judge.
     return KeyUsage(**bits)
+
+
+def _extended_key_usage(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
+    items, start, end = v
+    if type(items) is list:
+        return _eku_value(tuple(items))
+    c, e = src.contents(start, end)
+    reader = Reader.of(src, purpose_at, (path,), "purposes")
+    return _eku_value(read_elements(src, c, e, items, reader))
+
+
+def purpose_at(src: Source, pos: int, end: int, i: int, path: Path) -> str:
+    """Return purpose ``i`` of an extendedKeyUsage, the element ``buf[pos:end]``.
+
+    Raises DecodeError for an invalid OID.
+    """
+    oid: str = src.decode(plan(schemas.KeyPurposeId), pos, end, _VALUE_DEPTH, (path, i))
+    return oid
 
 
 def _basic_constraints(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
@@ -445,26 +516,64 @@ def _aki(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
 
 
 def _policies(src: Source, v: Any, offset: int, path: Path) -> ExtensionValue:
-    buf = src.buf
-    policies = []
     # A policy named twice breaks RFC 5280 4.2.1.4 but not DER, and
     # cryptography, OpenSSL and Go read it: kept, for a linter to judge.
-    for policy, qualifiers in v:
+    items, start, end = v
+    if type(items) is list:
+        return CertificatePolicies(tuple(_policy(src, policy, qualifiers, path, i)
+                                         for i, (policy, qualifiers) in enumerate(items)))
+    c, e = src.contents(start, end)
+    reader = Reader.of(src, policy_at, (path,), "policies")
+    return CertificatePolicies(read_elements(src, c, e, items, reader))
+
+
+def policy_at(src: Source, pos: int, end: int, i: int, path: Path) -> PolicyInformation:
+    """Return policy ``i`` of a certificatePolicies, the element ``buf[pos:end]``.
+
+    Raises DecodeError for an invalid one.
+    """
+    policy, qualifiers = src.decode(plan(schemas.PolicyInformation), pos, end, _VALUE_DEPTH,
+                                    (path, i))
+    return _policy(src, policy, qualifiers, path, i)
+
+
+def _policy(src: Source, policy: str, qualifiers: Any, path: Path,
+            i: int) -> PolicyInformation:
+    """Return the PolicyInformation of a decoded one (qualifiers spanned, maybe counted)."""
+    if qualifiers is None:
+        return PolicyInformation(policy, None)
+    items, start, end = qualifiers
+    buf = src.buf
+    if type(items) is list:
         # Known qualifiers were checked against their schema by the decoder.
-        policies.append(PolicyInformation(policy, None if qualifiers is None else tuple(
-            (qid, buf[start:end]) for qid, (_, start, end) in qualifiers)))
-    return CertificatePolicies(tuple(policies))
+        return PolicyInformation(policy, tuple(
+            (qid, buf[q_start:q_end]) for qid, (_, q_start, q_end) in items))
+    c, e = src.contents(start, end)
+    reader = Reader.of(src, qualifier_at, ((path, i, "policyQualifiers"),), "qualifiers")
+    return PolicyInformation(policy, read_elements(src, c, e, items, reader))
 
 
-_extension = maker(Extension)
+def qualifier_at(src: Source, pos: int, end: int, j: int, path: Path) -> tuple[str, bytes]:
+    """Return qualifier ``j`` of a policy as (OID, DER), the element ``buf[pos:end]``.
+
+    Raises DecodeError for an invalid one (known qualifiers are checked
+    against their schema).
+    """
+    qid, (_, start, q_end) = src.decode(plan(schemas.PolicyQualifierInfo), pos, end,
+                                        _QUALIFIERS_DEPTH, (path, j))
+    return qid, src.buf[start:q_end]
+
+
+_make_extension = maker(Extension)
 _san_value = maker(SubjectAlternativeName)
+_eku_value = maker(ExtendedKeyUsage)
 
 # oid: reader of the value the decoder produced through the open type.
 _READERS: dict[str, Any] = {
     oids.SUBJECT_ALT_NAME: _san,
     oids.ISSUER_ALT_NAME: _ian,
     oids.KEY_USAGE: _key_usage,
-    oids.EXTENDED_KEY_USAGE: lambda src, v, o, p: ExtendedKeyUsage(tuple(v)),
+    oids.EXTENDED_KEY_USAGE: _extended_key_usage,
     oids.BASIC_CONSTRAINTS: _basic_constraints,
     oids.SUBJECT_KEY_IDENTIFIER: lambda src, v, o, p: SubjectKeyIdentifier(v),
     oids.AUTHORITY_KEY_IDENTIFIER: _aki,
@@ -474,16 +583,57 @@ _READERS: dict[str, Any] = {
 assert set(_READERS) == {str(oid) for oid in schemas.EXTENSION_VALUE_TYPES}
 
 
+class SeenOids:
+    """The extension OIDs of a request so far, to refuse a repeated one (RFC 5280 4.2).
+
+    OIDs of extensions decoded together are kept as strings; those of a long
+    Extensions, read one at a time, by the offset of their Extension
+    element (:class:`~csrlib.lazy.Repeats`), a few octets each.
+    """
+
+    __slots__ = ("_buf", "_few", "_many")
+
+    def __init__(self, buf: bytes) -> None:
+        self._buf = buf
+        self._few: set[str] = set()
+        self._many: Repeats | None = None
+
+    def add(self, oid: str, pos: int | None = None) -> bool:
+        """Record ``oid`` (of the Extension element at ``pos``, if given); False if seen."""
+        if oid in self._few:
+            return False
+        if pos is not None:
+            if self._many is None:
+                self._many = Repeats(partial(_extension_oid, self._buf), len(self._buf))
+            return self._many.add(pos)
+        if self._many is not None and encode_oid(oid) in self._many:
+            return False
+        self._few.add(oid)
+        return True
+
+
+def _extension_oid(buf: bytes, pos: int) -> bytes:
+    """Return the contents octets of the OID of the (checked) Extension element at ``pos``."""
+    c = contents_start(buf, pos)
+    return buf[contents_start(buf, c):element_end(buf, c)]
+
+
 def read_extensions(
-    src: Source, decoded: list[Any], offset: int, path: Path, seen: set[str]
-) -> list[Extension]:
+    src: Source, decoded: tuple[Any, int, int], offset: int, path: Path, seen: SeenOids
+) -> Sequence[Extension]:
     """Return the extensions of a decoded Extensions value.
 
-    Known extension values arrive decoded (the schema's open type), others
-    as their octets; both with the span of their OCTET STRING.  ``offset``
-    is that of the Extensions element.  ``seen`` collects
-    OIDs across extension request attributes: a repeated OID raises
-    ``duplicate-extension`` (RFC 5280 4.2).
+    ``decoded`` is the plain value of :class:`csrlib.schemas.Extensions`:
+    the list of extensions (known values decoded through the schema's open
+    type, others as their octets, each with the span of its OCTET STRING),
+    or for a long one their count, with the span of the element.
+    ``offset`` is that of the Extensions element.  ``seen`` collects OIDs
+    across extension request attributes: a repeated OID raises DecodeError
+    ``duplicate-extension`` (RFC 5280 4.2); an invalid extension raises
+    DecodeError too.
+
+    Returns a tuple, or past :data:`csrlib.lazy.EAGER_MAX` extensions a
+    LazySequence that reads them again when used.
 
     An empty Extensions (older OpenSSL's empty ``req_extensions``) is a
     deviation.  The value of an extension csrlib does not type is kept as
@@ -492,23 +642,77 @@ def read_extensions(
     is known (X.509 defines its contents per extension).  A linter may
     report one that is not DER; a parser must not refuse the request.
     """
-    if not decoded:
+    items, start, end = decoded
+    if not items:
         src.deviate("constraint", offset, path, "empty extension request (SIZE 1..MAX)")
-    out = []
-    buf = src.buf
-    for i, (oid, critical, (value, value_start, value_end)) in enumerate(decoded):
-        if oid in seen:
-            raise src.fail("duplicate-extension", value_start, (path, i), oids.name_of(oid))
-        seen.add(oid)
-        reader = _READERS.get(oid)
-        if reader is None:
-            out.append(_extension(oid, critical, UnrecognizedExtension(oid, value), value))
-            continue
-        if buf[value_start + 1] < 0x80:
-            c, e = value_start + 2, value_end
-        else:
-            c, e = src.contents(value_start, value_end)
-        typed = reader(src, value, c, (path, i, "extnValue"))
-        out.append(_extension(oid, critical, typed, buf[c:e]))
-    return out
+    if type(items) is list:
+        out = []
+        for i, (oid, critical, (value, value_start, value_end)) in enumerate(items):
+            if not seen.add(oid):
+                raise src.fail("duplicate-extension", value_start, (path, i),
+                               oids.name_of(oid))
+            out.append(_extension(src, oid, critical, value, value_start, value_end, path, i))
+        return tuple(out)
+    c, e = src.contents(start, end)
+    reader = Reader.of(src, extension_at, (path,), "extensions")
+    return read_elements(src, c, e, items, reader, _first_extension_at, (path, seen))
 
+
+def extension_at(src: Source, pos: int, end: int, i: int, path: Path) -> Extension:
+    """Return extension ``i`` of an Extensions, the element ``buf[pos:end]``.
+
+    Raises DecodeError for an invalid one.
+    """
+    oid, critical, (value, value_start, value_end) = src.decode(
+        plan(schemas.Extension), pos, end, _EXTENSIONS_DEPTH, (path, i))
+    return _extension(src, oid, critical, value, value_start, value_end, path, i)
+
+
+def _first_extension_at(src: Source, pos: int, end: int, i: int, path: Path,
+                        seen: SeenOids) -> Extension:
+    """Return :func:`extension_at` the first time: a repeated OID raises DecodeError."""
+    oid, critical, (value, value_start, value_end) = src.decode(
+        plan(schemas.Extension), pos, end, _EXTENSIONS_DEPTH, (path, i))
+    if not seen.add(oid, pos):
+        raise src.fail("duplicate-extension", value_start, (path, i), oids.name_of(oid))
+    return _extension(src, oid, critical, value, value_start, value_end, path, i)
+
+
+def _extension(src: Source, oid: str, critical: bool, value: Any, value_start: int,
+               value_end: int, path: Path, i: int) -> Extension:
+    """Return the Extension of its decoded parts: the value typed where csrlib knows it."""
+    reader = _READERS.get(oid)
+    if reader is None:
+        return _make_extension(oid, critical, UnrecognizedExtension(oid, value), value)
+    buf = src.buf
+    if buf[value_start + 1] < 0x80:
+        c, e = value_start + 2, value_end
+    else:
+        c, e = src.contents(value_start, value_end)
+    typed = reader(src, value, c, (path, i, "extnValue"))
+    return _make_extension(oid, critical, typed, buf[c:e])
+
+
+def join_extensions(src: Source, requested: list[tuple[Extensions, int, int]]) -> Extensions:
+    """Return the extensions of every extension request, in order, as one Extensions.
+
+    ``requested`` holds each request's extensions with the span of its
+    Extensions element.  Two requests (the standard one and Microsoft's)
+    of which one is a LazySequence give a LazySequence of both, holding the
+    offset of each Extension element; otherwise a tuple.
+    """
+    if not requested:
+        return Extensions()
+    if len(requested) == 1:
+        return requested[0][0]
+    if not any(isinstance(found._items, LazySequence) for found, _, _ in requested):
+        return Extensions([ext for found, _, _ in requested for ext in found])
+    buf = src.buf
+    positions = offsets(len(buf))
+    for _, start, end in requested:
+        pos = contents_start(buf, start)
+        while pos < end:
+            positions.append(pos)
+            pos = element_end(buf, pos)
+    reader = Reader.of(src, extension_at, ("",), "extensions")
+    return Extensions(LazySequence(buf, positions, len(positions), reader, step=1))

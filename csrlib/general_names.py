@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import schemas
 from .der.primitives import encode_oid
 from .der.strings import encode_string
-from .der.tlv import read_header, tlv
+from .der.tlv import tlv
 from .errors import BuildError, EncodeError
 from .hostnames import check_dns_name, check_email, check_uri, dns_name_to_ascii, email_to_ascii
+from .lazy import Reader, read_elements
 from .name import Name
 from .name_read import read_name
 from .parsing import Path, Source, out_of_stack, path_text, plan
@@ -232,15 +233,17 @@ _GENERAL_NAMES_DEPTH = 9
 
 def read_general_names(
     src: Source, names: tuple[Any, int, int], offset: int, path: Path
-) -> tuple[GeneralName, ...]:
+) -> Sequence[GeneralName]:
     """Return the GeneralName objects of a decoded GeneralNames; raise DecodeError if invalid.
 
     ``names`` is the plain value of :class:`csrlib.schemas.GeneralNames`:
     the list of names, or for many names their count, with the span of the
     element (the ``[1]`` of an authorityCertIssuer, or the SEQUENCE).  Many
-    names are read one at a time, and a name encoded as the one before it
-    is then that same object, so that they cost no plain value each.
-    ``offset`` is the extension's, for errors about a name's value.
+    names are read one at a time, a name encoded as the one before it only
+    once; past :data:`csrlib.lazy.EAGER_MAX` names the result is a
+    :class:`~csrlib.lazy.LazySequence` that reads them again when used, so
+    that they cost no Python object each.  Otherwise a tuple.  ``offset``
+    is the extension's, for errors about a name's value.
 
     DNS names, email addresses and URIs are kept as the request holds them,
     valid or not: :func:`check_general_names` is for building, not reading.
@@ -257,7 +260,7 @@ def read_general_names(
 
 def _read_general_names(
     src: Source, names: tuple[Any, int, int], offset: int, path: Path
-) -> tuple[GeneralName, ...]:
+) -> Sequence[GeneralName]:
     """Return what :func:`read_general_names` returns, without its guard."""
     items, start, end = names
     if type(items) is list:
@@ -268,28 +271,15 @@ def _read_general_names(
                        else _general_name(src, form, v, offset, path, i))
         return tuple(out)
     pos, end = src.contents(start, end)
-    return tuple(_names(src, pos, end, offset, path))
+    reader = Reader.of(src, general_name_at, (offset, path), "names")
+    return read_elements(src, pos, end, items, reader, repeats=True)
 
 
-def _names(src: Source, pos: int, end: int, offset: int, path: Path) -> Iterator[GeneralName]:
-    """Yield the names of the GeneralName elements in ``buf[pos:end]``."""
-    buf = src.buf
-    ctx = src.ctx
-    name_plan = plan(schemas.GeneralName)
-    prev = b""
-    name: GeneralName | None = None
-    i = 0
-    while pos < end:
-        # The decoder checked each name's header.
-        name_end = read_header(buf, pos, end, ctx)[2]
-        raw = buf[pos:name_end]
-        if raw != prev or name is None:
-            form, value = src.decode(name_plan, pos, name_end, _GENERAL_NAMES_DEPTH, (path, i))
-            name = _general_name(src, form, value, offset, path, i)
-            prev = raw
-        yield name
-        pos = name_end
-        i += 1
+def general_name_at(src: Source, pos: int, end: int, i: int, offset: int,
+                    path: Path) -> GeneralName:
+    """Return the ``i``-th name of a GeneralNames, the element ``buf[pos:end]``, checked."""
+    form, value = src.decode(plan(schemas.GeneralName), pos, end, _GENERAL_NAMES_DEPTH, (path, i))
+    return _general_name(src, form, value, offset, path, i)
 
 
 def _general_name(src: Source, form: str, v: Any, offset: int, path: Path,

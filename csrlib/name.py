@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from . import oids
@@ -20,7 +20,7 @@ from .der.tlv import Writer, encode_length, tlv
 from .errors import BuildError, EncodeError
 
 __all__ = ["STRING_TYPE_NUMBERS", "VALUE_TAGS", "Name", "NameAttribute",
-           "RelativeDistinguishedName", "value_tags_text"]
+           "RelativeDistinguishedName", "atv_der", "value_tags_text"]
 
 #: Universal tag numbers of the value types a name attribute may have.
 STRING_TYPE_NUMBERS: dict[str, int] = {
@@ -250,17 +250,19 @@ class RelativeDistinguishedName:
     """One or more attributes at one level of a name (``CN=a+OU=b``).
 
     A SET has no order: the attributes are kept in DER order (by encoding),
-    the order they have on the wire and in ``rfc4514()``.
+    the order they have on the wire and in ``rfc4514()``.  Built, they are a
+    tuple; loaded, an RDN of many attributes holds a
+    :class:`~csrlib.lazy.LazySequence` (it behaves as the tuple).
     """
 
-    attributes: tuple[NameAttribute, ...]
+    attributes: Sequence[NameAttribute]
 
     def __post_init__(self) -> None:
         if not self.attributes:
             raise BuildError("a relative distinguished name cannot be empty")
         if len(self.attributes) > 1:
-            ordered = tuple(sorted(self.attributes, key=_atv_der))
-            if any(_atv_der(a) == _atv_der(b) for a, b in itertools.pairwise(ordered)):
+            ordered = tuple(sorted(self.attributes, key=atv_der))
+            if any(atv_der(a) == atv_der(b) for a, b in itertools.pairwise(ordered)):
                 raise BuildError("an attribute appears twice in one relative distinguished name")
             object.__setattr__(self, "attributes", ordered)
 
@@ -277,24 +279,30 @@ class RelativeDistinguishedName:
     def to_der(self) -> bytes:
         """Return the DER SET OF, sorted by encoding (X.690 11.6)."""
         if len(self.attributes) == 1:
-            atv = _atv_der(self.attributes[0])
+            atv = atv_der(self.attributes[0])
             return b"\x31" + encode_length(len(atv)) + atv
         w = Writer()
         with w.constructed(0x31, sort=True):
             for a in self.attributes:
-                w.raw(_atv_der(a))
+                w.raw(atv_der(a))
         return w.getvalue()
 
 
-def _atv_der(attribute: NameAttribute) -> bytes:
+def atv_der(attribute: NameAttribute) -> bytes:
+    """Return the DER AttributeTypeAndValue of an attribute (the order of an RDN's SET)."""
     return tlv(0x30, tlv(0x06, encode_oid(attribute.oid)) + attribute.encoded)
 
 
 @dataclass(frozen=True, slots=True)
 class Name:
-    """A distinguished name: RDNs in DER order (most significant first)."""
+    """A distinguished name: RDNs in DER order (most significant first).
 
-    rdns: tuple[RelativeDistinguishedName, ...] = ()
+    ``rdns`` is a tuple, or for a loaded name of many RDNs a
+    :class:`~csrlib.lazy.LazySequence` read again from the request when used
+    (it compares and hashes as the tuple of its RDNs).
+    """
+
+    rdns: Sequence[RelativeDistinguishedName] = ()
 
     @classmethod
     def from_attributes(cls, attributes: Iterable[NameAttribute]) -> Name:

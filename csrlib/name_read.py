@@ -15,6 +15,8 @@ where the value is read as for an unknown type.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from . import oids, schemas
@@ -23,7 +25,19 @@ from .der.primitives import decode_bit_string
 from .der.strings import STRING_TYPES
 from .der.times import decode_generalized_time, decode_utc_time
 from .der.tlv import describe_tag, read_header, tlv
-from .errors import DecodeError
+from .errors import BuildError, DecodeError
+from .lazy import (
+    EAGER_MAX,
+    STEP,
+    LazySequence,
+    Reader,
+    Repeats,
+    contents_start,
+    element_end,
+    offsets,
+    read_elements,
+    sorted_positions,
+)
 from .name import (
     POSTAL_LINE_TAGS,
     STRING_TYPE_NUMBERS,
@@ -31,6 +45,7 @@ from .name import (
     Name,
     NameAttribute,
     RelativeDistinguishedName,
+    atv_der,
     value_tags_text,
 )
 from .parsing import Path, Source, out_of_stack, path_text, plan
@@ -56,11 +71,15 @@ def read_name(src: Source, rdns: tuple[Any, int, int], depth: int, path: Path) -
     ``rdns`` is the plain value of :class:`csrlib.schemas.RDNSequence`, for
     the element at ``depth``: the list of RDNs with the span of the element,
     or for a name of many RDNs their count.  Those are read one RDN at a
-    time, and an RDN encoded as the one before it is then that same object:
-    a name of many RDNs is never held as plain values, nor as an object per
-    repeated RDN.
+    time, an RDN encoded as the one before it only once; past
+    :data:`csrlib.lazy.EAGER_MAX` RDNs, ``rdns`` is a
+    :class:`~csrlib.lazy.LazySequence` that reads them again when used (and
+    likewise the attributes of an RDN of more than EAGER_MAX), so that a
+    name of many RDNs never holds a Python object per RDN.
 
-    Raises DecodeError ``depth-limit`` when the interpreter's stack runs out.
+    Raises DecodeError ``depth-limit`` when the interpreter's stack runs
+    out, and BuildError where building the RDN from its attributes would
+    (lenient mode: two attributes of an RDN written alike once in DER).
     """
     try:
         return _read_name(src, rdns, depth, path)
@@ -94,24 +113,18 @@ def _read_name(src: Source, rdns: tuple[Any, int, int], depth: int, path: Path) 
                 src.label_deviations(seen, (path, i, 0, "value"))
             out.append(_rdn((attribute,)))
         return _name(tuple(out))
-    buf = src.buf
-    ctx = src.ctx
-    rdn_plan = plan(schemas.RelativeDistinguishedName)
     pos, end = src.contents(start, end)
-    out = []
-    prev = b""
-    rdn: RelativeDistinguishedName | None = None
-    for i in range(items):
-        # The decoder checked each RDN's header.
-        rdn_end = read_header(buf, pos, end, ctx)[2]
-        raw = buf[pos:rdn_end]
-        if raw != prev or rdn is None:
-            atvs = src.decode(rdn_plan, pos, rdn_end, depth, (path, i))
-            rdn = _read_rdn(src, atvs, depth + 1, path, i)
-            prev = raw
-        out.append(rdn)
-        pos = rdn_end
-    return _name(tuple(out))
+    reader = Reader.of(src, rdn_at, (depth, path), "RDNs")
+    return _name(read_elements(src, pos, end, items, reader, repeats=True))
+
+
+def rdn_at(src: Source, pos: int, end: int, i: int, depth: int,
+           path: Path) -> RelativeDistinguishedName:
+    """Return the ``i``-th RDN of a name at ``depth``, the element ``buf[pos:end]``, checked."""
+    atvs = src.decode(plan(schemas.RelativeDistinguishedName), pos, end, depth, (path, i))
+    if type(atvs) is list:
+        return _read_rdn(src, atvs, depth + 1, path, i)
+    return _read_many(src, atvs, pos, end, depth + 1, path, i)
 
 
 def _read_rdn(src: Source, atvs: list[tuple[str, Any]], depth: int, path: Path,
@@ -136,6 +149,102 @@ def _read_rdn(src: Source, atvs: list[tuple[str, Any]], depth: int, path: Path,
         raise src.fail("duplicate-attribute", atvs[0][1][1], (path, i),
                        "attribute repeated in RDN")
     return RelativeDistinguishedName(tuple(attrs))  # puts them in DER order
+
+
+def _read_many(src: Source, count: int, start: int, end: int, depth: int, path: Path,
+               i: int) -> RelativeDistinguishedName:
+    """Return an RDN of more than WHOLE_OCTETS octets (``count`` attributes), checked.
+
+    As :func:`_read_rdn`, one attribute at a time: each value is checked,
+    then a repeated attribute (same type and value octets) is refused, and
+    the attributes are in DER order.  Past EAGER_MAX attributes they are a
+    LazySequence: in strict mode the order received (checked by the
+    decoder); in lenient mode, where a SET may come unsorted or with
+    lengths in long form, by the DER of each, sorted in bounded memory.
+    """
+    buf = src.buf
+    c, e = src.contents(start, end)
+    reader = Reader.of(src, atv_at, (depth, path, i), "attributes")
+    if count <= EAGER_MAX:
+        attrs = read_elements(src, c, e, count, reader)
+        _refuse_repeats(src, c, e, count, path, i)
+        return RelativeDistinguishedName(tuple(attrs))  # puts them in DER order
+    marks = offsets(len(buf))
+    ordered = True
+    prev = b""
+    pos = c
+    j = 0
+    while pos < e:
+        atv_end = element_end(buf, pos)
+        attribute = atv_at(src, pos, atv_end, j, depth, path, i)
+        if not j % STEP:
+            marks.append(pos)
+        if not src.strict:
+            key = atv_der(attribute)
+            if j and key <= prev:
+                ordered = False
+            prev = key
+        pos = atv_end
+        j += 1
+    _refuse_repeats(src, c, e, count, path, i)
+    if ordered:
+        return _rdn(LazySequence(buf, marks, count, reader))
+    # Lenient mode only: sorted by DER (as RelativeDistinguishedName sorts).
+    again = Source.again(buf, src.strict, src.ctx.limits)
+
+    def der_of(p: int) -> bytes:
+        return atv_der(atv_at(again, p, element_end(buf, p), 0, depth, path, i))
+
+    order = sorted_positions(_positions(buf, c, e), der_of, len(buf))
+    prev = b""
+    for k, p in enumerate(order):
+        key = der_of(p)
+        if k and key == prev:
+            raise BuildError("an attribute appears twice in one relative distinguished name")
+        prev = key
+    return _rdn(LazySequence(buf, order, count, reader, step=1))
+
+
+def _positions(buf: bytes, pos: int, end: int) -> Iterator[int]:
+    """Yield the offset of each (checked) element in ``buf[pos:end]``."""
+    while pos < end:
+        yield pos
+        pos = element_end(buf, pos)
+
+
+def _atv_key(buf: bytes, pos: int) -> bytes:
+    """Return what tells an RDN's attributes apart: type OID and value element as received."""
+    c = contents_start(buf, pos)
+    oid_c = contents_start(buf, c)
+    oid_e = element_end(buf, c)
+    return (oid_e - oid_c).to_bytes(4, "big") + buf[oid_c:element_end(buf, oid_e)]
+
+
+def _refuse_repeats(src: Source, c: int, e: int, count: int, path: Path, i: int) -> None:
+    """Raise DecodeError ``duplicate-attribute`` if two attributes in ``buf[c:e]`` are alike."""
+    buf = src.buf
+    repeats = Repeats(partial(_atv_key, buf), len(buf), count)
+    if not all(repeats.add(p) for p in _positions(buf, c, e)):
+        # X.501: an RDN is a set of distinct attribute-value pairs.
+        first_value = element_end(buf, contents_start(buf, c))
+        raise src.fail("duplicate-attribute", first_value, (path, i), "attribute repeated in RDN")
+
+
+def atv_at(src: Source, pos: int, end: int, j: int, depth: int, path: Path,
+           i: int) -> NameAttribute:
+    """Return attribute ``j`` of RDN ``i`` (at ``depth``), the element ``buf[pos:end]``."""
+    oid, (_, start, value_end) = src.decode(plan(schemas.AttributeTypeAndValue), pos, end,
+                                            depth, (path, i, j))
+    deviations = src.ctx.deviations  # in strict mode, always empty
+    seen = len(deviations)
+    try:
+        attribute = read_attribute_value(src, oid, start, value_end, depth + 2)
+    except DecodeError as err:
+        err.add_segment(path_text((path, i, j, "value")))
+        raise
+    if len(deviations) > seen:
+        src.label_deviations(seen, (path, i, j, "value"))
+    return attribute
 
 
 def read_attribute_value(src: Source, oid: str, start: int, end: int, depth: int) -> NameAttribute:

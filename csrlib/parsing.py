@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from pyasn1.type import univ
@@ -20,7 +21,7 @@ from .der.generic import validate_content
 from .der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits, read_header
 from .errors import DecodeError, join_path
 
-__all__ = ["Path", "Source", "out_of_stack", "path_text", "plan"]
+__all__ = ["Path", "Rereading", "Source", "out_of_stack", "path_text", "plan"]
 
 #: A field path: a string, or parts joined only when an error needs them
 #: (strings are fields, ints are indexes).
@@ -56,6 +57,23 @@ def out_of_stack(offset: int, path: Path = "") -> DecodeError:
     return DecodeError("depth-limit", offset, "interpreter recursion limit", path_text(path))
 
 
+class Rereading(Context):
+    """A context for reading again what a load checked: it records no deviation.
+
+    Deviations were recorded (and counted) when the request loaded; reading
+    the same octets again in the same mode meets the same ones, and drops them.
+    """
+
+    __slots__ = ()
+
+    def record(self, deviation: Deviation) -> None:
+        """Drop the deviation: it was recorded when the request loaded."""
+
+
+@lru_cache(maxsize=16)
+def _rereading(strict: bool, limits: Limits) -> Rereading:
+    # Stateless (records nothing), so one per mode and limits serves every read.
+    return Rereading(limits, strict, open_types=True, bounded=True)
 
 
 class Source:
@@ -72,6 +90,20 @@ class Source:
         # through their open types, in the same pass.
         self.ctx = Context(limits, strict, open_types=True, bounded=True)
         self.windows: list[tuple[int, int, Plan, str]] = []
+
+    @classmethod
+    def again(cls, buf: bytes, strict: bool, limits: Limits) -> Source:
+        """Return a Source for reading again parts of ``buf`` that a load checked.
+
+        Same mode and limits as the load, so the same code reads the same
+        values; nothing is recorded (:class:`Rereading`), and the size was
+        checked then.
+        """
+        src = cls.__new__(cls)
+        src.buf = buf
+        src.ctx = _rereading(strict, limits)
+        src.windows = []
+        return src
 
     @property
     def strict(self) -> bool:

@@ -8,6 +8,7 @@ checked over them, never over a re-encoding.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,12 @@ class CertificateRequest:
     and of Microsoft's older one (1.3.6.1.4.1.311.2.1.14) together, in the
     order received; the same OID in both is a ``duplicate-extension`` error,
     as within one.  (cryptography reads only the first such attribute.)
+
+    ``attributes`` is a tuple, or for a request of more than
+    :data:`csrlib.lazy.EAGER_MAX` attributes a :class:`~csrlib.lazy.LazySequence`
+    read from ``der`` when used (it compares and hashes as the tuple of its
+    attributes; csrlib is 0.x: the field was typed ``tuple`` before).  So
+    are the large collections inside the model (see :mod:`csrlib.lazy`).
     """
 
     der: bytes = field(repr=False)
@@ -73,7 +80,7 @@ class CertificateRequest:
     subject: Name
     public_key: PublicKey
     signature_algorithm: SignatureAlgorithm
-    attributes: tuple[Attribute, ...]
+    attributes: Sequence[Attribute]
     extensions: Extensions
     #: Departures from DER tolerated in lenient mode, as (offset, kind, path).
     deviations: tuple[Deviation, ...] = ()
@@ -325,7 +332,7 @@ def _load_der(
     public_key = read_spki(src, spki, 3, _SPKI)
     if attributes is None:
         src.deviate("attributes-missing", cri_end, _CRI)
-        attrs: tuple[Attribute, ...] = ()
+        attrs: Sequence[Attribute] = ()
         extensions = Extensions()
     else:
         attrs, extensions = read_attributes(src, attributes, 3, _ATTRIBUTES)

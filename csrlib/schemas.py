@@ -11,12 +11,15 @@ for the model layer:
   (strict mode still requires it);
 * RSASSA-PSS-params has real DEFAULT values (pyasn1-modules makes the first
   two OPTIONAL), so an encoded default is caught as in any other type;
-* collections that can hold many small elements (attribute values, a
-  name's RDNs, GeneralNames) are *counted* (``csrlib_items_unchecked``):
-  the decoder checks each element's header and returns the count, and the
-  model reads the elements one at a time, so that memory does not grow by
-  a Python object per element (short names and GeneralNames are decoded
-  whole, the fast path: ``csrlib_whole``).
+* collections that can hold many small elements (the attributes and each
+  attribute's values, a name's RDNs and an RDN's attributes, GeneralNames,
+  extensions, purposes, policies and their qualifiers) are *counted*
+  (``csrlib_items_unchecked``): the decoder checks each element's header
+  and returns the count, and the model reads the elements one at a time,
+  so that memory does not grow by a Python object per element (see
+  :mod:`csrlib.lazy`).  One of at most
+  :data:`~csrlib.asn1.plan.WHOLE_OCTETS` octets is decoded whole, the fast
+  path (``csrlib_whole``: its value is then the list of elements).
 """
 
 from __future__ import annotations
@@ -106,9 +109,22 @@ class AttributeTypeAndValue(univ.Sequence):
     )
 
 
-class RelativeDistinguishedName(univ.SetOf):
-    """SET SIZE (1..MAX) OF AttributeTypeAndValue."""
+class AttributeTypeAndValueList(univ.SetOf):
+    """An RDN decoded whole: the list of its attributes."""
 
+    componentType = AttributeTypeAndValue()
+
+
+class RelativeDistinguishedName(univ.SetOf):
+    """SET SIZE (1..MAX) OF AttributeTypeAndValue, counted.
+
+    The plain decoder returns the list of attributes for an RDN of at most
+    :data:`csrlib.asn1.plan.WHOLE_OCTETS` octets, else their count (see
+    :func:`csrlib.name_read.read_name`).
+    """
+
+    csrlib_items_unchecked = True
+    csrlib_whole = AttributeTypeAndValueList
     componentType = AttributeTypeAndValue()
     subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
 
@@ -168,9 +184,18 @@ class Attribute(univ.Sequence):
     )
 
 
-class Attributes(univ.SetOf):
-    """[0] IMPLICIT SET OF Attribute."""
+class AttributeList(univ.SetOf):
+    """Attributes decoded whole: the list of them."""
 
+    componentType = Attribute()
+
+
+class Attributes(univ.SetOf):
+    """[0] IMPLICIT SET OF Attribute, spanned, counted: ``(attributes or count, start, end)``."""
+
+    csrlib_span = True
+    csrlib_items_unchecked = True
+    csrlib_whole = AttributeList
     componentType = Attribute()
     tagSet = univ.SetOf.tagSet.tagImplicitly(_ctx(0))
 
@@ -208,13 +233,22 @@ class Extension(univ.Sequence):
     )
 
 
+class ExtensionList(univ.SequenceOf):
+    """Extensions decoded whole: the list of them."""
+
+    componentType = Extension()
+
+
 class Extensions(univ.SequenceOf):
-    """SEQUENCE SIZE (1..MAX) OF Extension, the size checked by the model.
+    """SEQUENCE SIZE (1..MAX) OF Extension, spanned, counted; the size checked by the model.
 
     An empty extension request is what older OpenSSL wrote for an empty
     ``req_extensions`` section: a lenient-mode deviation, so not a schema error.
     """
 
+    csrlib_span = True
+    csrlib_items_unchecked = True
+    csrlib_whole = ExtensionList
     componentType = Extension()
 
 
@@ -336,9 +370,18 @@ class PolicyQualifierInfo(univ.Sequence):
     )
 
 
-class PolicyQualifiers(univ.SequenceOf):
-    """SEQUENCE SIZE (1..MAX) OF PolicyQualifierInfo."""
+class PolicyQualifierList(univ.SequenceOf):
+    """Policy qualifiers decoded whole: the list of them."""
 
+    componentType = PolicyQualifierInfo()
+
+
+class PolicyQualifiers(univ.SequenceOf):
+    """SEQUENCE SIZE (1..MAX) OF PolicyQualifierInfo, spanned, counted."""
+
+    csrlib_span = True
+    csrlib_items_unchecked = True
+    csrlib_whole = PolicyQualifierList
     componentType = PolicyQualifierInfo()
     subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
 
@@ -352,10 +395,39 @@ class PolicyInformation(univ.Sequence):
     )
 
 
-class CertificatePolicies(univ.SequenceOf):
-    """certificatePolicies: SEQUENCE SIZE (1..MAX) OF PolicyInformation."""
+class PolicyList(univ.SequenceOf):
+    """certificatePolicies decoded whole: the list of policies."""
 
     componentType = PolicyInformation()
+
+
+class CertificatePolicies(univ.SequenceOf):
+    """certificatePolicies: SEQUENCE SIZE (1..MAX) OF PolicyInformation, spanned, counted."""
+
+    csrlib_span = True
+    csrlib_items_unchecked = True
+    csrlib_whole = PolicyList
+    componentType = PolicyInformation()
+    subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
+
+
+class KeyPurposeId(univ.ObjectIdentifier):
+    """KeyPurposeId (RFC 5280 4.2.1.12): an OBJECT IDENTIFIER."""
+
+
+class PurposeList(univ.SequenceOf):
+    """extendedKeyUsage decoded whole: the list of purposes."""
+
+    componentType = KeyPurposeId()
+
+
+class ExtKeyUsageSyntax(univ.SequenceOf):
+    """extendedKeyUsage: SEQUENCE SIZE (1..MAX) OF KeyPurposeId, spanned, counted."""
+
+    csrlib_span = True
+    csrlib_items_unchecked = True
+    csrlib_whole = PurposeList
+    componentType = KeyPurposeId()
     subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
 
 
@@ -433,7 +505,7 @@ EXTENSION_VALUE_TYPES.update({
     for oid, schema in (
         (oids.SUBJECT_ALT_NAME, GeneralNames()),
         (oids.KEY_USAGE, rfc5280.KeyUsage()),
-        (oids.EXTENDED_KEY_USAGE, rfc5280.ExtKeyUsageSyntax()),
+        (oids.EXTENDED_KEY_USAGE, ExtKeyUsageSyntax()),
         (oids.BASIC_CONSTRAINTS, rfc5280.BasicConstraints()),
         (oids.SUBJECT_KEY_IDENTIFIER, rfc5280.SubjectKeyIdentifier()),
         (oids.AUTHORITY_KEY_IDENTIFIER, AuthorityKeyIdentifier()),

@@ -21,6 +21,7 @@ and JSON through :func:`csrlib.cli_text.json_text`).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from .attributes import StringValue
@@ -75,7 +76,7 @@ def _integer(value: int | None) -> int | str | None:
     return f"{value:#x}"
 
 
-def _names(names: tuple[GeneralName, ...] | None) -> list[dict[str, str]] | None:
+def _names(names: Sequence[GeneralName] | None) -> list[dict[str, str]] | None:
     if names is None:
         return None
     out = []

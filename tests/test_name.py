@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import csrlib
 from csrlib import BuildError, Name, NameAttribute, RelativeDistinguishedName
 from csrlib.asn1.plan import WHOLE_OCTETS
+from csrlib.lazy import LazySequence
 from csrlib.name_read import read_name
 from csrlib.parsing import Source, plan
 from csrlib.schemas import RDNSequence
@@ -231,16 +232,23 @@ def test_long_names_read_as_short_ones(count: int) -> None:
         assert [(d.kind, d.path) for d in lenient.deviations] == [(kind, path)]
 
 
-def test_repeated_rdns_and_names_are_one_object() -> None:
+def test_many_rdns_and_names_are_read_when_used() -> None:
+    # A few: a tuple.
     rdn = [("2.5.4.3", tlv(0x0C, b""))]
+    req = csrlib.load(csr_der(subject=name_der(*[rdn] * 10)))
+    assert isinstance(req.subject.rdns, tuple) and len(req.subject.rdns) == 10
+    # Many: read from the request when used (csrlib.lazy), equal to the tuple.
     req = csrlib.load(csr_der(subject=name_der(*[rdn] * 40)))
-    assert len({id(r) for r in req.subject.rdns}) == 1
+    assert isinstance(req.subject.rdns, LazySequence)
+    assert req.subject.rdns == tuple(req.subject.rdns) == (RelativeDistinguishedName(
+        (NameAttribute("2.5.4.3", ""),)),) * 40
     assert req.subject.to_der() == name_der(*[rdn] * 40)
-    san = tlv(0x30, b"\xa4\x02\x30\x00" * 100)
-    req = csrlib.load(csr_der(attributes=extension_request(extension("2.5.29.17", san))))
-    names = req.extensions.value(csrlib.SubjectAlternativeName)
-    assert names is not None and len(names) == 100 and len({id(n) for n in names}) == 1
-    assert names.names[0] == csrlib.DirectoryName(Name())
+    for count in (10, 100):
+        san = tlv(0x30, b"\xa4\x02\x30\x00" * count)
+        req = csrlib.load(csr_der(attributes=extension_request(extension("2.5.29.17", san))))
+        names = req.extensions.value(csrlib.SubjectAlternativeName)
+        assert names is not None and len(names) == count
+        assert list(names) == [csrlib.DirectoryName(Name())] * count
 
 
 @pytest.mark.parametrize("count", [3, 40], ids=["decoded-whole", "one-at-a-time"])

@@ -53,8 +53,8 @@ the benchmark, with the collector on.
 Memory: tracemalloc's peak while loading a 256 KiB input (the factor does
 not depend on the size), strict and lenient, with the OID cache warm and
 emptied first (as hostile input finds it), stays within ``MEMORY_FACTOR``
-(8) times the input size, or the shape's own bound in ``MEMORY_FACTOR_OF``
-where the model still holds an object per element.  Lenient mode records at
+(4) times the input size for every shape (measured: at most 2.1x).  Lenient
+mode records at
 most ``Limits.max_deviations`` departures: a SET of thousands of values
 each with a non-minimal length is refused, within the same bound.
 
@@ -108,19 +108,13 @@ BURST_FACTOR = 64
 #: (measured: at most 9).
 BURST_EVENTS = 64
 MEMORY_SIZE = 256 * KIB
-#: Peak traced memory while loading, over the input size (measured: at most
-#: 4.0, for ``empty-dirnames``: a tuple slot per name).  The decoder counts
-#: the elements of attribute value SETs, names and subjectAltNames without
-#: keeping a value per element; attribute values are read from the input when
-#: used; repeated RDNs and names share one object.
-MEMORY_FACTOR = 8
-#: Shapes over MEMORY_FACTOR (measured, rounded up): the model holds an
-#: object per element in fields that are tuples (the request's attributes, a
-#: subjectAltName's names, a name's RDNs); ``many-attributes`` also an OID
-#: string each, ``long-oids`` the OID cache (``csrlib.der.primitives``)
-#: filling when cold.
-MEMORY_FACTOR_OF = {"many-attributes": 32, "many-names": 10, "long-oids": 9,
-                    "many-distinct-rdns": 20}
+#: Peak traced memory while loading, over the input size, for every shape
+#: (measured: at most 2.1x, for ``empty-dirnames`` and ``short-dns``).  The
+#: decoder counts the elements of large collections without keeping a value
+#: per element; the model keeps those of more than ``csrlib.lazy.EAGER_MAX``
+#: as a LazySequence read again from the input when used; long OIDs are not
+#: cached.  (Issue 13 asked for 8x; 4x leaves room for other interpreters.)
+MEMORY_FACTOR = 4
 
 
 # -- adversarial requests -------------------------------------------------------------------
@@ -228,6 +222,27 @@ def many_rdns(size: int) -> bytes:
     return csr_der(subject=tlv(0x30, b"".join(_items(size, lambda i: rdn))))
 
 
+def distinct_dirnames(size: int) -> bytes:
+    def one(i: int) -> bytes:
+        cn = tlv(0x30, oid("2.5.4.3") + tlv(0x0C, _letters(i)))
+        return tlv(0xA4, tlv(0x30, tlv(0x31, cn)))
+    names = b"".join(_items(size, one))
+    return csr_der(attributes=extension_request(extension("2.5.29.17", tlv(0x30, names))))
+
+
+def short_dns_names(size: int) -> bytes:
+    names = b"".join(_items(size, lambda i: tlv(0x82, _letters(i).lower())))
+    return csr_der(attributes=extension_request(extension("2.5.29.17", tlv(0x30, names))))
+
+
+def many_extensions(size: int) -> bytes:
+    # Distinct unknown extensions, empty values: an Extension object each if kept.
+    extensions = b"".join(_items(size, lambda i: tlv(
+        0x30, oid(f"1.3.6.1.4.1.99999.{i}") + tlv(0x04, b""))))
+    return csr_der(attributes=tlv(0xA0, tlv(0x30, oid("1.2.840.113549.1.9.14")
+                                            + tlv(0x31, tlv(0x30, extensions)))))
+
+
 def _letters(i: int) -> bytes:
     return bytes(0x41 + i // 26 ** k % 26 for k in range(3))
 
@@ -250,6 +265,9 @@ SHAPES: dict[str, Callable[[int], bytes]] = {
     "empty-dirnames": empty_dirnames,
     "many-rdns": many_rdns,
     "many-distinct-rdns": many_distinct_rdns,
+    "distinct-dirnames": distinct_dirnames,
+    "short-dns-names": short_dns_names,
+    "many-extensions": many_extensions,
 }
 
 _CSR = rfc2986.CertificationRequest()
@@ -518,8 +536,7 @@ def test_memory_is_a_small_multiple_of_the_input(shape: str, strict: bool) -> No
     load = csrlib.load if strict else _load_lenient
     load(data)  # a shape loads, strict and lenient
     warm, cold = (peak_memory(load, data, cold) / len(data) for cold in (False, True))
-    bound = MEMORY_FACTOR_OF.get(shape, MEMORY_FACTOR)
-    assert max(warm, cold) <= bound, (
+    assert max(warm, cold) <= MEMORY_FACTOR, (
         f"load {shape}: peak {warm:.1f}x the input (warm), {cold:.1f}x (cold)")
 
 

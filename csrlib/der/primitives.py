@@ -74,20 +74,32 @@ def decode_null(buf: bytes, c: int, e: int, ctx: Context) -> None:
 
 # Decoded OIDs by contents octets: (dotted, arcs, arc count, longest arc in
 # octets).  OIDs repeat across inputs, so this saves most of the work; the
-# limits are re-checked on every hit and the cache is bounded.
+# limits are re-checked on every hit.  The cache is bounded in entries and,
+# through their length, in octets: an entry of a typical OID (under 16
+# octets) costs about 350 octets of Python objects, so a full cache stays
+# near 180 KiB; an OID of more than OID_CACHE_OCTETS octets (no OID in use
+# comes near) is not kept, so that a request of thousands of long distinct
+# OIDs cannot make the cache cost several times its size.
 OID_CACHE: dict[bytes, tuple[str, tuple[int, ...], int, int]] = {}
-OID_CACHE_MAX = 4096
+OID_CACHE_MAX = 512
+OID_CACHE_OCTETS = 32
+#: Bound of the encoders' caches (OIDs a program writes: never cleared).
+_ENCODED_MAX = 4096
 
 
 def decode_oid(buf: bytes, c: int, e: int, ctx: Context) -> tuple[str, tuple[int, ...]]:
-    """Return the OBJECT IDENTIFIER in ``buf[c:e]`` as (dotted string, arcs)."""
+    """Return the OBJECT IDENTIFIER in ``buf[c:e]`` as (dotted string, arcs).
+
+    Raises DecodeError for an OID that breaks X.690 8.19 or the limits.
+    """
     raw = buf[c:e]
     hit = OID_CACHE.get(raw)
     if hit is None or hit[2] > ctx.max_oid_arcs or hit[3] > ctx.max_oid_octets:
         hit = _parse_oid(raw, c, ctx)
-        if len(OID_CACHE) >= OID_CACHE_MAX:
-            OID_CACHE.clear()
-        OID_CACHE[raw] = hit
+        if e - c <= OID_CACHE_OCTETS:
+            if len(OID_CACHE) >= OID_CACHE_MAX:
+                OID_CACHE.clear()
+            OID_CACHE[raw] = hit
     return hit[0], hit[1]
 
 
@@ -230,7 +242,7 @@ def encode_oid(oid: str | Iterable[int]) -> bytes:
         if out is not None:
             return out
         out = encode_oid(oid_arcs(oid))
-        if len(_OID_TEXT_ENCODED) < OID_CACHE_MAX:
+        if len(_OID_TEXT_ENCODED) < _ENCODED_MAX:
             _OID_TEXT_ENCODED[oid] = out
         return out
     arcs = oid_arcs(oid)
@@ -246,7 +258,7 @@ def encode_oid(oid: str | Iterable[int]) -> bytes:
             subid >>= 7
         buf.extend(reversed(groups))
     out = bytes(buf)
-    if len(_OID_ENCODED) < OID_CACHE_MAX:
+    if len(_OID_ENCODED) < _ENCODED_MAX:
         _OID_ENCODED[arcs] = out
     return out
 

@@ -27,8 +27,8 @@ from pyasn1_modules import rfc2986
 
 import csrlib
 import csrlib.asn1
-from csrlib.der.canonical import canonical_der
 from csrlib import CSRError, DecodeError, InvalidKey
+from csrlib.der.canonical import canonical_der
 from csrlib.signers import keyfiles
 from csrlib.summary import describe, summarize
 
