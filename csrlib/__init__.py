@@ -8,8 +8,8 @@ See the README for the whole API; ``csrlib.asn1`` is the DER codec underneath.
 """
 
 from . import signers
-from .algorithms import PssParameters, SignatureAlgorithm
-from .attributes import Attribute, AttributeValues, StringValue
+from .model.algorithms import PssParameters, SignatureAlgorithm
+from .model.attributes import Attribute, AttributeValues, StringValue
 from .builder import CertificateRequestBuilder, create
 from .der.tlv import Deviation, Limits
 from .errors import (
@@ -22,7 +22,7 @@ from .errors import (
     PolicyError,
     UnsupportedAlgorithm,
 )
-from .extensions import (
+from .model.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
     CertificatePolicies,
@@ -37,7 +37,7 @@ from .extensions import (
     SubjectKeyIdentifier,
     UnrecognizedExtension,
 )
-from .general_names import (
+from .model.general_names import (
     DirectoryName,
     DNSName,
     EDIPartyName,
@@ -49,7 +49,7 @@ from .general_names import (
     UniformResourceIdentifier,
     X400Address,
 )
-from .keys import (
+from .model.keys import (
     DsaPublicKey,
     EcPublicKey,
     Ed448PublicKey,
@@ -58,10 +58,10 @@ from .keys import (
     RsaPublicKey,
     UnknownPublicKey,
 )
-from .lazy import LazySequence
-from .name import Name, NameAttribute, RelativeDistinguishedName
+from .model.lazy import LazySequence
+from .model.names import Name, NameAttribute, RelativeDistinguishedName
 from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
-from .verify import Policy, verify_signature
+from .crypto.verify import Policy, verify_signature
 
 __version__ = "0.1.0"
 

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from . import oids
-from .attributes import Attribute, StringValue
+from .model.attributes import Attribute, StringValue
 from .der.generic import validate_content
 from .der.tlv import Context, Writer, read_header
 from .errors import BuildError, DecodeError
-from .extensions import (
+from .model.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
     Extension,
@@ -30,8 +30,8 @@ from .extensions import (
     SubjectKeyIdentifier,
     UnrecognizedExtension,
 )
-from .general_names import check_general_names
-from .name import Name
+from .model.general_names import check_general_names
+from .model.names import Name
 from .request import CertificateRequest, load_der
 from .signers.base import AsyncSigner, Signer, check_pair
 
@@ -80,7 +80,7 @@ class CertificateRequestBuilder:
         """Return a builder with one more extension; the same type twice is refused.
 
         DNS names, email addresses and URIs in a subjectAltName, issuerAltName
-        or authorityCertIssuer are checked (:mod:`csrlib.hostnames`): a name
+        or authorityCertIssuer are checked (:mod:`csrlib.model.hostnames`): a name
         that breaks a rule raises BuildError naming the name and the rule.
         """
         if not isinstance(value, ExtensionValue):

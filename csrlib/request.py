@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schemas
-from .algorithms import SignatureAlgorithm, read_signature_algorithm
-from .attributes import Attribute, StringValue, read_attributes
+from .model.algorithms import SignatureAlgorithm, read_signature_algorithm
+from .model.attributes import Attribute, StringValue, read_attributes
 from .der.canonical import canonical_der
 from .der.primitives import encode_integer, encode_oid
 from .der.tlv import (
@@ -28,14 +28,14 @@ from .der.tlv import (
     tlv,
 )
 from .errors import DecodeError, int_text
-from .extensions import Extension, Extensions, UnrecognizedExtension
-from .keys import PublicKey, RsaPublicKey, read_spki
-from .name import Name
-from .name_read import read_name
-from .parsing import Source, plan
+from .model.extensions import Extension, Extensions, UnrecognizedExtension
+from .model.keys import PublicKey, RsaPublicKey, read_spki
+from .model.names import Name
+from .model.name_reading import read_name
+from .model.reading import Source, plan
 from .pem import check_text, detect_format, encode_pem, iter_pem_blocks, label_text
-from .records import maker
-from .verify import Policy, verify_signature
+from .model.records import maker
+from .crypto.verify import Policy, verify_signature
 
 __all__ = ["PEM_LABELS", "CertificateRequest", "load", "load_der", "load_pem", "load_pem_all"]
 
@@ -67,10 +67,10 @@ class CertificateRequest:
     as within one.  (cryptography reads only the first such attribute.)
 
     ``attributes`` is a tuple, or for a request of more than
-    :data:`csrlib.lazy.EAGER_MAX` attributes a :class:`~csrlib.lazy.LazySequence`
+    :data:`csrlib.model.lazy.EAGER_MAX` attributes a :class:`~csrlib.model.lazy.LazySequence`
     read from ``der`` when used (it compares and hashes as the tuple of its
     attributes; csrlib is 0.x: the field was typed ``tuple`` before).  So
-    are the large collections inside the model (see :mod:`csrlib.lazy`).
+    are the large collections inside the model (see :mod:`csrlib.model.lazy`).
     """
 
     der: bytes = field(repr=False)

@@ -17,7 +17,7 @@ for the model layer:
   (``csrlib_items_unchecked``): the decoder checks each element's header
   and returns the count, and the model reads the elements one at a time,
   so that memory does not grow by a Python object per element (see
-  :mod:`csrlib.lazy`).  One of at most
+  :mod:`csrlib.model.lazy`).  One of at most
   :data:`~csrlib.asn1.plan.WHOLE_OCTETS` octets is decoded whole, the fast
   path (``csrlib_whole``: its value is then the list of elements).
 """
@@ -120,7 +120,7 @@ class RelativeDistinguishedName(univ.SetOf):
 
     The plain decoder returns the list of attributes for an RDN of at most
     :data:`csrlib.asn1.plan.WHOLE_OCTETS` octets, else their count (see
-    :func:`csrlib.name_read.read_name`).
+    :func:`csrlib.model.name_reading.read_name`).
     """
 
     csrlib_items_unchecked = True
@@ -142,7 +142,7 @@ class RDNSequence(univ.SequenceOf):
     of RDNs for a name of at most :data:`csrlib.asn1.plan.WHOLE_OCTETS`
     octets (decoded whole, as :class:`RDNList`), else their count, each
     RDN's header checked; the model then reads the RDNs one at a time (see
-    :func:`csrlib.name_read.read_name`), so that a name of many RDNs is
+    :func:`csrlib.model.name_reading.read_name`), so that a name of many RDNs is
     never held as a Python object per RDN and per attribute at once.
     """
 
@@ -165,7 +165,7 @@ class AttributeValues(univ.SetOf):
     Values of a type the schema maps (extension requests) are read through
     the open type; for the others the plain decoder checks each value's
     header and the SET OF order and returns the count, and the model reads
-    the values from the input (see :mod:`csrlib.attributes`).
+    the values from the input (see :mod:`csrlib.model.attributes`).
     """
 
     csrlib_items_unchecked = True
@@ -291,7 +291,7 @@ class GeneralNames(univ.SequenceOf):
     The plain decoder returns ``(names, start, end)``: the list of names
     for at most :data:`csrlib.asn1.plan.WHOLE_OCTETS` octets (decoded
     whole), else their count, and the model reads the names one at a time
-    (:func:`csrlib.general_names.read_general_names`).
+    (:func:`csrlib.model.general_names.read_general_names`).
     """
 
     csrlib_span = True

@@ -225,7 +225,7 @@ def test_verify_jobs_fall_back_to_one_process(tmp_path: Path, where: str,
     # --jobs verifies in this process, with the same results.
     import concurrent.futures
 
-    from csrlib import cli
+    from csrlib.cli import dispatch as cli
 
     assert run("new", "--subject", "CN=a", "--key-out", "k.pem", "-o", "a.csr",
                cwd=tmp_path).returncode == 0
@@ -247,7 +247,7 @@ def test_verify_jobs_fall_back_to_one_process(tmp_path: Path, where: str,
 def test_spinner_without_threads_still_does_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    from csrlib import cli
+    from csrlib.cli import dispatch as cli
 
     def no_threads(self: threading.Thread) -> None:
         raise RuntimeError("can't start new thread")
@@ -265,8 +265,8 @@ def test_verify_jobs_carry_on_when_workers_fail(tmp_path: Path, monkeypatch: pyt
     # shows there.  The files not verified yet are verified in this process.
     import concurrent.futures
 
-    from csrlib import cli
-    from csrlib.cli_verify import check_file
+    from csrlib.cli import dispatch as cli
+    from csrlib.cli.verify import check_file
 
     assert run("new", "--subject", "CN=a", "--key-out", "k.pem", "-o", "a.csr",
                cwd=tmp_path).returncode == 0

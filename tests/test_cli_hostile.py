@@ -28,10 +28,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csrlib import CertificateRequestBuilder, Name, SubjectAlternativeName, signers
-from csrlib.cli_text import escape, json_text
+from csrlib.cli.text import escape, json_text
 from csrlib.der import tlv
-from csrlib.extensions import AuthorityKeyIdentifier, BasicConstraints, UnrecognizedExtension
-from csrlib.general_names import DNSName
+from csrlib.model.extensions import AuthorityKeyIdentifier, BasicConstraints, UnrecognizedExtension
+from csrlib.model.general_names import DNSName
 from tests.helpers import csr_der, name_der
 
 SCRIPT = Path(sys.executable).with_name("csrlib")
@@ -211,7 +211,7 @@ _ANY_TEXT = st.text(st.one_of(st.characters(exclude_categories=()), _TRICKY))
 
 
 def unescape(text: str) -> str:
-    """Return what :func:`csrlib.cli_text.escape` made ``text`` from (its documented reading)."""
+    """Return what :func:`csrlib.cli.text.escape` made ``text`` from (its documented reading)."""
     out = []
     i = 0
     while i < len(text):

@@ -26,7 +26,7 @@ from csrlib import DecodeError
 from csrlib.asn1 import Limits
 from csrlib.der.generic import validate_content, validate_elements
 from csrlib.der.tlv import Context
-from csrlib.parsing import Source
+from csrlib.model.reading import Source
 from tests.helpers import csr_der, extension, extension_request, name_der, oid, tlv
 
 #: Frames left to the caller: fewer, and the test's own calls run out before load().

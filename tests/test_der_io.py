@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from csrlib import der
 from csrlib.der import Context, Reader, Writer
-from csrlib.dump import dump_lines
+from csrlib.cli.asn1 import dump_lines
 from csrlib.errors import DecodeError, EncodeError
 
 

@@ -190,11 +190,11 @@ def test_subject_email_and_domain_components() -> None:
 
 
 def _values_of(oid_text: str, values: list[bytes], strict: bool = True
-               ) -> csrlib.attributes.AttributeValues:
+               ) -> csrlib.model.attributes.AttributeValues:
     attribute = tlv(0x30, oid(oid_text) + tlv(0x31, b"".join(values)))
     req = csrlib.load_der(csr_der(attributes=tlv(0xA0, attribute)), strict=strict)
     (found,) = req.attributes
-    assert isinstance(found.values, csrlib.attributes.AttributeValues)
+    assert isinstance(found.values, csrlib.model.attributes.AttributeValues)
     return found.values
 
 

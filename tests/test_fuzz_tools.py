@@ -9,9 +9,9 @@ import pytest
 from hypothesis import Phase, given, settings
 
 import csrlib
-from csrlib import strategies
+from csrlib.fuzz import strategies
 from csrlib.fuzz import differential
-from csrlib.mutations import KINDS, Defect
+from csrlib.fuzz.mutations import KINDS, Defect
 
 
 @settings(max_examples=150)

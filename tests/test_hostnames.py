@@ -33,7 +33,7 @@ from csrlib import (
     signers,
     zipapp,
 )
-from csrlib.hostnames import (
+from csrlib.model.hostnames import (
     check_dns_name,
     check_email,
     check_uri,
@@ -144,7 +144,7 @@ def test_dns_check_takes_no_unicode_and_wildcards_when_told() -> None:
 def test_ascii_names_do_not_import_idna() -> None:
     code = (
         "import sys, csrlib\n"
-        "from csrlib.hostnames import to_unicode\n"
+        "from csrlib.model.hostnames import to_unicode\n"
         "csrlib.SubjectAlternativeName.from_strings(['DNS:WWW.example.com', 'DNS:*.example.com',"
         " 'email:a@example.com', 'URI:https://example.com/x?y=1'])\n"
         "assert to_unicode('www.example.com') == 'www.example.com'\n"

@@ -27,7 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csrlib import cli, signers
-from csrlib.curves import CURVES_BY_NAME
+from csrlib.model.curves import CURVES_BY_NAME
 from csrlib.der import encode_integer
 from csrlib.errors import BuildError, CSRError, InvalidKey
 from csrlib.pem import encode_pem, pem_blocks

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
 import csrlib
 from csrlib import DecodeError, PublicKey, SignatureAlgorithm
-from csrlib.curves import CURVES_BY_NAME, decode_point
+from csrlib.model.curves import CURVES_BY_NAME, decode_point
 from tests.helpers import oid, tlv
 
 _SPKI = serialization.PublicFormat.SubjectPublicKeyInfo

@@ -1,4 +1,4 @@
-"""csrlib.lazy: a loaded collection of many elements behaves as the tuple of them."""
+"""csrlib.model.lazy: a loaded collection of many elements behaves as the tuple of them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import csrlib
-from csrlib.lazy import EAGER_MAX, STEP, LazySequence, Repeats, sorted_positions
+from csrlib.model.lazy import EAGER_MAX, STEP, LazySequence, Repeats, sorted_positions
 from tests.helpers import csr_der, extension, extension_request, name_der, oid, tlv
 
 

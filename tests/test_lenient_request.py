@@ -15,11 +15,12 @@ from hypothesis import strategies as st
 from pyasn1.codec.der import encoder as pyasn1_encoder
 
 import csrlib
-from csrlib import DecodeError, InvalidSignature, mutations, signers, strategies
+from csrlib import DecodeError, InvalidSignature, signers
+from csrlib.fuzz import mutations, strategies
 from csrlib.asn1 import Limits
 from csrlib.der.canonical import canonical_der
 from csrlib.errors import ENCODING_DEVIATIONS
-from csrlib.extensions import UnrecognizedExtension
+from csrlib.model.extensions import UnrecognizedExtension
 from tests.helpers import csr_der, extension, extension_request, name_der, oid, tlv
 
 _SAN = tlv(0x30, tlv(0x82, b"a.example"))

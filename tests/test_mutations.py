@@ -1,4 +1,4 @@
-"""csrlib.mutations: every kind breaks exactly the rule it names, where its Defect says.
+"""csrlib.fuzz.mutations: every kind breaks exactly the rule it names, where its Defect says.
 
 Requests are made with cryptography (RSA, P-256, Ed25519; SANs, a critical
 keyUsage, basicConstraints, a multi-valued RDN, for P-256 an unrecognized
@@ -28,7 +28,8 @@ import random
 
 import pytest
 
-from csrlib import load_der, mutations
+from csrlib import load_der
+from csrlib.fuzz import mutations
 from csrlib.der import Context, read_header
 from csrlib.errors import DecodeError, InvalidSignature
 

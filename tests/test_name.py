@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 import csrlib
 from csrlib import BuildError, Name, NameAttribute, RelativeDistinguishedName
 from csrlib.asn1.plan import WHOLE_OCTETS
-from csrlib.lazy import LazySequence
-from csrlib.name_read import read_name
-from csrlib.parsing import Source, plan
+from csrlib.model.lazy import LazySequence
+from csrlib.model.name_reading import read_name
+from csrlib.model.reading import Source, plan
 from csrlib.schemas import RDNSequence
 from tests.helpers import csr_der, extension, extension_request, name_der, tlv
 
@@ -237,7 +237,7 @@ def test_many_rdns_and_names_are_read_when_used() -> None:
     rdn = [("2.5.4.3", tlv(0x0C, b""))]
     req = csrlib.load(csr_der(subject=name_der(*[rdn] * 10)))
     assert isinstance(req.subject.rdns, tuple) and len(req.subject.rdns) == 10
-    # Many: read from the request when used (csrlib.lazy), equal to the tuple.
+    # Many: read from the request when used (csrlib.model.lazy), equal to the tuple.
     req = csrlib.load(csr_der(subject=name_der(*[rdn] * 40)))
     assert isinstance(req.subject.rdns, LazySequence)
     assert req.subject.rdns == tuple(req.subject.rdns) == (RelativeDistinguishedName(

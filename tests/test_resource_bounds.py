@@ -81,7 +81,7 @@ import pytest
 from pyasn1_modules import rfc2986
 
 import csrlib
-import csrlib.verify_rsa
+import csrlib.crypto.rsa
 from csrlib import DecodeError, InvalidSignature, PolicyError
 from csrlib.asn1 import Limits
 from csrlib.der.primitives import OID_CACHE, encode_integer
@@ -111,7 +111,7 @@ MEMORY_SIZE = 256 * KIB
 #: Peak traced memory while loading, over the input size, for every shape
 #: (measured: at most 2.1x, for ``empty-dirnames`` and ``short-dns``).  The
 #: decoder counts the elements of large collections without keeping a value
-#: per element; the model keeps those of more than ``csrlib.lazy.EAGER_MAX``
+#: per element; the model keeps those of more than ``csrlib.model.lazy.EAGER_MAX``
 #: as a LazySequence read again from the input when used; long OIDs are not
 #: cached.  (Issue 13 asked for 8x; 4x leaves room for other interpreters.)
 MEMORY_FACTOR = 4
@@ -606,7 +606,7 @@ def no_arithmetic(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
         calls.append((exponent.bit_length(), modulus.bit_length()))
         raise _Reached
 
-    monkeypatch.setattr(csrlib.verify_rsa, "pow", tripwire, raising=False)
+    monkeypatch.setattr(csrlib.crypto.rsa, "pow", tripwire, raising=False)
     return calls
 
 

@@ -7,7 +7,7 @@ from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 import csrlib
-from csrlib import strategies as cs
+from csrlib.fuzz import strategies as cs
 
 
 @given(cs.certificate_requests(include_unknown=True))

@@ -179,7 +179,7 @@ def test_rsa_tampering() -> None:
 
 
 def test_pkcs1v15_digest_info_without_null_is_refused() -> None:
-    from csrlib.verify_rsa import digest_info
+    from csrlib.crypto.rsa import digest_info
 
     key = RSA_KEYS[2048]
     numbers = key.private_numbers()
@@ -251,7 +251,7 @@ def test_ed25519_invalid_public_points_fail(name: str, public: bytes) -> None:
 def test_eddsa_points_decode_like_ecdsa() -> None:
     import ecdsa
 
-    from csrlib.verify_eddsa import decode_edwards_point
+    from csrlib.crypto.eddsa import decode_edwards_point
 
     for name, curve in (("ed25519", ecdsa.curves.Ed25519), ("ed448", ecdsa.curves.Ed448)):
         for _ in range(20):
@@ -279,7 +279,7 @@ def test_key_and_algorithm_mismatches() -> None:
 
 
 def test_policy_knobs(monkeypatch: pytest.MonkeyPatch) -> None:
-    import csrlib.verify_rsa
+    import csrlib.crypto.rsa
 
     rsa1024 = RSA_KEYS[1024]
     sha1_sig = rsa1024.sign(MESSAGE, padding.PKCS1v15(), hashes.SHA1())
@@ -298,7 +298,7 @@ def test_policy_knobs(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_arithmetic(*args: object) -> None:
         raise AssertionError("verified despite the policy")
 
-    monkeypatch.setattr(csrlib.verify_rsa, "verify_pkcs1v15", no_arithmetic)
+    monkeypatch.setattr(csrlib.crypto.rsa, "verify_pkcs1v15", no_arithmetic)
     for policy in (Policy(max_rsa_bits=2047), Policy(max_rsa_exponent=3),
                    Policy(key_types=frozenset({"ec"}))):
         with pytest.raises(PolicyError):

@@ -8,7 +8,7 @@ The vectors are read from ``$CSRLIB_WYCHEPROOF`` or ``../shared/vectors/wychepro
   ``invalid`` must raise InvalidSignature, and ``acceptable`` may go either
   way: the only acceptable cases are PKCS#1 v1.5 DigestInfos without the NULL
   parameters, which csrlib refuses as OpenSSL and cryptography do (see
-  csrlib.verify_rsa).
+  csrlib.crypto.rsa).
 * Signatures on curves or with hashes csrlib does not verify yet
   (:data:`UNSUPPORTED`): every key loads and is described (type, curve,
   size), and every case raises UnsupportedAlgorithm, never a verdict.

@@ -3,8 +3,8 @@
     python -m csrlib.fuzz.differential --against cryptography --examples 200
     python -m csrlib.fuzz.differential --against openssl|asn1crypto|pyasn1
 
-Requests come from :func:`csrlib.strategies.csr_ders` (valid) and
-:func:`csrlib.strategies.malformed_csr_ders` (each broken in one known way).
+Requests come from :func:`csrlib.fuzz.strategies.csr_ders` (valid) and
+:func:`csrlib.fuzz.strategies.malformed_csr_ders` (each broken in one known way).
 Each parser gives a verdict: ``ok`` (parsed; for parsers that check
 signatures, the signature is valid too), ``bad-signature`` (parsed, but the
 signature does not verify) or ``rejected`` (not parsed).  asn1crypto and
@@ -38,7 +38,7 @@ Verdict = str
 
 def csrlib_verdict(der: bytes) -> Verdict:
     """Return csrlib's verdict: strict load, then verify with the legacy policy."""
-    from ..verify import Policy
+    from ..crypto.verify import Policy
 
     try:
         req = load_der(der)
@@ -128,7 +128,7 @@ def run(against: str, examples: int, out: Path | None = None, seed: int = 0
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from .. import strategies
+    from . import strategies
 
     other, checks = PARSERS[against]
     counts: Counter[tuple[str, str, str]] = Counter()

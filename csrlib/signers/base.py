@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, runtime_checkable
 
-from ..algorithms import SignatureAlgorithm
+from ..model.algorithms import SignatureAlgorithm
 from ..errors import BuildError, CSRError, InvalidSignature
-from ..keys import PublicKey
-from ..verify import Policy, verify_signature
+from ..model.keys import PublicKey
+from ..crypto.verify import Policy, verify_signature
 
 __all__ = ["AsyncExternalSigner", "AsyncSigner", "ExternalSigner", "Signer", "check_pair"]
 

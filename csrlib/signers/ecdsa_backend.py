@@ -18,12 +18,12 @@ import hashlib
 import os
 from typing import Any
 
-from ..algorithms import SignatureAlgorithm
-from ..curves import CURVES_BY_NAME
+from ..model.algorithms import SignatureAlgorithm
+from ..model.curves import CURVES_BY_NAME
 from ..der.primitives import encode_integer
 from ..der.tlv import tlv
 from ..errors import BuildError, InvalidKey
-from ..keys import EcPublicKey, Ed448PublicKey, Ed25519PublicKey, PublicKey
+from ..model.keys import EcPublicKey, Ed448PublicKey, Ed25519PublicKey, PublicKey
 from .private import EcPrivateNumbers, EdPrivateSeed
 
 __all__ = ["EcdsaSigner", "EdDsaSigner"]

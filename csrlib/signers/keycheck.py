@@ -1,7 +1,7 @@
 """Consistency checks of private key records, run when a key is read and before it is written.
 
 RSA (:func:`check_rsa`), after SP 800-56B Rev. 2 6.4.1.2.3 (rsakpv1-crt),
-cheapest first: the size bounded (:data:`~csrlib.keys.MAX_RSA_BITS`), the
+cheapest first: the size bounded (:data:`~csrlib.model.keys.MAX_RSA_BITS`), the
 exponents in range, n = p·q with primes of about half its size each (this
 bounds the cost of what follows), gcd(p, q) = 1, gcd(e, λ(n)) = 1,
 e·d ≡ 1 mod λ(n), the CRT values a PKCS#1 file states, and last, costliest,
@@ -22,11 +22,11 @@ from __future__ import annotations
 from math import gcd
 
 from .. import oids
-from ..curves import CURVES, Curve, decode_point
+from ..model.curves import CURVES, Curve, decode_point
 from ..der.primitives import encode_integer, encode_oid
 from ..der.tlv import tlv
 from ..errors import DecodeError, InvalidKey
-from ..keys import MAX_RSA_BITS, MAX_RSA_EXPONENT, PublicKey, RsaPublicKey
+from ..model.keys import MAX_RSA_BITS, MAX_RSA_EXPONENT, PublicKey, RsaPublicKey
 from .primes import is_probable_prime
 from .private import EcPrivateNumbers, EdPrivateSeed, RsaPrivateNumbers
 
@@ -35,7 +35,7 @@ __all__ = ["check_ec", "check_ed", "check_rsa", "check_rsa_numbers", "crt", "pro
 
 _CURVES_BY_CANONICAL_NAME = {curve.name: curve for curve in CURVES.values()}
 _SEED_SIZES = {"ed25519": 32, "ed448": 57}
-# The name csrlib.strategies imports; the test is primes.is_probable_prime.
+# The name csrlib.fuzz.strategies imports; the test is primes.is_probable_prime.
 probable_prime = is_probable_prime
 
 

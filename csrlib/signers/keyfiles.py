@@ -25,7 +25,7 @@ DER input is tried as PKCS#8, then PKCS#1, then SEC1; when none matches,
 the error of the one that matched furthest is reported.  Every structure
 goes through csrlib's strict DER codec, and the key is checked before it
 is returned (:mod:`csrlib.signers.keycheck`): RSA at most
-:data:`~csrlib.keys.MAX_RSA_BITS` bits, n = p·q with balanced, coprime
+:data:`~csrlib.model.keys.MAX_RSA_BITS` bits, n = p·q with balanced, coprime
 p and q, gcd(e, λ) = 1, e·d ≡ 1 mod λ = lcm(p-1, q-1), the CRT values of
 PKCS#1 equal to those the primes give, p and q probable primes (random-base
 Miller-Rabin and a strong Lucas test); an EC secret in 1..n-1 whose
@@ -67,7 +67,7 @@ from pyasn1.type import namedtype, tag, univ
 
 from .. import oids
 from ..asn1 import Plan, compile_schema
-from ..curves import CURVES, Curve, decode_point
+from ..model.curves import CURVES, Curve, decode_point
 from ..der.primitives import decode_oid, encode_integer, encode_oid
 from ..der.tlv import Context, read_header, tlv
 from ..errors import KINDS, DecodeError, InvalidKey

@@ -11,7 +11,7 @@ import re
 import secrets
 
 from ..errors import BuildError
-from ..keys import MAX_RSA_BITS
+from ..model.keys import MAX_RSA_BITS
 from .ecdsa_backend import EcdsaSigner, EdDsaSigner
 from .private import EcPrivateNumbers, EdPrivateSeed
 from .rsa_backend import RsaSigner
@@ -43,7 +43,7 @@ def generate(spec: str = "ec:P-256", *, allow_weak: bool = False) -> Generated:
         raise TypeError(f"spec must be a str, not {type(spec).__name__}")
     kind, _, arg = spec.partition(":")
     if kind == "ec" and arg in _EC:
-        from ..curves import CURVES_BY_NAME
+        from ..model.curves import CURVES_BY_NAME
 
         curve = CURVES_BY_NAME[_EC[arg]]
         return EcdsaSigner.from_numbers(EcPrivateNumbers(curve.name,

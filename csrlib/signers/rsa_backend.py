@@ -18,10 +18,10 @@ import hashlib
 import os
 from typing import TYPE_CHECKING
 
-from ..algorithms import PssParameters, SignatureAlgorithm
+from ..model.algorithms import PssParameters, SignatureAlgorithm
 from ..errors import BuildError, InvalidKey
-from ..keys import PublicKey, RsaPublicKey
-from ..verify_rsa import digest_info, mgf1
+from ..model.keys import PublicKey, RsaPublicKey
+from ..crypto.rsa import digest_info, mgf1
 from .keycheck import check_rsa_numbers, pss_public_key
 from .private import RsaPrivateNumbers
 

@@ -30,7 +30,7 @@ import csrlib.asn1
 from csrlib import CSRError, DecodeError, InvalidKey
 from csrlib.der.canonical import canonical_der
 from csrlib.signers import keyfiles
-from csrlib.summary import describe, summarize
+from csrlib.cli.show import describe, summarize
 
 __all__ = ["TARGETS", "Finding", "target_asn1", "target_keys", "target_load"]
 

@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING
 
 from pyasn1.type import namedtype, univ
 
-from . import oids, schemas
-from .asn1 import compile_schema
-from .parsing import plan
+from .. import oids, schemas
+from ..asn1 import compile_schema
+from .reading import plan
 
 if TYPE_CHECKING:
-    from .asn1 import Plan
-    from .parsing import Source
+    from ..asn1 import Plan
+    from .reading import Source
 
 __all__ = [
     "CURVES",

@@ -14,8 +14,8 @@ applies).  The text form shows those with :func:`csrlib.errors.int_text`
 (hexadecimal up to 1024 bits, then only the size).
 
 Both return the request's text as it is: a caller that prints it escapes
-it (``csrlib show`` passes every line through :func:`csrlib.cli_text.escape`
-and JSON through :func:`csrlib.cli_text.json_text`).
+it (``csrlib show`` passes every line through :func:`csrlib.cli.text.escape`
+and JSON through :func:`csrlib.cli.text.json_text`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from .attributes import StringValue
-from .errors import CSRError, UnsupportedAlgorithm, int_text
-from .extensions import (
+from ..model.attributes import StringValue
+from ..errors import CSRError, UnsupportedAlgorithm, int_text
+from ..model.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
     CertificatePolicies,
@@ -39,7 +39,7 @@ from .extensions import (
     SubjectKeyIdentifier,
     UnrecognizedExtension,
 )
-from .general_names import (
+from ..model.general_names import (
     DirectoryName,
     DNSName,
     EDIPartyName,
@@ -49,9 +49,9 @@ from .general_names import (
     RFC822Name,
     X400Address,
 )
-from .hostnames import to_unicode
-from .request import CertificateRequest
-from .verify import Policy
+from ..model.hostnames import to_unicode
+from ..request import CertificateRequest
+from ..crypto.verify import Policy
 
 __all__ = ["describe", "general_name_value", "summarize"]
 

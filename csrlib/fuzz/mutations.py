@@ -3,7 +3,7 @@
 For fuzz-testing parsers (csrlib's own included)::
 
     import random
-    from csrlib import mutations
+    from csrlib.fuzz import mutations
 
     bad, defect = mutations.mutate(der, "nonminimal-integer", random.Random(7))
     defect.kind, defect.offset, defect.expect   # what broke, where, what a parser should do
@@ -16,7 +16,7 @@ re-sorted (X.690 11.6) so that the mutation stays the only defect.  Offsets
 in a :class:`Defect` are offsets in the *mutated* bytes.  Each result is a
 function of the input and of the ``random.Random`` passed in, nothing else.
 This module does not import hypothesis;
-:func:`csrlib.strategies.malformed_csr_ders` wraps it.
+:func:`csrlib.fuzz.strategies.malformed_csr_ders` wraps it.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from . import mutation_tree as tree
-from . import oids
-from .der.primitives import encode_oid
-from .der.tlv import DEFAULT_LIMITS
-from .mutation_tree import BytesLike, Path, Span
+from . import tree
+from .. import oids
+from ..der.primitives import encode_oid
+from ..der.tlv import DEFAULT_LIMITS
+from .tree import BytesLike, Path, Span
 
 __all__ = ["EXPECT", "KINDS", "RULES", "Defect", "all_mutations", "mutate", "mutate_any"]
 

@@ -14,12 +14,12 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .errors import InvalidSignature, PolicyError, UnsupportedAlgorithm, int_text
-from .verify_rsa import verify_pkcs1v15, verify_pss
+from ..errors import InvalidSignature, PolicyError, UnsupportedAlgorithm, int_text
+from .rsa import verify_pkcs1v15, verify_pss
 
 if TYPE_CHECKING:
-    from .algorithms import SignatureAlgorithm
-    from .keys import PublicKey
+    from ..model.algorithms import SignatureAlgorithm
+    from ..model.keys import PublicKey
 
 __all__ = ["Policy", "verify_signature"]
 
@@ -108,13 +108,13 @@ def verify_signature(
     elif key_type == "ec":
         _verify_ec(public_key, algorithm, signature, message, policy)
     else:
-        from .verify_eddsa import verify_eddsa
+        from .eddsa import verify_eddsa
 
         verify_eddsa(key_type, public_key.public_bytes, signature, message)  # type: ignore[attr-defined]
 
 
 def _unknown_key(public_key: PublicKey) -> None:
-    from . import oids
+    from .. import oids
 
     algorithm: str = public_key.algorithm  # type: ignore[attr-defined]
     if algorithm == oids.EC_PUBLIC_KEY:
@@ -188,8 +188,8 @@ def _verify_rsa(public_key: PublicKey, algorithm: SignatureAlgorithm, signature:
 
 def _verify_ec(public_key: PublicKey, algorithm: SignatureAlgorithm, signature: bytes,
                message: bytes, policy: Policy) -> None:
-    from .curves import CURVES, CURVES_BY_NAME
-    from .verify_ec import verify_ecdsa
+    from ..model.curves import CURVES, CURVES_BY_NAME
+    from .ecdsa import verify_ecdsa
 
     curve_name = public_key.curve
     curve = CURVES_BY_NAME.get(curve_name or "")

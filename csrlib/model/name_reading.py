@@ -7,7 +7,7 @@ reads as UTF-8 when it is (as cryptography reads it), and
 any other type is checked as schema-less DER and kept whole.
 
 An attribute type csrlib knows takes only the value types its standard
-allows (:data:`csrlib.name.VALUE_TAGS`: a DirectoryString for commonName,
+allows (:data:`csrlib.model.names.VALUE_TAGS`: a DirectoryString for commonName,
 a PrintableString for countryName...): any other tag is an
 ``unexpected-tag`` error in strict mode and a deviation in lenient mode,
 where the value is read as for an unknown type.
@@ -19,13 +19,13 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from . import oids, schemas
-from .der.generic import validate_content
-from .der.primitives import decode_bit_string
-from .der.strings import STRING_TYPES
-from .der.times import decode_generalized_time, decode_utc_time
-from .der.tlv import describe_tag, read_header, tlv
-from .errors import BuildError, DecodeError
+from .. import oids, schemas
+from ..der.generic import validate_content
+from ..der.primitives import decode_bit_string
+from ..der.strings import STRING_TYPES
+from ..der.times import decode_generalized_time, decode_utc_time
+from ..der.tlv import describe_tag, read_header, tlv
+from ..errors import BuildError, DecodeError
 from .lazy import (
     EAGER_MAX,
     STEP,
@@ -38,7 +38,7 @@ from .lazy import (
     read_elements,
     sorted_positions,
 )
-from .name import (
+from .names import (
     POSTAL_LINE_TAGS,
     STRING_TYPE_NUMBERS,
     VALUE_TAGS,
@@ -48,7 +48,7 @@ from .name import (
     atv_der,
     value_tags_text,
 )
-from .parsing import Path, Source, out_of_stack, path_text, plan
+from .reading import Path, Source, out_of_stack, path_text, plan
 from .records import maker
 
 __all__ = ["read_attribute_value", "read_name"]
@@ -72,8 +72,8 @@ def read_name(src: Source, rdns: tuple[Any, int, int], depth: int, path: Path) -
     the element at ``depth``: the list of RDNs with the span of the element,
     or for a name of many RDNs their count.  Those are read one RDN at a
     time, an RDN encoded as the one before it only once; past
-    :data:`csrlib.lazy.EAGER_MAX` RDNs, ``rdns`` is a
-    :class:`~csrlib.lazy.LazySequence` that reads them again when used (and
+    :data:`csrlib.model.lazy.EAGER_MAX` RDNs, ``rdns`` is a
+    :class:`~csrlib.model.lazy.LazySequence` that reads them again when used (and
     likewise the attributes of an RDN of more than EAGER_MAX), so that a
     name of many RDNs never holds a Python object per RDN.
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import oids, schemas
-from .der.primitives import encode_integer, encode_oid
-from .der.tlv import Limits, tlv
-from .errors import BuildError, EncodeError, bytes_text, int_text
-from .parsing import Source, plan
+from .. import oids, schemas
+from ..der.primitives import encode_integer, encode_oid
+from ..der.tlv import Limits, tlv
+from ..errors import BuildError, EncodeError, bytes_text, int_text
+from .reading import Source, plan
 from .records import maker
 
 __all__ = ["HASHES", "PssParameters", "SignatureAlgorithm", "is_null", "read_pss_parameters"]

@@ -7,16 +7,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import schemas
-from .der.primitives import encode_oid
-from .der.strings import encode_string
-from .der.tlv import tlv
-from .errors import BuildError, EncodeError
+from .. import schemas
+from ..der.primitives import encode_oid
+from ..der.strings import encode_string
+from ..der.tlv import tlv
+from ..errors import BuildError, EncodeError
 from .hostnames import check_dns_name, check_email, check_uri, dns_name_to_ascii, email_to_ascii
 from .lazy import Reader, read_elements
-from .name import Name
-from .name_read import read_name
-from .parsing import Path, Source, out_of_stack, path_text, plan
+from .names import Name
+from .name_reading import read_name
+from .reading import Path, Source, out_of_stack, path_text, plan
 from .records import maker
 
 __all__ = [
@@ -168,7 +168,7 @@ def check_general_names(names: Iterable[GeneralName]) -> None:
     """Return None if every name may be written into a request; raise BuildError otherwise.
 
     The builder's check (reading never runs it): DNS names, email addresses
-    and URIs by the rules of :mod:`csrlib.hostnames`; the other forms were
+    and URIs by the rules of :mod:`csrlib.model.hostnames`; the other forms were
     checked when they were made, or are DER kept as given.
     """
     for name in names:
@@ -191,7 +191,7 @@ def parse_general_name(text: str) -> GeneralName:
     ``IP:192.0.2.1`` or ``IP:2001:db8::1``, ``email:a@example.com`` (its
     domain converted likewise), ``URI:https://example.com/``, ``RID:1.2.3.4``,
     ``dirName:CN=x,O=y`` (RFC 4514).  DNS names, email addresses and URIs are
-    checked (:mod:`csrlib.hostnames`).  Raises BuildError otherwise.
+    checked (:mod:`csrlib.model.hostnames`).  Raises BuildError otherwise.
     """
     kind, sep, value = text.partition(":")
     form = _FORMS.get(kind.strip().lower())
@@ -240,8 +240,8 @@ def read_general_names(
     the list of names, or for many names their count, with the span of the
     element (the ``[1]`` of an authorityCertIssuer, or the SEQUENCE).  Many
     names are read one at a time, a name encoded as the one before it only
-    once; past :data:`csrlib.lazy.EAGER_MAX` names the result is a
-    :class:`~csrlib.lazy.LazySequence` that reads them again when used, so
+    once; past :data:`csrlib.model.lazy.EAGER_MAX` names the result is a
+    :class:`~csrlib.model.lazy.LazySequence` that reads them again when used, so
     that they cost no Python object each.  Otherwise a tuple.  ``offset``
     is the extension's, for errors about a name's value.
 

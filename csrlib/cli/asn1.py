@@ -15,19 +15,19 @@ common case, can only meet the second rule (equal tags are never in strictly
 ascending tag order): it is read as the SET OF it most likely is.
 
 String values are shown as they are, between quotes: a caller printing
-them escapes them (``csrlib asn1`` does, :func:`csrlib.cli_text.escape`).
+them escapes them (``csrlib asn1`` does, :func:`csrlib.cli.text.escape`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .der.generic import validate_content
-from .der.primitives import decode_bit_string, decode_boolean, decode_integer, decode_oid
-from .der.strings import STRING_TYPES
-from .der.times import decode_generalized_time, decode_utc_time
-from .der.tlv import Context, Limits, describe_tag, key_number, read_header
-from .errors import DecodeError
+from ..der.generic import validate_content
+from ..der.primitives import decode_bit_string, decode_boolean, decode_integer, decode_oid
+from ..der.strings import STRING_TYPES
+from ..der.times import decode_generalized_time, decode_utc_time
+from ..der.tlv import Context, Limits, describe_tag, key_number, read_header
+from ..errors import DecodeError
 
 __all__ = ["dump_lines"]
 

@@ -2,7 +2,7 @@
 
 ``Attribute(oid, values)``: challengePassword and unstructuredName values
 are :class:`StringValue` (text and the string type received), an extension
-request's single value is its :class:`~csrlib.extensions.Extensions`, and any
+request's single value is its :class:`~csrlib.model.extensions.Extensions`, and any
 other value is kept as its DER.
 
 A loaded request's values other than an extension request's are an
@@ -10,8 +10,8 @@ A loaded request's values other than an extension request's are an
 request's own octets each time they are used, so that an attribute of many
 small values costs no Python object per value (RFC 2986 puts no bound on
 their number).  Likewise a request of many attributes: past
-:data:`csrlib.lazy.EAGER_MAX` its ``attributes`` are a
-:class:`~csrlib.lazy.LazySequence`, each attribute read again when used.
+:data:`csrlib.model.lazy.EAGER_MAX` its ``attributes`` are a
+:class:`~csrlib.model.lazy.LazySequence`, each attribute read again when used.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import oids, schemas
-from .der.primitives import encode_oid
-from .der.strings import STRING_TYPES, encode_string
-from .der.tlv import Writer, read_header, tlv
-from .errors import BuildError, DecodeError, EncodeError
+from .. import oids, schemas
+from ..der.primitives import encode_oid
+from ..der.strings import STRING_TYPES, encode_string
+from ..der.tlv import Writer, read_header, tlv
+from ..errors import BuildError, DecodeError, EncodeError
 from .extensions import Extensions, SeenOids, join_extensions, read_extensions
 from .lazy import STEP, LazySequence, Reader, element_end, offsets, read_elements
-from .parsing import Path, Source, out_of_stack, path_text, plan
+from .reading import Path, Source, out_of_stack, path_text, plan
 from .records import maker
 
 __all__ = ["Attribute", "AttributeValues", "StringValue", "read_attributes"]
@@ -78,9 +78,9 @@ class AttributeValues(LazySequence[AttributeValue]):
 
     The values were checked when the request loaded; each use (iteration,
     indexing) reads them again from the input, so that only what the
-    caller keeps costs memory.  A :class:`~csrlib.lazy.LazySequence`
+    caller keeps costs memory.  A :class:`~csrlib.model.lazy.LazySequence`
     whatever the number of values: compares and hashes like the tuple of
-    its values; indexing reads at most :data:`csrlib.lazy.STEP` headers
+    its values; indexing reads at most :data:`csrlib.model.lazy.STEP` headers
     before the value.  Unknown attribute types give the DER of each value
     (bytes), challengePassword and unstructuredName a :class:`StringValue`
     each.
@@ -142,7 +142,7 @@ def read_attributes(
     list of attributes (each spanned; extension requests already decoded,
     the values of others counted), or for many attributes their count;
     ``depth`` is that of the [0] element.  The attributes are a tuple, or
-    past :data:`csrlib.lazy.EAGER_MAX` of them a LazySequence that reads
+    past :data:`csrlib.model.lazy.EAGER_MAX` of them a LazySequence that reads
     each again when used.  Raises DecodeError for a repeated extension
     request, a second value of a single-valued attribute (RFC 2985 5.4), a
     value that is not DER, or a challengePassword or unstructuredName value

@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from . import oids, schemas
+from .. import oids, schemas
 from .algorithms import is_null, read_pss_parameters
 from .curves import (
     Curve,
@@ -26,10 +26,10 @@ from .curves import (
     read_specified_curve,
     split_point,
 )
-from .der.primitives import decode_oid, encode_integer, encode_oid
-from .der.tlv import Limits, read_header, tlv
-from .errors import bytes_text, int_text
-from .parsing import Source, plan
+from ..der.primitives import decode_oid, encode_integer, encode_oid
+from ..der.tlv import Limits, read_header, tlv
+from ..errors import bytes_text, int_text
+from .reading import Source, plan
 from .records import maker
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ class EcPublicKey(PublicKey):
     def from_point(curve_name: str, x: int, y: int) -> EcPublicKey:
         """Return the key (x, y) on a named curve; raise InvalidKey if the point is not on it."""
         from .curves import CURVES_BY_NAME
-        from .errors import InvalidKey
+        from ..errors import InvalidKey
 
         curve = CURVES_BY_NAME.get(curve_name)
         if curve is None:
@@ -444,7 +444,7 @@ def _dsa(
 
 def _built(algorithm: bytes, key_bits: bytes) -> PublicKey:
     """Return the key of an SPKI built from its parts, read back strictly."""
-    from .errors import DecodeError, InvalidKey
+    from ..errors import DecodeError, InvalidKey
 
     try:
         return PublicKey.from_der(tlv(0x30, algorithm + tlv(0x03, b"\x00" + key_bits)))

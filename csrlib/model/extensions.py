@@ -8,8 +8,8 @@
 
 The collections a value holds (names, purposes, policies, qualifiers) are
 sequences: a tuple when built, and when loaded a tuple too unless there
-are more than :data:`csrlib.lazy.EAGER_MAX` elements, then a
-:class:`~csrlib.lazy.LazySequence` read from the request's octets when used
+are more than :data:`csrlib.model.lazy.EAGER_MAX` elements, then a
+:class:`~csrlib.model.lazy.LazySequence` read from the request's octets when used
 (it compares and hashes as the tuple of its elements).  csrlib is 0.x: the
 fields were typed ``tuple`` before.
 """
@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, ClassVar, TypeVar, overload
 
-from . import oids, schemas
-from .der.primitives import encode_bit_string, encode_integer, encode_oid
-from .der.tlv import tlv
-from .errors import BuildError, bytes_text, int_text
+from .. import oids, schemas
+from ..der.primitives import encode_bit_string, encode_integer, encode_oid
+from ..der.tlv import tlv
+from ..errors import BuildError, bytes_text, int_text
 from .general_names import GeneralName, parse_general_name, read_general_names
 from .lazy import (
     LazySequence,
@@ -35,7 +35,7 @@ from .lazy import (
     offsets,
     read_elements,
 )
-from .parsing import Path, Source, plan
+from .reading import Path, Source, plan
 from .records import maker
 
 __all__ = [
@@ -102,7 +102,7 @@ class SubjectAlternativeName(ExtensionValue):
 
         Non-ASCII DNS names and email domains are converted with UTS #46 and
         IDNA 2008; DNS names, email addresses and URIs are checked
-        (:mod:`csrlib.hostnames`).  Raises BuildError for a malformed string
+        (:mod:`csrlib.model.hostnames`).  Raises BuildError for a malformed string
         or name.
         """
         if isinstance(names, str):
@@ -388,8 +388,8 @@ class Extension:
 class Extensions(Sequence[Extension]):
     """The requested extensions, in order, with lookup by value type or OID.
 
-    A loaded request's many extensions (more than :data:`csrlib.lazy.EAGER_MAX`)
-    are read from its octets when used, as a :class:`~csrlib.lazy.LazySequence`.
+    A loaded request's many extensions (more than :data:`csrlib.model.lazy.EAGER_MAX`)
+    are read from its octets when used, as a :class:`~csrlib.model.lazy.LazySequence`.
     """
 
     __slots__ = ("_items",)
@@ -588,7 +588,7 @@ class SeenOids:
 
     OIDs of extensions decoded together are kept as strings; those of a long
     Extensions, read one at a time, by the offset of their Extension
-    element (:class:`~csrlib.lazy.Repeats`), a few octets each.
+    element (:class:`~csrlib.model.lazy.Repeats`), a few octets each.
     """
 
     __slots__ = ("_buf", "_few", "_many")
@@ -632,7 +632,7 @@ def read_extensions(
     ``duplicate-extension`` (RFC 5280 4.2); an invalid extension raises
     DecodeError too.
 
-    Returns a tuple, or past :data:`csrlib.lazy.EAGER_MAX` extensions a
+    Returns a tuple, or past :data:`csrlib.model.lazy.EAGER_MAX` extensions a
     LazySequence that reads them again when used.
 
     An empty Extensions (older OpenSSL's empty ``req_extensions``) is a

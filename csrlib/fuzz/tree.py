@@ -1,4 +1,4 @@
-"""The TLV tree that :mod:`csrlib.mutations` edits: a request parsed once, written again.
+"""The TLV tree that :mod:`csrlib.fuzz.mutations` edits: a request parsed once, written again.
 
 Each node keeps its identifier octets and either its contents octets or
 its children; :func:`layout` writes a tree back with every length
@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import pairwise
 
-from . import oids, schemas
-from .der.generic import validate_content
-from .der.primitives import encode_oid
-from .der.tlv import DEFAULT_LIMITS, Context, encode_length, encode_tag, read_header
-from .errors import DecodeError
+from .. import oids, schemas
+from ..der.generic import validate_content
+from ..der.primitives import encode_oid
+from ..der.tlv import DEFAULT_LIMITS, Context, encode_length, encode_tag, read_header
+from ..errors import DecodeError
 
 __all__ = ["BytesLike", "Node", "Path", "Span", "at", "body", "extensions", "is_set_of", "layout",
            "nodes", "read_tree", "resort", "sorted_sets"]

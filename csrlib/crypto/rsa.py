@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from .der.primitives import encode_oid
-from .der.tlv import tlv
-from .errors import InvalidSignature
+from ..der.primitives import encode_oid
+from ..der.tlv import tlv
+from ..errors import InvalidSignature
 
 __all__ = ["HASH_OIDS", "digest_info", "mgf1", "verify_pkcs1v15", "verify_pss"]
 

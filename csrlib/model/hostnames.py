@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from .errors import BuildError
+from ..errors import BuildError
 
 __all__ = [
     "check_dns_name",
@@ -195,7 +195,7 @@ def _check_dns(name: str, wildcard: bool) -> None:
     if not name.isascii():
         raise _Refused("not ASCII: a dNSName holds A-labels (RFC 5280 7.2, RFC 9549); "
                        "convert it with SubjectAlternativeName.from_strings or "
-                       "csrlib.hostnames.dns_name_to_ascii")
+                       "csrlib.model.hostnames.dns_name_to_ascii")
     if len(name) > _MAX_NAME:
         raise _Refused(f"{len(name)} octets, more than {_MAX_NAME} (RFC 1035 2.3.4)")
     if name.endswith(".") and name != ".":

@@ -3,7 +3,7 @@
 For fuzz-testing other parsers (and csrlib itself)::
 
     from hypothesis import given
-    from csrlib import strategies
+    from csrlib.fuzz import strategies
 
     @given(strategies.csr_ders(max_sans=3))
     def test_my_parser_reads_what_csrlib_writes(der):
@@ -11,7 +11,7 @@ For fuzz-testing other parsers (and csrlib itself)::
 
 Every request these strategies make loads strictly in csrlib and verifies;
 ``malformed_csr_ders()`` breaks one of them in a precisely known way
-(:mod:`csrlib.mutations`).  Keys are made once, deterministically, from fixed
+(:mod:`csrlib.fuzz.mutations`).  Keys are made once, deterministically, from fixed
 seeds (never use them for anything real), so signing is fast and examples
 reproduce; simpler choices come first, so examples shrink to short names,
 one SAN and an Ed25519 key.
@@ -32,9 +32,9 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from . import oids
-from .builder import CertificateRequestBuilder
-from .extensions import (
+from .. import oids
+from ..builder import CertificateRequestBuilder
+from ..model.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
     CertificatePolicies,
@@ -46,7 +46,7 @@ from .extensions import (
     SubjectKeyIdentifier,
     UnrecognizedExtension,
 )
-from .general_names import (
+from ..model.general_names import (
     DirectoryName,
     DNSName,
     GeneralName,
@@ -56,9 +56,9 @@ from .general_names import (
     RFC822Name,
     UniformResourceIdentifier,
 )
-from .keys import PublicKey
-from .name import Name, NameAttribute, RelativeDistinguishedName
-from .request import CertificateRequest
+from ..model.keys import PublicKey
+from ..model.names import Name, NameAttribute, RelativeDistinguishedName
+from ..request import CertificateRequest
 
 __all__ = [
     "ALGORITHMS",
@@ -81,7 +81,7 @@ ALGORITHMS = ("ed25519", "ecdsa-p256", "ecdsa-p384", "ecdsa-p521", "ecdsa-secp25
 
 
 def _seed(label: str) -> bytes:
-    return hashlib.sha512(b"csrlib.strategies test key: " + label.encode()).digest()
+    return hashlib.sha512(b"csrlib.fuzz.strategies test key: " + label.encode()).digest()
 
 
 # The product of the odd primes under 2000, to sieve candidates with one gcd.
@@ -90,7 +90,7 @@ _SMALL_PRIMES = prod(n for n in range(3, 2000, 2)
 
 
 def _prime(rng: random.Random, bits: int) -> int:
-    from .signers.keycheck import probable_prime
+    from ..signers.keycheck import probable_prime
 
     while True:
         candidate = rng.getrandbits(bits) | (3 << (bits - 2)) | 1
@@ -104,7 +104,7 @@ def _prime(rng: random.Random, bits: int) -> int:
 
 @cache
 def _signer(algorithm: str) -> Any:
-    from .signers import (
+    from ..signers import (
         EcdsaSigner,
         EcPrivateNumbers,
         EdDsaSigner,
@@ -118,13 +118,13 @@ def _signer(algorithm: str) -> Any:
         size = 32 if algorithm == "ed25519" else 57
         return EdDsaSigner.from_seed(EdPrivateSeed(algorithm, seed[:size]))
     if algorithm.startswith("ecdsa-"):
-        from .curves import CURVES_BY_NAME
+        from ..model.curves import CURVES_BY_NAME
 
         curve = CURVES_BY_NAME[{"p256": "secp256r1", "p384": "secp384r1", "p521": "secp521r1",
                                 "secp256k1": "secp256k1"}[algorithm[6:]]]
         secret = int.from_bytes(seed * 2, "big") % (curve.n - 1) + 1
         return EcdsaSigner.from_numbers(EcPrivateNumbers(curve.name, secret))
-    rng = random.Random(b"csrlib.strategies rsa-2048")  # one key for both RSA algorithms
+    rng = random.Random(b"csrlib.fuzz.strategies rsa-2048")  # one key for both RSA algorithms
     p, q = _prime(rng, 1024), _prime(rng, 1024)
     n, e = p * q, 65537
     d = pow(e, -1, (p - 1) * (q - 1))
@@ -248,14 +248,14 @@ def _unknown_extension() -> st.SearchStrategy[ExtensionValue]:
 
 
 def _der_int(value: int) -> bytes:
-    from .der.primitives import encode_integer
-    from .der.tlv import tlv
+    from ..der.primitives import encode_integer
+    from ..der.tlv import tlv
 
     return tlv(0x02, encode_integer(value))
 
 
 def _der_utf8(text: str) -> bytes:
-    from .der.tlv import tlv
+    from ..der.tlv import tlv
 
     return tlv(0x0C, text.encode())
 
@@ -342,9 +342,9 @@ def csr_ders(**options: Any) -> st.SearchStrategy[bytes]:
 
 def malformed_csr_ders(*, kinds: tuple[str, ...] | None = None,
                        **options: Any) -> st.SearchStrategy[tuple[bytes, Any]]:
-    """``(bytes, Defect)``: a valid request broken in one known way (:mod:`csrlib.mutations`).
+    """``(bytes, Defect)``: a valid request broken in one known way (:mod:`csrlib.fuzz.mutations`).
 
-    ``kinds`` limits the defects (see ``csrlib.mutations.KINDS``); the other
+    ``kinds`` limits the defects (see ``csrlib.fuzz.mutations.KINDS``); the other
     keywords go to :func:`csr_ders`.
     """
     from . import mutations

@@ -14,9 +14,9 @@ file on its own line of standard output and exits with the worst status;
 ``asn1`` prints the tree up to the first departure from DER, then the error.
 
 Everything printed is inert text: every line goes through
-:func:`csrlib.cli_text.escape` (control, format and other non-printable
+:func:`csrlib.cli.text.escape` (control, format and other non-printable
 characters as ``\\n``, ``\\x1b``, ``\\u202e``...), JSON through
-:func:`csrlib.cli_text.json_text`.  Inputs are read up to the input size
+:func:`csrlib.cli.text.json_text`.  Inputs are read up to the input size
 limit (``csrlib.asn1.Limits().max_size``, 1 MiB), and files are written as new
 files that take their name in one step (:mod:`csrlib.signers.files`).
 """
@@ -31,7 +31,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TypeVar
 
-from .cli_new import (
+from .new import (
     build_request,
     count_argument,
     new_arguments,
@@ -41,12 +41,12 @@ from .cli_new import (
     text_argument,
     write_output,
 )
-from .cli_text import escape, json_text, print_line
-from .der.tlv import DEFAULT_LIMITS
-from .dump import dump_lines
-from .errors import CSRError
-from .pem import detect_format, pem_blocks
-from .signers.files import InputTooLarge, read_bounded, read_stream
+from .text import escape, json_text, print_line
+from ..der.tlv import DEFAULT_LIMITS
+from .asn1 import dump_lines
+from ..errors import CSRError
+from ..pem import detect_format, pem_blocks
+from ..signers.files import InputTooLarge, read_bounded, read_stream
 
 __all__ = ["main"]
 
@@ -92,9 +92,9 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from .request import load_der, load_pem_all
-    from .summary import describe, summarize
-    from .verify import Policy
+    from ..request import load_der, load_pem_all
+    from .show import describe, summarize
+    from ..crypto.verify import Policy
 
     data = _read_input(args.file)
     strict = not args.lenient
@@ -116,7 +116,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from .cli_verify import run_verify
+    from .verify import run_verify
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -124,7 +124,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_keygen(args: argparse.Namespace) -> int:
-    from . import signers
+    from .. import signers
 
     if not args.force and os.path.lexists(args.out):
         # Before the key is made (RSA takes a while); the write checks again, atomically.

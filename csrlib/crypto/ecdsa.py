@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from . import schemas
-from .errors import DecodeError, InvalidSignature
+from .. import schemas
+from ..errors import DecodeError, InvalidSignature
 
 __all__ = ["parse_ecdsa_signature", "verify_ecdsa"]
 
@@ -23,7 +23,7 @@ _ECDSA_PLAN: Any = None
 def parse_ecdsa_signature(signature: bytes) -> tuple[int, int]:
     """Return (r, s) of a DER Ecdsa-Sig-Value; raise InvalidSignature if it is not strict DER."""
     global _ECDSA_PLAN  # noqa: PLW0603 - compiled on first use
-    from .asn1 import compile_schema
+    from ..asn1 import compile_schema
 
     if _ECDSA_PLAN is None:
         _ECDSA_PLAN = compile_schema(schemas.EcdsaSigValue())
@@ -44,7 +44,7 @@ def _verifying_key(curve_name: str, x: int, y: int) -> Any:
         import ecdsa
         from ecdsa.ellipticcurve import PointJacobi
 
-        from .curves import CURVES_BY_NAME
+        from ..model.curves import CURVES_BY_NAME
 
         curve = getattr(ecdsa.curves, CURVES_BY_NAME[curve_name].ecdsa_name)
         point = PointJacobi(curve.curve, x, y, 1, curve.order)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .der.tlv import read_header
-from .errors import BuildError, DecodeError
-from .name import Name, NameAttribute, RelativeDistinguishedName, _check_text, _oid_for, _shown
+from ..der.tlv import read_header
+from ..errors import BuildError, DecodeError
+from .names import Name, NameAttribute, RelativeDistinguishedName, _check_text, _oid_for, _shown
 
 __all__ = ["parse_openssl", "parse_rfc4514"]
 
@@ -104,15 +104,15 @@ def _hex_value(key: str, digits: str) -> NameAttribute:
     RFC 4514 2.4 and 3: ``#`` and the hex of the BER encoding of the value;
     csrlib takes DER only, read as from a request in strict mode: one element,
     nothing after it, its type kept and checked against the attribute type
-    (:data:`csrlib.name.VALUE_TAGS`).
+    (:data:`csrlib.model.names.VALUE_TAGS`).
     """
     oid = _oid_for(key)
     # RFC 4514 3: hexstring = SHARP 1*hexpair; no spaces, no other characters.
     if not digits or len(digits) % 2 or any(c not in _HEX for c in digits):
         raise BuildError(f"invalid hex value #{_shown(digits)[1:-1]}")
     element = bytes.fromhex(digits)
-    from .name_read import read_attribute_value
-    from .parsing import Source
+    from .name_reading import read_attribute_value
+    from .reading import Source
 
     try:
         src = Source(element)

@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from . import oids
-from .der.primitives import encode_oid, oid_arcs
-from .der.strings import STRING_TYPES, encode_string
-from .der.tlv import Writer, encode_length, tlv
-from .errors import BuildError, EncodeError
+from .. import oids
+from ..der.primitives import encode_oid, oid_arcs
+from ..der.strings import STRING_TYPES, encode_string
+from ..der.tlv import Writer, encode_length, tlv
+from ..errors import BuildError, EncodeError
 
 __all__ = ["STRING_TYPE_NUMBERS", "VALUE_TAGS", "Name", "NameAttribute",
            "RelativeDistinguishedName", "atv_der", "value_tags_text"]
@@ -252,7 +252,7 @@ class RelativeDistinguishedName:
     A SET has no order: the attributes are kept in DER order (by encoding),
     the order they have on the wire and in ``rfc4514()``.  Built, they are a
     tuple; loaded, an RDN of many attributes holds a
-    :class:`~csrlib.lazy.LazySequence` (it behaves as the tuple).
+    :class:`~csrlib.model.lazy.LazySequence` (it behaves as the tuple).
     """
 
     attributes: Sequence[NameAttribute]
@@ -298,7 +298,7 @@ class Name:
     """A distinguished name: RDNs in DER order (most significant first).
 
     ``rdns`` is a tuple, or for a loaded name of many RDNs a
-    :class:`~csrlib.lazy.LazySequence` read again from the request when used
+    :class:`~csrlib.model.lazy.LazySequence` read again from the request when used
     (it compares and hashes as the tuple of its RDNs).
     """
 
@@ -373,4 +373,4 @@ def _slash_escape(attribute: NameAttribute) -> str:
 
 # The parsers build Names: imported once this module's classes exist (an
 # import inside the methods would cost about a microsecond per call).
-from .name_parse import parse_openssl, parse_rfc4514  # noqa: E402
+from .name_text import parse_openssl, parse_rfc4514  # noqa: E402

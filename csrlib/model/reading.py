@@ -16,10 +16,10 @@ from typing import Any
 
 from pyasn1.type import univ
 
-from .asn1 import UNEXPECTED_ERRORS, Plan, compile_schema, name_deviations
-from .der.generic import validate_content
-from .der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits, read_header
-from .errors import DecodeError, join_path
+from ..asn1 import UNEXPECTED_ERRORS, Plan, compile_schema, name_deviations
+from ..der.generic import validate_content
+from ..der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits, read_header
+from ..errors import DecodeError, join_path
 
 __all__ = ["Path", "Rereading", "Source", "out_of_stack", "path_text", "plan"]
 

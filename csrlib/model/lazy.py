@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Generic, TypeVar, overload
 
-from .der.tlv import Limits
-from .parsing import Source
+from ..der.tlv import Limits
+from .reading import Source
 
 __all__ = ["EAGER_MAX", "STEP", "LazySequence", "Reader", "Repeats", "contents_start",
            "element_end", "offsets", "read_elements", "sorted_positions"]

@@ -10,11 +10,11 @@ import stat
 import sys
 from typing import Any
 
-from . import oids
-from .builder import CertificateRequestBuilder
-from .errors import BuildError
-from .extensions import BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName
-from .name import Name
+from .. import oids
+from ..builder import CertificateRequestBuilder
+from ..errors import BuildError
+from ..model.extensions import BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName
+from ..model.names import Name
 
 __all__ = ["add_key_options", "build_request", "count_argument", "new_arguments",
            "output_paths", "path_argument", "signer_from_args", "text_argument",
@@ -121,7 +121,7 @@ def add_key_options(parser: argparse.ArgumentParser) -> None:
 
 def signer_from_args(args: argparse.Namespace, read: Any) -> Any:
     """Return the signer the key options ask for, saving a new key first."""
-    from . import signers
+    from .. import signers
 
     options: dict[str, object] = {}
     if args.hash:
@@ -214,7 +214,7 @@ def output_paths(args: argparse.Namespace) -> None:
     exists is refused here too, before a key is made; writing checks that
     again, atomically.
     """
-    from .signers.files import same_file
+    from ..signers.files import same_file
 
     outputs = [("--key-out", args.key_out),
                ("--out", None if args.out == "-" else args.out)]
@@ -249,7 +249,7 @@ def write_output(data: bytes | str, out: str | None, *, overwrite: bool = False)
     no file to replace.  Raises OSError (FileExistsError without
     ``overwrite``).
     """
-    from .signers.files import write_file
+    from ..signers.files import write_file
 
     raw = data.encode("ascii") if isinstance(data, str) else data
     if out is None or out == "-":

@@ -22,7 +22,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from .errors import InvalidSignature
+from ..errors import InvalidSignature
 
 __all__ = ["decode_edwards_point", "verify_eddsa"]
 

@@ -1,0 +1,7 @@
+"""What a request holds: names, general names, extensions, attributes, keys, algorithms.
+
+Each type is built by callers (the builder) or read from a request's octets
+(:mod:`csrlib.model.reading` holds the shared state of one load).  The model
+imports the foundation, ``der`` and ``asn1``; never ``crypto``, ``signers``,
+``cli`` or ``fuzz``.
+"""
