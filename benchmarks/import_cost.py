@@ -72,7 +72,8 @@ TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sign with an RSA-2048 key": (
         "csrlib.create('CN=x', signer=signers.load_private_key(read('rsa-key.pem')))",
         ("ecdsa", "idna")),
-    "command line parser": ("import csrlib.cli.dispatch; csrlib.cli.dispatch._parser()", FORBIDDEN_AT_IMPORT),
+    "command line parser": ("import csrlib.cli.dispatch; csrlib.cli.dispatch._parser()",
+                            FORBIDDEN_AT_IMPORT),
 }
 
 _TASK_CODE = """\

@@ -8,9 +8,8 @@ See the README for the whole API; ``csrlib.asn1`` is the DER codec underneath.
 """
 
 from . import signers
-from .model.algorithms import PssParameters, SignatureAlgorithm
-from .model.attributes import Attribute, AttributeValues, StringValue
 from .builder import CertificateRequestBuilder, create
+from .crypto.verify import Policy, verify_signature
 from .der.tlv import Deviation, Limits
 from .errors import (
     BuildError,
@@ -22,6 +21,8 @@ from .errors import (
     PolicyError,
     UnsupportedAlgorithm,
 )
+from .model.algorithms import PssParameters, SignatureAlgorithm
+from .model.attributes import Attribute, AttributeValues, StringValue
 from .model.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
@@ -59,9 +60,9 @@ from .model.keys import (
     UnknownPublicKey,
 )
 from .model.lazy import LazySequence
-from .model.names import Name, NameAttribute, RelativeDistinguishedName
+from .model.name_attributes import NameAttribute
+from .model.names import Name, RelativeDistinguishedName
 from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
-from .crypto.verify import Policy, verify_signature
 
 __version__ = "0.1.0"
 

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from . import oids
-from .model.attributes import Attribute, StringValue
 from .der.generic import validate_content
 from .der.tlv import Context, Writer, read_header
 from .errors import BuildError, DecodeError
+from .model.attributes import Attribute, StringValue
 from .model.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schemas
-from .model.algorithms import SignatureAlgorithm, read_signature_algorithm
-from .model.attributes import Attribute, StringValue, read_attributes
+from .crypto.verify import Policy, verify_signature
 from .der.canonical import canonical_der
 from .der.primitives import encode_integer, encode_oid
 from .der.tlv import (
@@ -28,14 +27,13 @@ from .der.tlv import (
     tlv,
 )
 from .errors import DecodeError, int_text
+from .model.algorithms import SignatureAlgorithm, read_signature_algorithm
+from .model.attributes import Attribute, StringValue, read_attributes
 from .model.extensions import Extension, Extensions, UnrecognizedExtension
 from .model.keys import PublicKey, RsaPublicKey, read_spki
-from .model.names import Name
-from .model.name_reading import read_name
-from .model.reading import Source, plan
+from .model.names import Name, read_name
+from .model.reading import Source, maker, plan
 from .pem import check_text, detect_format, encode_pem, iter_pem_blocks, label_text
-from .model.records import maker
-from .crypto.verify import Policy, verify_signature
 
 __all__ = ["PEM_LABELS", "CertificateRequest", "load", "load_der", "load_pem", "load_pem_all"]
 

@@ -34,11 +34,8 @@ from . import oids
 __all__ = [
     "AlgorithmIdentifier",
     "CertificationRequest",
-    "EcdsaSigValue",
     "Extensions",
     "GeneralNames",
-    "RsaPublicKey",
-    "RsassaPssParams",
     "SubjectPublicKeyInfo",
 ]
 
@@ -120,7 +117,7 @@ class RelativeDistinguishedName(univ.SetOf):
 
     The plain decoder returns the list of attributes for an RDN of at most
     :data:`csrlib.asn1.plan.WHOLE_OCTETS` octets, else their count (see
-    :func:`csrlib.model.name_reading.read_name`).
+    :func:`csrlib.model.names.read_name`).
     """
 
     csrlib_items_unchecked = True
@@ -142,7 +139,7 @@ class RDNSequence(univ.SequenceOf):
     of RDNs for a name of at most :data:`csrlib.asn1.plan.WHOLE_OCTETS`
     octets (decoded whole, as :class:`RDNList`), else their count, each
     RDN's header checked; the model then reads the RDNs one at a time (see
-    :func:`csrlib.model.name_reading.read_name`), so that a name of many RDNs is
+    :func:`csrlib.model.names.read_name`), so that a name of many RDNs is
     never held as a Python object per RDN and per attribute at once.
     """
 
@@ -429,71 +426,6 @@ class ExtKeyUsageSyntax(univ.SequenceOf):
     csrlib_whole = PurposeList
     componentType = KeyPurposeId()
     subtypeSpec = constraint.ConstraintsIntersection(constraint.ValueSizeConstraint(1, MAX))
-
-
-class RsaPublicKey(univ.Sequence):
-    """RSAPublicKey (RFC 8017 A.1.1)."""
-
-    componentType = namedtype.NamedTypes(
-        namedtype.NamedType("modulus", univ.Integer()),
-        namedtype.NamedType("publicExponent", univ.Integer()),
-    )
-
-
-class EcdsaSigValue(univ.Sequence):
-    """Ecdsa-Sig-Value (RFC 5480 / RFC 3279 2.2.3)."""
-
-    componentType = namedtype.NamedTypes(
-        namedtype.NamedType("r", univ.Integer()),
-        namedtype.NamedType("s", univ.Integer()),
-    )
-
-
-class HashAlgorithm(univ.Sequence):
-    """A hash AlgorithmIdentifier (parameters NULL or absent)."""
-
-    componentType = namedtype.NamedTypes(
-        namedtype.NamedType("algorithm", univ.ObjectIdentifier()),
-        namedtype.OptionalNamedType("parameters", univ.Any()),
-    )
-
-
-class MaskGenAlgorithm(univ.Sequence):
-    """The MGF AlgorithmIdentifier of RSASSA-PSS; its parameters kept with their span."""
-
-    componentType = namedtype.NamedTypes(
-        namedtype.NamedType("algorithm", univ.ObjectIdentifier()),
-        namedtype.OptionalNamedType("parameters", SpannedAny()),
-    )
-
-
-def _algorithm_value(cls: type[Any], oid: str, parameters: bytes | None, number: int) -> Any:
-    value = cls().subtype(explicitTag=_ctx(number))
-    value["algorithm"] = univ.ObjectIdentifier(oid)
-    if parameters is not None:
-        value["parameters"] = univ.Any(parameters)
-    return value
-
-
-# RFC 4055 3.1: sha1Identifier is { id-sha1, NULL }; mgf1SHA1Identifier is
-# { id-mgf1, sha1Identifier }.
-_SHA1_IDENTIFIER_DER = bytes.fromhex("300906052b0e03021a0500")
-
-
-class RsassaPssParams(univ.Sequence):
-    """RSASSA-PSS-params (RFC 4055 3.1) with its DEFAULT values."""
-
-    componentType = namedtype.NamedTypes(
-        namedtype.DefaultedNamedType("hashAlgorithm",
-                                     _algorithm_value(HashAlgorithm, oids.SHA1, b"\x05\x00", 0)),
-        namedtype.DefaultedNamedType("maskGenAlgorithm",
-                                     _algorithm_value(MaskGenAlgorithm, oids.MGF1,
-                                                      _SHA1_IDENTIFIER_DER, 1)),
-        namedtype.DefaultedNamedType("saltLength", univ.Integer(20).subtype(
-            explicitTag=_ctx(2))),
-        namedtype.DefaultedNamedType("trailerField", univ.Integer(1).subtype(
-            explicitTag=_ctx(3))),
-    )
 
 
 ATTRIBUTE_VALUE_TYPES.update({

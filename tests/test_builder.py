@@ -29,7 +29,7 @@ from csrlib import (
 )
 from csrlib.signers import EcdsaSigner, EcPrivateNumbers, RsaPrivateNumbers, RsaSigner
 from tests.conftest import OPENSSL
-from tests.test_signers import RSA_NUMBERS
+from tests.signers.test_signers import RSA_NUMBERS
 
 P256 = signers.generate("ec:P-256")
 
@@ -117,7 +117,7 @@ def test_pkcs1v15_requests_match_openssl_byte_for_byte(tmp_path: Path) -> None:
     key = tmp_path / "key.pem"
     from cryptography.hazmat.primitives import serialization
 
-    from tests.test_signers import _RSA
+    from tests.signers.test_signers import _RSA
 
     key.write_bytes(_RSA.private_bytes(serialization.Encoding.PEM,
                                        serialization.PrivateFormat.PKCS8,

@@ -16,10 +16,10 @@ from pyasn1.codec.der import encoder as pyasn1_encoder
 
 import csrlib
 from csrlib import DecodeError, InvalidSignature, signers
-from csrlib.fuzz import mutations, strategies
 from csrlib.asn1 import Limits
 from csrlib.der.canonical import canonical_der
 from csrlib.errors import ENCODING_DEVIATIONS
+from csrlib.fuzz import mutations, strategies
 from csrlib.model.extensions import UnrecognizedExtension
 from tests.helpers import csr_der, extension, extension_request, name_der, oid, tlv
 

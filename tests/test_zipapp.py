@@ -166,7 +166,8 @@ def _rsa_request(directory: Path) -> Path:
 @pytest.mark.parametrize(("task", "code", "absent"), [
     ("import", "", {"rsa", "ecdsa", "six", "idna", "gmpy2", "hypothesis", "cryptography",
                     "asn1crypto"}),
-    ("cli", "import csrlib.cli.dispatch; csrlib.cli.dispatch._parser()", {"rsa", "ecdsa", "idna", "hypothesis"}),
+    ("cli", "import csrlib.cli.dispatch; csrlib.cli.dispatch._parser()",
+     {"rsa", "ecdsa", "idna", "hypothesis"}),
     ("ec", "r = csrlib.create('CN=x', san=['DNS:x.example'], signer=signers.generate('ec:P-256'))"
            "\ncsrlib.load(r.der).verify()", {"rsa", "idna"}),
     ("idna", "csrlib.SubjectAlternativeName.from_strings(['DNS:faß.example'])", {"rsa", "ecdsa"}),

@@ -15,68 +15,20 @@ in CPython 3.11+ such blocks cost nothing until an error occurs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
-from ..der.generic import validate_content
-from ..der.tlv import Context, describe_tag, read_header
+from ..der.tlv import Context, read_header
 from ..errors import DecodeError
+from .backend import PLAIN_INDEX, Backend, Decoder, spanned
 from .codegen import generate
 from .encoding import default_encoding
+from .leaves import any_decoder, checked, default_check, overrun, unexpected
+from .open_types import open_resolver, open_types
+from .plain import PLAIN
 from .plan import Node, Route, alternatives, compile_node, slot
 from .types import ANY, CHOICE, OCTET_STRING, SEQUENCE, SEQUENCE_OF, SET, SET_OF
 
 __all__ = ["Backend", "Decoder", "decode_element", "decode_window", "decoder"]
-
-Decoder = Callable[[bytes, int, int, int, Context, int], Any]
-
-
-class Backend(Protocol):
-    """How values are made: plain Python values or pyasn1 objects."""
-
-    index: int
-    #: Whether spanned types (``csrlib_span``) are returned with their span.
-    spans: bool
-
-    def primitive(self, node: Node) -> Decoder:
-        """Return the contents decoder of a primitive type."""
-
-    def any_value(self, node: Node) -> Callable[[bytes], Any]:
-        """Return the function making an ANY value from its octets."""
-
-    def sequence(self, node: Node, defaults: list[Any]) -> tuple[
-            list[Any], Callable[[list[Any]], Any], Callable[[], Any]]:
-        """Return (blank component list, finish(list), empty()) for a SEQUENCE or SET."""
-
-    def collection(self, node: Node) -> Callable[[list[Any]], Any]:
-        """Return the function making a SEQUENCE OF / SET OF value from its items."""
-
-    def choice(self, node: Node, index: int) -> Callable[[Any], Any]:
-        """Return the function wrapping a value as alternative ``index`` of a CHOICE."""
-
-    def internal(self, node: Node, value: Any) -> Any:
-        """Return ``value`` in the form pyasn1's constraints check."""
-
-    def governing(self, value: Any) -> Any:
-        """Return the key of an open-type map for a governing value, or None if absent."""
-
-    def with_items(self, container: Any, items: list[Any]) -> Any:
-        """Return ``container`` holding ``items`` instead (open types in collections)."""
-
-    def absent_open(self, spec: Any) -> Any:
-        """Return what an absent OPTIONAL open-type component holds after resolution."""
-
-
-def _unexpected(key: int, offset: int, expected: dict[int, Any]) -> DecodeError:
-    if key ^ 0x20 in expected:
-        kind = "constructed-form" if key & 0x20 else "primitive-form"
-        return DecodeError(kind, offset)
-    wanted = " or ".join(describe_tag(k) for k in list(expected)[:4]) or "nothing"
-    return DecodeError("unexpected-tag", offset, f"{describe_tag(key)}, expected {wanted}")
-
-
-def _overrun(buf: bytes, end: int) -> str:
-    return "truncated" if end >= len(buf) else "length-overrun"
-
 
 def decoder(node: Node, backend: Backend) -> Decoder:
     """Return the decoder of an element matched by ``node.keys[0]`` (built once)."""
@@ -92,18 +44,11 @@ def decoder(node: Node, backend: Backend) -> Decoder:
             content = _content(node, backend)
             fn = _unwrap(node.keys[1:], content)
             if node.span and backend.spans and not getattr(content, "csrlib_spanned", False):
-                fn = _spanned(fn)
+                fn = spanned(fn)
         finally:
             node.decoders[idx] = None
         node.decoders[idx] = fn
     return fn
-
-
-def _spanned(fn: Decoder) -> Decoder:
-    def dec(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
-        return fn(buf, h, c, e, ctx, d), h, e
-
-    return dec
 
 
 def decode_element(node: Node, backend: Backend, buf: bytes, ctx: Context) -> Any:
@@ -170,7 +115,7 @@ def _one(table: dict[int, Decoder], fallback: Decoder | None) -> Decoder:
             k, cs, ce = read_header(buf, c, e, ctx)
         fn = table.get(k) or fallback
         if fn is None:
-            raise _unexpected(k, c, table)
+            raise unexpected(k, c, table)
         if ce != e:
             raise DecodeError("trailing-data", ce)
         return fn(buf, c, cs, ce, ctx, d + 1)
@@ -189,7 +134,7 @@ def _unwrap(keys: tuple[int, ...], inner: Decoder) -> Decoder:
                 raise DecodeError("depth-limit", h)
             k, cs, ce = read_header(buf, c, e, ctx)
             if k != key:
-                raise _unexpected(k, c, {key: None})
+                raise unexpected(k, c, {key: None})
             if ce != e:
                 raise DecodeError("trailing-data", ce)
             h, c, e, d = c, cs, ce, d + 1
@@ -209,70 +154,8 @@ def _content(node: Node, backend: Backend) -> Decoder:
     if kind == CHOICE:
         return _one(*_slot_decoders(*alternatives(node), backend))
     if kind == ANY:
-        return _any(node, backend)
-    return _checked(node, backend.primitive(node), backend)
-
-
-def _checked(node: Node, dec: Decoder, backend: Backend) -> Decoder:
-    check = node.check
-    if check is None:
-        return dec
-
-    def checked(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
-        value = dec(buf, h, c, e, ctx, d)
-        why = check(backend.internal(node, value))
-        if why is not None:
-            raise DecodeError("constraint", c, why)
-        return value
-
-    return checked
-
-
-def _any(node: Node, backend: Backend) -> Decoder:
-    make = backend.any_value(node)
-    if node.unchecked:
-        # The caller checks the contents (see Node.unchecked).
-        def unchecked(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
-            return make(buf[h:e] if not node.keys else buf[c:e])
-
-        return unchecked
-    if not node.keys:
-        # Untagged: the value is the whole element, checked as DER.
-        def untagged(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
-            key = buf[h]
-            if key & 0x1F == 0x1F:
-                key = read_header(buf, h, e, ctx)[0]
-            validate_content(buf, key, h, c, e, ctx, d)
-            return make(buf[h:e])
-
-        return untagged
-    constructed = node.keys[-1] & 0x20
-
-    # Tagged: the value is the contents.  A constructed tag on ANY is an
-    # explicit tag, which holds exactly one element (X.680 31.2.7).
-    def tagged(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
-        if constructed:
-            if c == e:
-                raise DecodeError("missing-component", c, "explicit tag without a value")
-            if d >= ctx.max_depth:
-                raise DecodeError("depth-limit", h)
-            k, cs, ce = read_header(buf, c, e, ctx)
-            if ce != e:
-                raise DecodeError("trailing-data", ce)
-            validate_content(buf, k, c, cs, ce, ctx, d + 1)
-        return make(buf[c:e])
-
-    return tagged
-
-
-def _default_check(fn: Decoder, default_der: bytes) -> Decoder:
-    def dec(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
-        # X.690 11.5: a component equal to its DEFAULT is absent.
-        if buf[h:e] == default_der:
-            ctx.deviate("default-encoded", h)
-        return fn(buf, h, c, e, ctx, d)
-
-    return dec
+        return any_decoder(node, backend)
+    return checked(node, backend.primitive(node), backend)
 
 
 def _field_decoders(node: Node, backend: Backend) -> tuple[
@@ -293,7 +176,7 @@ def _field_decoders(node: Node, backend: Backend) -> tuple[
             fn = _route(route, backend)
             der = default_ders[j]
             if der is not None:
-                fn = _default_check(fn, der)
+                fn = default_check(fn, der)
             built[key] = fn
         return fn
 
@@ -319,8 +202,6 @@ def _node_info(node: Node) -> dict[str, Any]:
 
 
 def _sequence_info(node: Node) -> dict[str, Any]:
-    from .plain import PLAIN
-
     tables, fallbacks, defaults = _field_decoders(node, PLAIN)
     names = [f.name for f in node.fields]
     n = len(names)
@@ -335,12 +216,12 @@ def _sequence_info(node: Node) -> dict[str, Any]:
     def missing(t: int, pos: int, e: int, i: int, j: int) -> DecodeError:
         if pos >= e:
             return DecodeError("missing-component", e, names[j])
-        return _unexpected(t, pos, tables[i])
+        return unexpected(t, pos, tables[i])
 
     def leftover(t: int, pos: int, i: int) -> DecodeError:
         if i == n:
             return DecodeError("trailing-data", pos)
-        return _unexpected(t, pos, tables[i])
+        return unexpected(t, pos, tables[i])
 
     def name_error(err: DecodeError, seg: str | None, buf: bytes, pos: int, e: int,
                    i: int) -> None:
@@ -354,22 +235,20 @@ def _sequence_info(node: Node) -> dict[str, Any]:
             err.add_segment(seg)
 
     governing = {j: (names.index(node.fields[j].open_type.name),
-                     _open_resolver(node.fields[j])) for j in node.open_fields}
+                     open_resolver(node.fields[j], _whole)) for j in node.open_fields}
     return {"tables": tables, "fallbacks": fallbacks, "defaults": defaults, "open": governing,
             "helpers": {"EMPTY": empty_or_missing, "missing": missing, "leftover": leftover,
                         "name_error": name_error}}
 
 
 def _collection_info(node: Node) -> dict[str, Any]:
-    from .plain import PLAIN
-
     assert node.item is not None
     table, fallback = _slot_decoders(*slot(node.item), PLAIN)
     lo, hi = node.size or (0, float("inf"))
     check = node.check if node.size is None else None
 
-    def unexpected(t: int, pos: int) -> DecodeError:
-        return _unexpected(t, pos, table)
+    def unexpected_item(t: int, pos: int) -> DecodeError:
+        return unexpected(t, pos, table)
 
     def sizes(items: list[Any], h: int) -> None:
         if not lo <= len(items) <= hi:
@@ -381,14 +260,14 @@ def _collection_info(node: Node) -> dict[str, Any]:
 
     whole = None if node.whole is None else decoder(compile_node(node.whole()), PLAIN)
     return {"table": table, "fallback": fallback, "whole": whole,
-            "helpers": {"unexpected": unexpected, "check": sizes}}
+            "helpers": {"unexpected": unexpected_item, "check": sizes}}
 
 
 def _generated(node: Node) -> Decoder:
     """Return the generated plain-value decoder of a structure (see codegen.py)."""
     # A span is the whole element: only without explicit tags around the contents.
     span = node.span and len(node.keys) == 1
-    fn: Decoder = generate(node, _node_info, _overrun, span)
+    fn: Decoder = generate(node, _node_info, overrun, span)
     fn.csrlib_spanned = span  # type: ignore[attr-defined]
     return fn
 
@@ -428,7 +307,7 @@ def _sequence(node: Node, backend: Backend) -> Decoder:
     # same way before reading it, so that both refuse a bad value for the
     # same reason at the same offset; the open type is read afterwards.
     early = ({j: (names.index(node.fields[j].open_type.name),
-                  _open_resolver(node.fields[j])) for j in node.open_fields}
+                  open_resolver(node.fields[j], _whole)) for j in node.open_fields}
              if has_open and _inline_open_types(node) else {})
 
     def dec(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
@@ -449,14 +328,14 @@ def _sequence(node: Node, backend: Backend) -> Decoder:
                     cs = pos + 2
                     ce = cs + buf[pos + 1]
                     if ce > e:
-                        raise DecodeError(_overrun(buf, e), pos + 1)
+                        raise DecodeError(overrun(buf, e), pos + 1)
                 else:
                     t, cs, ce = read_header(buf, pos, e, ctx)
                 ent = tables[i].get(t) or fallbacks[i]
                 if ent is None:
                     if i == n:
                         raise DecodeError("trailing-data", pos)
-                    raise _unexpected(t, pos, tables[i])
+                    raise unexpected(t, pos, tables[i])
                 j, fn = ent
                 seg = names[j]
                 if j in early and ctx.open_types:
@@ -484,7 +363,7 @@ def _sequence(node: Node, backend: Backend) -> Decoder:
         if required_from[i] < n:
             raise DecodeError("missing-component", e, names[required_from[i]])
         if has_open and ctx.open_types:
-            _open_types(node, backend, out, buf, c, e, ctx, d)
+            open_types(node, backend, out, buf, c, e, ctx, d, _whole)
         return finish(out)
 
     return dec
@@ -508,7 +387,7 @@ def _set(node: Node, backend: Backend) -> Decoder:
             t, cs, ce = read_header(buf, pos, e, ctx)
             ent = table.get(t) or fallback
             if ent is None:
-                raise _unexpected(t, pos, table)
+                raise unexpected(t, pos, table)
             j, fn = ent
             if j in seen:
                 raise DecodeError("duplicate-component", pos, names[j])
@@ -556,12 +435,12 @@ def _collection(node: Node, backend: Backend) -> Decoder:
                     cs = pos + 2
                     ce = cs + buf[pos + 1]
                     if ce > e:
-                        raise DecodeError(_overrun(buf, e), pos + 1)
+                        raise DecodeError(overrun(buf, e), pos + 1)
                 else:
                     t, cs, ce = read_header(buf, pos, e, ctx)
                 fn = table.get(t) or fallback
                 if fn is None:
-                    raise _unexpected(t, pos, table)
+                    raise unexpected(t, pos, table)
                 if is_set and prev != -2:
                     # X.690 11.6: SET OF elements in ascending order of encodings;
                     # lenient mode records the first out of order, once per SET.
@@ -585,174 +464,3 @@ def _collection(node: Node, backend: Backend) -> Decoder:
         return finish(items)
 
     return dec
-
-
-# -- open types (pyasn1's decodeOpenTypes) -------------------------------------
-
-PLAIN_INDEX = 0
-
-
-def _open_resolver(field: Any) -> Callable[[Any], Decoder | None]:
-    """Return ``resolve(governing value) -> plain decoder of the holder element | None``.
-
-    The governing value is a plain one or a pyasn1 object (both key the
-    open-type map); the decoder returned is always the plain backend's.
-
-    Hits are cached by governing value; a miss is looked up again each time,
-    since importing a module may add entries to pyasn1-modules' maps.
-    """
-    from .plain import PLAIN
-
-    cache: dict[Any, Decoder] = {}
-    holder = field.node
-
-    def resolve(governing: Any) -> Decoder | None:
-        fn = cache.get(governing)
-        if fn is not None:
-            return fn
-        key = PLAIN.governing(governing)
-        if key is None:
-            return None
-        try:
-            spec = field.open_type[key]
-        except (KeyError, TypeError):
-            return None
-        fn = cache[governing] = _holder_decoder(holder, compile_node(spec))
-        return fn
-
-    return resolve
-
-
-def _holder_decoder(holder: Node, target: Node) -> Decoder:
-    """Return a plain decoder reading a holder element as its open type ``target``."""
-    from .plain import PLAIN
-
-    whole = _whole(target, PLAIN)
-    dec: Decoder
-    if holder.kind == ANY:
-        # The open type is the element itself.
-        def element(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
-            return whole(buf, h, h, e, ctx, d - 1)
-
-        dec = element
-    elif holder.kind == OCTET_STRING:
-        # The open type is the one element inside the octets.
-        def inside(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
-            return whole(buf, h, c, e, ctx, d)
-
-        dec = inside
-    else:
-        dec = _open_items(holder, whole)
-    return _spanned(dec) if holder.span else dec
-
-
-def _open_items(holder: Node, whole: Decoder) -> Decoder:
-    """Return a decoder of a SET OF / SEQUENCE OF whose every item is the open type."""
-    is_set = holder.kind == SET_OF
-    lo, hi = holder.size or (0, float("inf"))
-
-    def dec(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
-        if c < e and d >= ctx.max_depth:
-            raise DecodeError("depth-limit", h)
-        items: list[Any] = []
-        pos = c
-        prev = prev_end = -1
-        try:
-            while pos < e:
-                _, _, ce = read_header(buf, pos, e, ctx)
-                if is_set and prev != -2:
-                    # X.690 11.6, recorded once per SET as above.
-                    if prev >= 0 and buf[prev:prev_end] > buf[pos:ce]:
-                        ctx.deviate("setof-unsorted", pos)
-                        prev = -2
-                    else:
-                        prev, prev_end = pos, ce
-                items.append(whole(buf, pos, pos, ce, ctx, d))
-                pos = ce
-        except DecodeError as err:
-            err.add_segment(f"[{len(items)}]")
-            raise
-        if not lo <= len(items) <= hi:
-            raise DecodeError("constraint", h, f"{len(items)} elements, not {lo}..{hi}")
-        return items
-
-    return dec
-
-
-def _open_types(
-    node: Node, backend: Backend, out: list[Any], buf: bytes, c: int, e: int,
-    ctx: Context, d: int,
-) -> None:
-    """Decode the open-type components of a SEQUENCE whose governing value is mapped."""
-    spans = _spans(node, buf, c, e, ctx)
-    names = [f.name for f in node.fields]
-    for j in node.open_fields:
-        field = node.fields[j]
-        if j not in spans:
-            if field.optional:
-                # The schema's own component object: plan nodes are shared
-                # between equal schemas, pyasn1 hands back this very object.
-                out[j] = backend.absent_open(node.spec.componentType.getTypeByPosition(j))
-            continue
-        key = backend.governing(out[names.index(field.open_type.name)])
-        if key is None:
-            continue
-        try:
-            spec = field.open_type[key]
-        except KeyError:
-            continue
-        target = compile_node(spec)
-        h, cs, ce = spans[j]
-        holder = field.node
-        try:
-            if holder.kind in (SET_OF, SEQUENCE_OF) and holder.item is not None:
-                items = []
-                depth = d + 2
-                for _ in holder.keys[1:]:
-                    # Explicitly tagged: the items are inside the SET OF itself.
-                    _, cs, ce = read_header(buf, cs, ce, ctx)
-                    depth += 1
-                pos = cs
-                while pos < ce:
-                    _, ics, ice = read_header(buf, pos, ce, ctx)
-                    items.append(_open_value(holder.item, target, backend, buf, pos, ics, ice,
-                                             ctx, depth))
-                    pos = ice
-                out[j] = backend.with_items(out[j], items)
-            else:
-                out[j] = _open_value(holder, target, backend, buf, h, cs, ce, ctx, d + 1)
-        except DecodeError as err:
-            err.add_segment(field.name)
-            raise
-
-
-def _open_value(
-    holder: Node, target: Node, backend: Backend, buf: bytes, h: int, c: int, e: int,
-    ctx: Context, d: int,
-) -> Any:
-    # The open type's encoding is what pyasn1 calls the holder's octets: the
-    # whole element of an untagged ANY, else the contents inside its tags.
-    if holder.kind == ANY and not holder.keys:
-        return _whole(target, backend)(buf, h, h, e, ctx, d - 1)
-    if holder.kind not in (ANY, OCTET_STRING):
-        raise DecodeError("unexpected-tag", h, "open type in an unsupported holder")
-    for _ in holder.keys[1:]:
-        h, (_, c, e) = c, read_header(buf, c, e, ctx)
-        d += 1
-    return _whole(target, backend)(buf, h, c, e, ctx, d)
-
-
-def _spans(node: Node, buf: bytes, c: int, e: int, ctx: Context) -> dict[int, tuple[int, int, int]]:
-    """Return where each present component of a SEQUENCE lies: (start, contents, end)."""
-    quiet = Context(ctx.limits, strict=False)
-    spans: dict[int, tuple[int, int, int]] = {}
-    i = 0
-    pos = c
-    while pos < e:
-        k, cs, ce = read_header(buf, pos, e, quiet)
-        ent = node.tables[i].get(k) or node.fallbacks[i]
-        assert ent is not None
-        spans[ent[0]] = (pos, cs, ce)
-        i = ent[0] + 1
-        pos = ce
-    return spans

@@ -28,7 +28,7 @@ from ..der.primitives import (
 from ..der.strings import STRING_TYPES
 from ..der.times import decode_generalized_time, decode_utc_time
 from ..der.tlv import Context
-from .decoding import Decoder
+from .backend import Decoder
 from .plan import Node
 from .types import (
     BIT_STRING,

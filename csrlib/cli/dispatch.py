@@ -31,6 +31,11 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TypeVar
 
+from ..der.tlv import DEFAULT_LIMITS
+from ..errors import CSRError
+from ..pem import detect_format, pem_blocks
+from ..signers.files import InputTooLarge, read_bounded, read_stream
+from .asn1 import dump_lines
 from .new import (
     build_request,
     count_argument,
@@ -42,11 +47,6 @@ from .new import (
     write_output,
 )
 from .text import escape, json_text, print_line
-from ..der.tlv import DEFAULT_LIMITS
-from .asn1 import dump_lines
-from ..errors import CSRError
-from ..pem import detect_format, pem_blocks
-from ..signers.files import InputTooLarge, read_bounded, read_stream
 
 __all__ = ["main"]
 
@@ -92,9 +92,9 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
+    from ..crypto.verify import Policy
     from ..request import load_der, load_pem_all
     from .show import describe, summarize
-    from ..crypto.verify import Policy
 
     data = _read_input(args.file)
     strict = not args.lenient

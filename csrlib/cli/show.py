@@ -24,8 +24,9 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from ..model.attributes import StringValue
+from ..crypto.verify import Policy
 from ..errors import CSRError, UnsupportedAlgorithm, int_text
+from ..model.attributes import StringValue
 from ..model.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
@@ -51,7 +52,6 @@ from ..model.general_names import (
 )
 from ..model.hostnames import to_unicode
 from ..request import CertificateRequest
-from ..crypto.verify import Policy
 
 __all__ = ["describe", "general_name_value", "summarize"]
 

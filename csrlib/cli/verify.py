@@ -16,13 +16,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from .text import print_line
+from ..crypto.verify import Policy
 from ..der.tlv import DEFAULT_LIMITS
 from ..errors import CSRError
 from ..pem import detect_format
 from ..request import load_der, load_pem_all
 from ..signers.files import NotRegularFile, read_bounded, read_stream
-from ..crypto.verify import Policy
+from .text import print_line
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from .. import schemas
+from .. import key_schemas
 from ..errors import DecodeError, InvalidSignature
 
 __all__ = ["parse_ecdsa_signature", "verify_ecdsa"]
@@ -26,7 +26,7 @@ def parse_ecdsa_signature(signature: bytes) -> tuple[int, int]:
     from ..asn1 import compile_schema
 
     if _ECDSA_PLAN is None:
-        _ECDSA_PLAN = compile_schema(schemas.EcdsaSigValue())
+        _ECDSA_PLAN = compile_schema(key_schemas.EcdsaSigValue())
     try:
         r, s = _ECDSA_PLAN.decode_plain(signature)
     except DecodeError as exc:

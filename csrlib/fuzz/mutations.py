@@ -26,10 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from . import tree
 from .. import oids
 from ..der.primitives import encode_oid
 from ..der.tlv import DEFAULT_LIMITS
+from . import tree
 from .tree import BytesLike, Path, Span
 
 __all__ = ["EXPECT", "KINDS", "RULES", "Defect", "all_mutations", "mutate", "mutate_any"]

@@ -57,7 +57,8 @@ from ..model.general_names import (
     UniformResourceIdentifier,
 )
 from ..model.keys import PublicKey
-from ..model.names import Name, NameAttribute, RelativeDistinguishedName
+from ..model.name_attributes import NameAttribute
+from ..model.names import Name, RelativeDistinguishedName
 from ..request import CertificateRequest
 
 __all__ = [

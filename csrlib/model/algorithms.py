@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import oids, schemas
+from .. import key_schemas, oids, schemas
 from ..der.primitives import encode_integer, encode_oid
 from ..der.tlv import Limits, tlv
 from ..errors import BuildError, EncodeError, bytes_text, int_text
-from .reading import Source, plan
-from .records import maker
+from .reading import Source, maker, plan
 
 __all__ = ["HASHES", "PssParameters", "SignatureAlgorithm", "is_null", "read_pss_parameters"]
 
@@ -140,7 +139,7 @@ def read_pss_parameters(src: Source, start: int, end: int, depth: int, path: str
 
 def _read_pss_parameters(src: Source, start: int, end: int, depth: int,
                          path: str) -> PssParameters:
-    hash_alg, mgf, salt, trailer = src.decode(plan(schemas.RsassaPssParams), start, end, depth,
+    hash_alg, mgf, salt, trailer = src.decode(plan(key_schemas.RsassaPssParams), start, end, depth,
                                               path)
     hash_name = _hash_name(src, hash_alg, start, f"{path}.hashAlgorithm")
     mgf_oid, mgf_params = mgf
@@ -156,7 +155,7 @@ def _read_pss_parameters(src: Source, start: int, end: int, depth: int,
         mgf_hash = "sha1"
     else:
         mgf_path = f"{path}.maskGenAlgorithm.parameters"
-        mgf_alg = src.decode(plan(schemas.HashAlgorithm), mgf_start, mgf_end, depth + 3,
+        mgf_alg = src.decode(plan(key_schemas.HashAlgorithm), mgf_start, mgf_end, depth + 3,
                              mgf_path)
         mgf_hash = _hash_name(src, mgf_alg, mgf_start, mgf_path)
     if trailer != 1:

@@ -26,10 +26,10 @@ from ..der.primitives import encode_oid
 from ..der.strings import STRING_TYPES, encode_string
 from ..der.tlv import Writer, read_header, tlv
 from ..errors import BuildError, DecodeError, EncodeError
-from .extensions import Extensions, SeenOids, join_extensions, read_extensions
+from .extension_reading import SeenOids, join_extensions, read_extensions
+from .extensions import Extensions
 from .lazy import STEP, LazySequence, Reader, element_end, offsets, read_elements
-from .reading import Path, Source, out_of_stack, path_text, plan
-from .records import maker
+from .reading import Path, Source, maker, out_of_stack, path_text, plan
 
 __all__ = ["Attribute", "AttributeValues", "StringValue", "read_attributes"]
 

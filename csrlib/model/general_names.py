@@ -14,10 +14,8 @@ from ..der.tlv import tlv
 from ..errors import BuildError, EncodeError
 from .hostnames import check_dns_name, check_email, check_uri, dns_name_to_ascii, email_to_ascii
 from .lazy import Reader, read_elements
-from .names import Name
-from .name_reading import read_name
-from .reading import Path, Source, out_of_stack, path_text, plan
-from .records import maker
+from .names import Name, read_name
+from .reading import Path, Source, maker, out_of_stack, path_text, plan
 
 __all__ = [
     "DNSName",

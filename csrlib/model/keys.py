@@ -15,7 +15,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .. import oids, schemas
+from .. import key_schemas, oids, schemas
+from ..der.primitives import decode_oid, encode_integer, encode_oid
+from ..der.tlv import Limits, read_header, tlv
+from ..errors import bytes_text, int_text
 from .algorithms import is_null, read_pss_parameters
 from .curves import (
     Curve,
@@ -26,11 +29,7 @@ from .curves import (
     read_specified_curve,
     split_point,
 )
-from ..der.primitives import decode_oid, encode_integer, encode_oid
-from ..der.tlv import Limits, read_header, tlv
-from ..errors import bytes_text, int_text
-from .reading import Source, plan
-from .records import maker
+from .reading import Source, maker, plan
 
 if TYPE_CHECKING:
     from .algorithms import PssParameters
@@ -191,8 +190,8 @@ class EcPublicKey(PublicKey):
     @staticmethod
     def from_point(curve_name: str, x: int, y: int) -> EcPublicKey:
         """Return the key (x, y) on a named curve; raise InvalidKey if the point is not on it."""
-        from .curves import CURVES_BY_NAME
         from ..errors import InvalidKey
+        from .curves import CURVES_BY_NAME
 
         curve = CURVES_BY_NAME.get(curve_name)
         if curve is None:
@@ -368,7 +367,7 @@ def _rsa(
     # (the largest acceptable key needs 2068: headers, a sign octet, 9 for e).
     if e - c > MAX_RSA_BITS // 8 + 32:
         raise src.fail("bad-key", c, key_path, f"RSA key larger than {MAX_RSA_BITS} bits")
-    n, exponent = src.decode(plan(schemas.RsaPublicKey), c, e, depth + 1, key_path)
+    n, exponent = src.decode(plan(key_schemas.RsaPublicKey), c, e, depth + 1, key_path)
     if n <= 0 or exponent <= 1 or not n & 1 or not exponent & 1 or exponent >= n:
         raise src.fail("bad-key", c, key_path, "invalid RSA modulus or exponent")
     if n.bit_length() > MAX_RSA_BITS:

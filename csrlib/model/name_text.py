@@ -1,10 +1,15 @@
-"""Parsers for the two text forms of names: RFC 4514 and OpenSSL's slash form."""
+"""Parsers for the two text forms of names: RFC 4514 and OpenSSL's slash form.
+
+Each returns the RDNs as tuples of attributes, in DER order (most
+significant first); :class:`csrlib.Name` builds the name of them.
+"""
 
 from __future__ import annotations
 
 from ..der.tlv import read_header
 from ..errors import BuildError, DecodeError
-from .names import Name, NameAttribute, RelativeDistinguishedName, _check_text, _oid_for, _shown
+from .name_attributes import NameAttribute, _check_text, _oid_for, _shown, read_attribute_value
+from .reading import Source
 
 __all__ = ["parse_openssl", "parse_rfc4514"]
 
@@ -12,26 +17,24 @@ _HEX = "0123456789abcdefABCDEF"
 _SPECIAL = '\\ #=\"+,;<>'
 
 
-def parse_rfc4514(text: str) -> Name:
-    """Return the Name an RFC 4514 string denotes; raise BuildError if malformed.
+def parse_rfc4514(text: str) -> list[tuple[NameAttribute, ...]]:
+    """Return the RDNs an RFC 4514 string denotes; raise BuildError if malformed.
 
     RDNs are written most specific first, so their order is reversed into DER
     order.  Spaces after ``,`` and ``+`` and a value's unescaped leading and
     trailing spaces are ignored (a common human habit the RFC does not allow;
     write ``\\ `` for a space that belongs to the value).
     """
-    parsed = []
-    for rdn_text in _split(text, ",") if text.strip() else ():
-        attrs = tuple(_attribute(part) for part in _split(rdn_text, "+"))
-        parsed.append(RelativeDistinguishedName(attrs))
-    return Name(tuple(reversed(parsed)))
+    parsed = [tuple(_attribute(part) for part in _split(rdn_text, "+"))
+              for rdn_text in (_split(text, ",") if text.strip() else ())]
+    return parsed[::-1]
 
 
-def parse_openssl(text: str) -> Name:
-    """Return the Name of OpenSSL's ``/type=value/type=value+type=value`` form."""
+def parse_openssl(text: str) -> list[tuple[NameAttribute, ...]]:
+    """Return the RDNs of OpenSSL's ``/type=value/type=value+type=value`` form."""
     if not text.startswith("/"):
         raise BuildError(f"an OpenSSL-style name starts with '/': {_shown(text)}")
-    rdns = []
+    rdns: list[tuple[NameAttribute, ...]] = []
     for rdn_text in _split(text[1:], "/", keep_escapes=True):
         if not rdn_text:
             continue
@@ -41,8 +44,8 @@ def parse_openssl(text: str) -> Name:
             if not sep or not key:
                 raise BuildError(f"expected type=value in {_shown(part)}")
             attrs.append(NameAttribute.from_text(key.strip(), _unescape_slashes(value)))
-        rdns.append(RelativeDistinguishedName(tuple(attrs)))
-    return Name(tuple(rdns))
+        rdns.append(tuple(attrs))
+    return rdns
 
 
 def _split(text: str, sep: str, keep_escapes: bool = True) -> list[str]:
@@ -104,16 +107,13 @@ def _hex_value(key: str, digits: str) -> NameAttribute:
     RFC 4514 2.4 and 3: ``#`` and the hex of the BER encoding of the value;
     csrlib takes DER only, read as from a request in strict mode: one element,
     nothing after it, its type kept and checked against the attribute type
-    (:data:`csrlib.model.names.VALUE_TAGS`).
+    (:data:`csrlib.model.name_attributes.VALUE_TAGS`).
     """
     oid = _oid_for(key)
     # RFC 4514 3: hexstring = SHARP 1*hexpair; no spaces, no other characters.
     if not digits or len(digits) % 2 or any(c not in _HEX for c in digits):
         raise BuildError(f"invalid hex value #{_shown(digits)[1:-1]}")
     element = bytes.fromhex(digits)
-    from .name_reading import read_attribute_value
-    from .reading import Source
-
     try:
         src = Source(element)
         _, _, e = read_header(element, 0, len(element), src.ctx)

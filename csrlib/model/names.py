@@ -1,9 +1,13 @@
-"""Distinguished names: Name -> RelativeDistinguishedName -> NameAttribute.
+"""Distinguished names: Name -> RelativeDistinguishedName -> NameAttribute, built or read.
 
 Values keep the string type they were received in.  ``Name.rfc4514()``
 prints what cryptography's ``Name.rfc4514_string()`` prints for the same DER;
 ``Name.from_rfc4514()`` and ``Name.from_openssl()`` parse the two common text
-forms back.
+forms back (:mod:`csrlib.model.name_text`).  The attributes and their values
+are :mod:`csrlib.model.name_attributes`.
+
+Reading: :func:`read_name` reads the RDNs of a decoded RDNSequence, each
+attribute value checked (:func:`~csrlib.model.name_attributes.read_attribute_value`).
 """
 
 from __future__ import annotations
@@ -11,238 +15,30 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
-from .. import oids
-from ..der.primitives import encode_oid, oid_arcs
-from ..der.strings import STRING_TYPES, encode_string
-from ..der.tlv import Writer, encode_length, tlv
-from ..errors import BuildError, EncodeError
+from .. import schemas
+from ..der.tlv import Writer, encode_length
+from ..errors import BuildError, DecodeError
+from .lazy import (
+    EAGER_MAX,
+    STEP,
+    LazySequence,
+    Reader,
+    Repeats,
+    contents_start,
+    element_end,
+    offsets,
+    read_elements,
+    sorted_positions,
+)
+from .name_attributes import NameAttribute, _oid_for, atv_der, read_attribute_value
+from .name_text import parse_openssl, parse_rfc4514
+from .reading import Path, Source, maker, out_of_stack, path_text, plan
 
-__all__ = ["STRING_TYPE_NUMBERS", "VALUE_TAGS", "Name", "NameAttribute",
-           "RelativeDistinguishedName", "atv_der", "value_tags_text"]
-
-#: Universal tag numbers of the value types a name attribute may have.
-STRING_TYPE_NUMBERS: dict[str, int] = {
-    **{t.name: n for n, t in STRING_TYPES.items()},
-    "BIT STRING": 3,
-    "OCTET STRING": 4,
-    "UTCTime": 23,
-    "GeneralizedTime": 24,
-}
-_TYPE_NAMES = {n: name for name, n in STRING_TYPE_NUMBERS.items()}
-
-# The type an attribute gets when built from text (as OpenSSL and cryptography).
-_DEFAULT_TYPES = {
-    oids.COUNTRY_NAME: "PrintableString",
-    oids.JURISDICTION_COUNTRY_NAME: "PrintableString",
-    oids.SERIAL_NUMBER: "PrintableString",
-    oids.DN_QUALIFIER: "PrintableString",
-    oids.TELEPHONE_NUMBER: "PrintableString",
-    oids.EMAIL_ADDRESS: "IA5String",
-    oids.DOMAIN_COMPONENT: "IA5String",
-}
-
-
-_TWO_LETTERS = frozenset((oids.COUNTRY_NAME, oids.JURISDICTION_COUNTRY_NAME))
-
-# X.520 DirectoryString (RFC 5280 A.1): TeletexString, PrintableString,
-# UniversalString, UTF8String, BMPString.
-_DIRECTORY_STRING = frozenset((0x14, 0x13, 0x1C, 0x0C, 0x1E))
-_PRINTABLE_STRING = frozenset((0x13,))
-_IA5_STRING = frozenset((0x16,))
-
-#: The value tags (identifier octets) the standards allow each attribute type
-#: csrlib knows.  Strict reading and the builder refuse any other tag;
-#: lenient reading records an ``unexpected-tag`` deviation.  A type not
-#: listed takes any single DER element.
-VALUE_TAGS: dict[str, frozenset[int]] = {
-    # DirectoryString: RFC 5280 A.1 (X520name, X520CommonName,
-    # X520LocalityName, X520StateOrProvinceName, X520OrganizationName,
-    # X520OrganizationalUnitName, X520Title, X520Pseudonym); X.520 6.2-6.6
-    # (street, businessCategory, postalCode, postOfficeBox,
-    # organizationIdentifier); RFC 4519 2.39 (uid); RFC 2985 5.2.4
-    # (unstructuredAddress); EV Guidelines 9.2.4 (jurisdiction L and ST).
-    **dict.fromkeys((
-        oids.COMMON_NAME, oids.SURNAME, oids.LOCALITY_NAME, oids.STATE_OR_PROVINCE_NAME,
-        oids.STREET_ADDRESS, oids.ORGANIZATION_NAME, oids.ORGANIZATIONAL_UNIT_NAME,
-        oids.TITLE, oids.BUSINESS_CATEGORY, oids.POSTAL_CODE, oids.POST_OFFICE_BOX,
-        oids.NAME, oids.GIVEN_NAME, oids.INITIALS, oids.GENERATION_QUALIFIER,
-        oids.PSEUDONYM, oids.ORGANIZATION_IDENTIFIER, oids.USER_ID,
-        oids.UNSTRUCTURED_ADDRESS, oids.JURISDICTION_LOCALITY_NAME,
-        oids.JURISDICTION_STATE_OR_PROVINCE_NAME), _DIRECTORY_STRING),
-    # PrintableString: RFC 5280 A.1 (X520countryName SIZE (2),
-    # X520SerialNumber, X520dnQualifier); X.520 6.7.1 (telephoneNumber);
-    # EV Guidelines 9.2.4 (jurisdictionCountryName SIZE (2)).
-    **dict.fromkeys((oids.COUNTRY_NAME, oids.JURISDICTION_COUNTRY_NAME, oids.SERIAL_NUMBER,
-                     oids.DN_QUALIFIER, oids.TELEPHONE_NUMBER), _PRINTABLE_STRING),
-    # IA5String: RFC 2985 5.2.1 (emailAddress), RFC 4519 2.4 (dc).
-    oids.EMAIL_ADDRESS: _IA5_STRING,
-    oids.DOMAIN_COMPONENT: _IA5_STRING,
-    # RFC 2985 5.2.2: PKCS9String, an IA5String or a DirectoryString.
-    oids.UNSTRUCTURED_NAME: _IA5_STRING | _DIRECTORY_STRING,
-    # X.520 6.5.7 UniqueIdentifier: BIT STRING.
-    oids.X500_UNIQUE_IDENTIFIER: frozenset((0x03,)),
-    # X.520 6.6.1 PostalAddress: SEQUENCE OF UnboundedDirectoryString.
-    oids.POSTAL_ADDRESS: frozenset((0x30,)),
-}
-#: The tags a postalAddress SEQUENCE may hold (X.520 6.6.1).
-POSTAL_LINE_TAGS = _DIRECTORY_STRING
-
-_TAG_TEXT = {0x30: "SEQUENCE OF DirectoryString", 0x03: "BIT STRING"}
-
-
-def value_tags_text(oid: str) -> str:
-    """Return the value types the standards allow an attribute type, as text.
-
-    For messages; ``"any type"`` when the type is not in :data:`VALUE_TAGS`.
-    """
-    tags = VALUE_TAGS.get(oid)
-    if tags is None:
-        return "any type"
-    if tags >= _DIRECTORY_STRING:
-        rest = sorted(_TAG_TEXT.get(t) or STRING_TYPES[t].name for t in tags - _DIRECTORY_STRING)
-        return " or ".join([*rest, "DirectoryString"])
-    return " or ".join(sorted(_TAG_TEXT.get(t) or STRING_TYPES[t].name for t in tags))
-
-
-def _check_tag(oid: str, encoded: bytes, string_type: str) -> None:
-    """Raise BuildError unless the value's tag is one its attribute type allows."""
-    tags = VALUE_TAGS.get(oid)
-    if tags is not None and encoded[:1] and encoded[0] not in tags:
-        raise BuildError(f"{oids.name_of(oid)} cannot be of type {string_type}: it takes "
-                         f"{value_tags_text(oid)}")
-
-
-def _check_text(oid: str, value: str | bytes) -> None:
-    """Raise BuildError for a value its attribute type's size rule refuses."""
-    if oid in _TWO_LETTERS and isinstance(value, str) and len(value) != 2:
-        # X.520 countryName: SIZE (2), an ISO 3166 alpha-2 code.
-        raise BuildError(f"{oids.name_of(oid)} must be two letters, not {_shown(value)}")
-
-
-def _shown(value: str) -> str:
-    """Return text for a message: its repr (lone surrogates escaped), bounded."""
-    return repr(value if len(value) <= 64 else value[:64] + "...")
-
-
-@dataclass(frozen=True, slots=True)
-class NameAttribute:
-    """One attribute of a name: type OID, value and the ASN.1 type of the value.
-
-    ``string_type`` is the name of a string type (``UTF8String``,
-    ``PrintableString``...), ``BIT STRING`` (value: the contents octets,
-    unused-bits octet first), or ``DER`` for any other type (value: the
-    whole DER element).
-    """
-
-    oid: str
-    value: str | bytes
-    string_type: str = "UTF8String"
-    #: The DER of the value element; derived from the other fields when built.
-    encoded: bytes = field(default=b"", compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        """Check the fields; raise BuildError for an invalid OID or a value its type refuses.
-
-        A known attribute type takes only the value types its standard
-        allows (:data:`VALUE_TAGS`).
-        """
-        if not isinstance(self.oid, str):
-            raise BuildError(f"an attribute type is a dotted OID string, not {self.oid!r}")
-        try:
-            encode_oid(self.oid)
-        except EncodeError:
-            raise BuildError(f"invalid attribute type {_shown(self.oid)}") from None
-        if not self.encoded:
-            object.__setattr__(self, "encoded", _encode_value(self.value, self.string_type))
-        _check_tag(self.oid, self.encoded, self.string_type)
-
-    @classmethod
-    def from_text(
-        cls, oid_or_name: str, value: str, string_type: str | None = None
-    ) -> NameAttribute:
-        """Return an attribute with the default string type for its OID (or the one given).
-
-        Raises BuildError for an unknown attribute name, a string type the
-        attribute type does not allow (:data:`VALUE_TAGS`) or a value its
-        type cannot hold (lone surrogates included).
-        """
-        oid = _oid_for(oid_or_name)
-        _check_text(oid, value)
-        return cls(oid, value, string_type or _DEFAULT_TYPES.get(oid, "UTF8String"))
-
-    @property
-    def short_name(self) -> str:
-        """Return the OpenSSL short name of the type (``CN``...), or the dotted OID."""
-        return oids.ATTRIBUTE_SHORT_NAMES.get(self.oid, self.oid)
-
-    def rfc4514(self) -> str:
-        """Return ``TYPE=value`` as RFC 4514 writes it (cryptography's attribute names)."""
-        name = oids.RFC4514_SHORT_NAMES.get(self.oid, self.oid)
-        value = self.value
-        if isinstance(value, bytes):
-            return f"{name}=#{value.hex()}"
-        return f"{name}={_escape(value)}"
-
-
-def _oid_for(oid_or_name: str) -> str:
-    """Return the dotted OID of an attribute type given by OID or name; raise BuildError."""
-    if oid_or_name and oid_or_name[0].isdigit():
-        try:
-            return ".".join(map(str, oid_arcs(oid_or_name)))
-        except EncodeError:
-            raise BuildError(f"invalid attribute type {_shown(oid_or_name)}") from None
-    oid = oids.attribute_oid(oid_or_name)
-    if oid is None:
-        raise BuildError(f"unknown attribute type {_shown(oid_or_name)}")
-    return oid
-
-
-def _encode_value(value: str | bytes, string_type: str) -> bytes:
-    if string_type == "DER":
-        if not isinstance(value, bytes):
-            raise BuildError("a DER attribute value must be bytes")
-        return value
-    number = STRING_TYPE_NUMBERS.get(string_type)
-    if number is None:
-        raise BuildError(f"unknown attribute value type {string_type!r}")
-    if number == 3:
-        if not isinstance(value, bytes) or not value:
-            raise BuildError("a BIT STRING attribute value must be its contents octets")
-        return tlv(3, value)
-    if not isinstance(value, str):
-        raise BuildError(f"a {string_type} attribute value must be str")
-    try:
-        if number in STRING_TYPES:
-            return tlv(number, encode_string(number, value))
-        return tlv(number, value.encode("utf-8"))
-    except EncodeError as exc:
-        raise BuildError(str(exc)) from None
-    except UnicodeEncodeError:
-        # A lone surrogate: no UTF-8 encoding exists (RFC 3629 3).
-        raise BuildError(f"{string_type} cannot hold {_shown(value)}") from None
-
-
-_ESCAPED = re.compile(r'[\\"+,;<>\x00]')
-
-
-def _escape_one(match: re.Match[str]) -> str:
-    char = match.group()
-    return "\\00" if char == "\x00" else "\\" + char
-
-
-def _escape(value: str) -> str:
-    # RFC 4514 2.4, escaping what cryptography escapes.
-    if not value:
-        return ""
-    if _ESCAPED.search(value) is not None:
-        value = _ESCAPED.sub(_escape_one, value)
-    if value[0] == "#" or (value[0] == " " and len(value) > 1):
-        value = "\\" + value
-    if value[-1] == " ":
-        value = value[:-1] + "\\ "
-    return value
+__all__ = ["Name", "RelativeDistinguishedName", "read_name"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,11 +82,6 @@ class RelativeDistinguishedName:
             for a in self.attributes:
                 w.raw(atv_der(a))
         return w.getvalue()
-
-
-def atv_der(attribute: NameAttribute) -> bytes:
-    """Return the DER AttributeTypeAndValue of an attribute (the order of an RDN's SET)."""
-    return tlv(0x30, tlv(0x06, encode_oid(attribute.oid)) + attribute.encoded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,12 +147,12 @@ class Name:
     @classmethod
     def from_rfc4514(cls, text: str) -> Name:
         """Parse an RFC 4514 string (``CN=x,O=Example``); raise BuildError if malformed."""
-        return parse_rfc4514(text)
+        return cls(tuple(RelativeDistinguishedName(attrs) for attrs in parse_rfc4514(text)))
 
     @classmethod
     def from_openssl(cls, text: str) -> Name:
         """Parse OpenSSL's ``/C=US/O=Example/CN=x`` form; raise BuildError if malformed."""
-        return parse_openssl(text)
+        return cls(tuple(RelativeDistinguishedName(attrs) for attrs in parse_openssl(text)))
 
 
 def _slash_escape(attribute: NameAttribute) -> str:
@@ -371,6 +162,190 @@ def _slash_escape(attribute: NameAttribute) -> str:
     return re.sub(r"([/+\\=])", r"\\\1", value)
 
 
-# The parsers build Names: imported once this module's classes exist (an
-# import inside the methods would cost about a microsecond per call).
-from .name_text import parse_openssl, parse_rfc4514  # noqa: E402
+# -- reading --------------------------------------------------------------------------------
+
+_rdn = maker(RelativeDistinguishedName)
+_name = maker(Name)
+_EMPTY_NAME = _name(())
+
+
+def read_name(src: Source, rdns: tuple[Any, int, int], depth: int, path: Path) -> Name:
+    """Return the Name of a decoded RDNSequence; raise DecodeError if a value is refused.
+
+    ``rdns`` is the plain value of :class:`csrlib.schemas.RDNSequence`, for
+    the element at ``depth``: the list of RDNs with the span of the element,
+    or for a name of many RDNs their count.  Those are read one RDN at a
+    time, an RDN encoded as the one before it only once; past
+    :data:`csrlib.model.lazy.EAGER_MAX` RDNs, ``rdns`` is a
+    :class:`~csrlib.model.lazy.LazySequence` that reads them again when used (and
+    likewise the attributes of an RDN of more than EAGER_MAX), so that a
+    name of many RDNs never holds a Python object per RDN.
+
+    Raises DecodeError ``depth-limit`` when the interpreter's stack runs
+    out, and BuildError where building the RDN from its attributes would
+    (lenient mode: two attributes of an RDN written alike once in DER).
+    """
+    try:
+        return _read_name(src, rdns, depth, path)
+    except RecursionError as exc:
+        # Only a caller already deep in its own stack gets here: reported as
+        # nesting too deep, never as RecursionError (see parsing.out_of_stack).
+        raise out_of_stack(rdns[1], path) from exc
+
+
+def _read_name(src: Source, rdns: tuple[Any, int, int], depth: int, path: Path) -> Name:
+    """Return what :func:`read_name` returns, without its guard."""
+    items, start, end = rdns
+    if not items:
+        return _EMPTY_NAME
+    if type(items) is list:
+        deviations = src.ctx.deviations  # in strict mode, always empty
+        out = []
+        for i, atvs in enumerate(items):
+            if len(atvs) != 1:
+                out.append(_read_rdn(src, atvs, depth + 1, path, i))
+                continue
+            # The common case inline: an RDN of one attribute (as _read_rdn).
+            oid, (_, value_start, value_end) = atvs[0]
+            seen = len(deviations)
+            try:
+                attribute = read_attribute_value(src, oid, value_start, value_end, depth + 3)
+            except DecodeError as err:
+                err.add_segment(path_text((path, i, 0, "value")))
+                raise
+            if len(deviations) > seen:
+                src.label_deviations(seen, (path, i, 0, "value"))
+            out.append(_rdn((attribute,)))
+        return _name(tuple(out))
+    pos, end = src.contents(start, end)
+    reader = Reader.of(src, rdn_at, (depth, path), "RDNs")
+    return _name(read_elements(src, pos, end, items, reader, repeats=True))
+
+
+def rdn_at(src: Source, pos: int, end: int, i: int, depth: int,
+           path: Path) -> RelativeDistinguishedName:
+    """Return the ``i``-th RDN of a name at ``depth``, the element ``buf[pos:end]``, checked."""
+    atvs = src.decode(plan(schemas.RelativeDistinguishedName), pos, end, depth, (path, i))
+    if type(atvs) is list:
+        return _read_rdn(src, atvs, depth + 1, path, i)
+    return _read_many(src, atvs, pos, end, depth + 1, path, i)
+
+
+def _read_rdn(src: Source, atvs: list[tuple[str, Any]], depth: int, path: Path,
+              i: int) -> RelativeDistinguishedName:
+    """Return the RDN of a decoded RelativeDistinguishedName whose element sits at ``depth``."""
+    deviations = src.ctx.deviations  # in strict mode, always empty
+    attrs = []
+    for j, (oid, (_, start, end)) in enumerate(atvs):
+        seen = len(deviations)
+        try:
+            attrs.append(read_attribute_value(src, oid, start, end, depth + 2))
+        except DecodeError as err:
+            err.add_segment(path_text((path, i, j, "value")))
+            raise
+        if len(deviations) > seen:
+            src.label_deviations(seen, (path, i, j, "value"))
+    if len(attrs) == 1:
+        return _rdn((attrs[0],))
+    received = {(oid, src.buf[start:end]) for oid, (_, start, end) in atvs}
+    if len(received) < len(attrs):
+        # X.501: an RDN is a set of distinct attribute-value pairs.
+        raise src.fail("duplicate-attribute", atvs[0][1][1], (path, i),
+                       "attribute repeated in RDN")
+    return RelativeDistinguishedName(tuple(attrs))  # puts them in DER order
+
+
+def _read_many(src: Source, count: int, start: int, end: int, depth: int, path: Path,
+               i: int) -> RelativeDistinguishedName:
+    """Return an RDN of more than WHOLE_OCTETS octets (``count`` attributes), checked.
+
+    As :func:`_read_rdn`, one attribute at a time: each value is checked,
+    then a repeated attribute (same type and value octets) is refused, and
+    the attributes are in DER order.  Past EAGER_MAX attributes they are a
+    LazySequence: in strict mode the order received (checked by the
+    decoder); in lenient mode, where a SET may come unsorted or with
+    lengths in long form, by the DER of each, sorted in bounded memory.
+    """
+    buf = src.buf
+    c, e = src.contents(start, end)
+    reader = Reader.of(src, atv_at, (depth, path, i), "attributes")
+    if count <= EAGER_MAX:
+        attrs = read_elements(src, c, e, count, reader)
+        _refuse_repeats(src, c, e, count, path, i)
+        return RelativeDistinguishedName(tuple(attrs))  # puts them in DER order
+    marks = offsets(len(buf))
+    ordered = True
+    prev = b""
+    pos = c
+    j = 0
+    while pos < e:
+        atv_end = element_end(buf, pos)
+        attribute = atv_at(src, pos, atv_end, j, depth, path, i)
+        if not j % STEP:
+            marks.append(pos)
+        if not src.strict:
+            key = atv_der(attribute)
+            if j and key <= prev:
+                ordered = False
+            prev = key
+        pos = atv_end
+        j += 1
+    _refuse_repeats(src, c, e, count, path, i)
+    if ordered:
+        return _rdn(LazySequence(buf, marks, count, reader))
+    # Lenient mode only: sorted by DER (as RelativeDistinguishedName sorts).
+    again = Source.again(buf, src.strict, src.ctx.limits)
+
+    def der_of(p: int) -> bytes:
+        return atv_der(atv_at(again, p, element_end(buf, p), 0, depth, path, i))
+
+    order = sorted_positions(_positions(buf, c, e), der_of, len(buf))
+    prev = b""
+    for k, p in enumerate(order):
+        key = der_of(p)
+        if k and key == prev:
+            raise BuildError("an attribute appears twice in one relative distinguished name")
+        prev = key
+    return _rdn(LazySequence(buf, order, count, reader, step=1))
+
+
+def _positions(buf: bytes, pos: int, end: int) -> Iterator[int]:
+    """Yield the offset of each (checked) element in ``buf[pos:end]``."""
+    while pos < end:
+        yield pos
+        pos = element_end(buf, pos)
+
+
+def _atv_key(buf: bytes, pos: int) -> bytes:
+    """Return what tells an RDN's attributes apart: type OID and value element as received."""
+    c = contents_start(buf, pos)
+    oid_c = contents_start(buf, c)
+    oid_e = element_end(buf, c)
+    return (oid_e - oid_c).to_bytes(4, "big") + buf[oid_c:element_end(buf, oid_e)]
+
+
+def _refuse_repeats(src: Source, c: int, e: int, count: int, path: Path, i: int) -> None:
+    """Raise DecodeError ``duplicate-attribute`` if two attributes in ``buf[c:e]`` are alike."""
+    buf = src.buf
+    repeats = Repeats(partial(_atv_key, buf), len(buf), count)
+    if not all(repeats.add(p) for p in _positions(buf, c, e)):
+        # X.501: an RDN is a set of distinct attribute-value pairs.
+        first_value = element_end(buf, contents_start(buf, c))
+        raise src.fail("duplicate-attribute", first_value, (path, i), "attribute repeated in RDN")
+
+
+def atv_at(src: Source, pos: int, end: int, j: int, depth: int, path: Path,
+           i: int) -> NameAttribute:
+    """Return attribute ``j`` of RDN ``i`` (at ``depth``), the element ``buf[pos:end]``."""
+    oid, (_, start, value_end) = src.decode(plan(schemas.AttributeTypeAndValue), pos, end,
+                                            depth, (path, i, j))
+    deviations = src.ctx.deviations  # in strict mode, always empty
+    seen = len(deviations)
+    try:
+        attribute = read_attribute_value(src, oid, start, value_end, depth + 2)
+    except DecodeError as err:
+        err.add_segment(path_text((path, i, j, "value")))
+        raise
+    if len(deviations) > seen:
+        src.label_deviations(seen, (path, i, j, "value"))
+    return attribute

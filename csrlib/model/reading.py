@@ -5,14 +5,22 @@ inside its extension request, keys and algorithm parameters).  ``Source``
 decodes each window with absolute offsets in one shared context, prefixes
 error paths with the field the window sits in, and remembers the windows so
 lenient-mode deviations can be named afterwards.
+
+``maker(cls)`` gives the fast constructors of the model's frozen
+dataclasses for values a load has checked: a frozen dataclass's
+``__init__`` stores each field through ``object.__setattr__`` and then runs
+``__post_init__`` checks meant for values a caller builds; the function
+``maker`` returns fills the slots directly (through their descriptors), in
+field order.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from pyasn1.type import univ
 
@@ -21,7 +29,9 @@ from ..der.generic import validate_content
 from ..der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits, read_header
 from ..errors import DecodeError, join_path
 
-__all__ = ["Path", "Rereading", "Source", "out_of_stack", "path_text", "plan"]
+__all__ = ["Path", "Rereading", "Source", "maker", "out_of_stack", "path_text", "plan"]
+
+T = TypeVar("T")
 
 #: A field path: a string, or parts joined only when an error needs them
 #: (strings are fields, ints are indexes).
@@ -237,3 +247,17 @@ class Source:
             return order[pos] if pos >= 0 else -1
 
         return window_of
+
+
+def maker(cls: type[T]) -> Callable[..., T]:
+    """Return ``make(*field_values) -> cls`` that skips ``__init__`` and ``__post_init__``."""
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    for i, name in enumerate(names):
+        scope[f"set{i}"] = getattr(cls, name).__set__
+    args = ", ".join(f"a{i}" for i in range(len(names)))
+    body = "".join(f"    set{i}(obj, a{i})\n" for i in range(len(names)))
+    source = f"def make({args}):\n    obj = new(cls)\n{body}    return obj\n"
+    exec(compile(source, f"<csrlib maker for {cls.__name__}>", "exec"), scope)
+    make: Callable[..., T] = scope["make"]
+    return make

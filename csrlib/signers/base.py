@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, runtime_checkable
 
-from ..model.algorithms import SignatureAlgorithm
-from ..errors import BuildError, CSRError, InvalidSignature
-from ..model.keys import PublicKey
 from ..crypto.verify import Policy, verify_signature
+from ..errors import BuildError, CSRError, InvalidSignature
+from ..model.algorithms import SignatureAlgorithm
+from ..model.keys import PublicKey
 
 __all__ = ["AsyncExternalSigner", "AsyncSigner", "ExternalSigner", "Signer", "check_pair"]
 

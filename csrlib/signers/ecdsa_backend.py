@@ -18,11 +18,11 @@ import hashlib
 import os
 from typing import Any
 
-from ..model.algorithms import SignatureAlgorithm
-from ..model.curves import CURVES_BY_NAME
 from ..der.primitives import encode_integer
 from ..der.tlv import tlv
 from ..errors import BuildError, InvalidKey
+from ..model.algorithms import SignatureAlgorithm
+from ..model.curves import CURVES_BY_NAME
 from ..model.keys import EcPublicKey, Ed448PublicKey, Ed25519PublicKey, PublicKey
 from .private import EcPrivateNumbers, EdPrivateSeed
 
@@ -101,7 +101,7 @@ class EcdsaSigner:
 
     def private_key_pem(self) -> str:
         """Return the private key as PKCS#8 PEM (``PRIVATE KEY``), as ``openssl pkey`` reads."""
-        from .keyfiles import pkcs8_pem
+        from .key_writing import pkcs8_pem
 
         return pkcs8_pem(self.private_numbers)
 
@@ -182,7 +182,7 @@ class EdDsaSigner:
 
     def private_key_pem(self) -> str:
         """Return the private key as PKCS#8 PEM (``PRIVATE KEY``), as ``openssl pkey`` reads."""
-        from .keyfiles import pkcs8_pem
+        from .key_writing import pkcs8_pem
 
         return pkcs8_pem(self.private_numbers)
 

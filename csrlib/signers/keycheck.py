@@ -22,10 +22,10 @@ from __future__ import annotations
 from math import gcd
 
 from .. import oids
-from ..model.curves import CURVES, Curve, decode_point
 from ..der.primitives import encode_integer, encode_oid
 from ..der.tlv import tlv
 from ..errors import DecodeError, InvalidKey
+from ..model.curves import CURVES, Curve, decode_point
 from ..model.keys import MAX_RSA_BITS, MAX_RSA_EXPONENT, PublicKey, RsaPublicKey
 from .primes import is_probable_prime
 from .private import EcPrivateNumbers, EdPrivateSeed, RsaPrivateNumbers

@@ -1,4 +1,4 @@
-"""Private key files: read PKCS#8, PKCS#1 and SEC1; write PKCS#8.
+"""Reading private key files: PKCS#8, PKCS#1 and SEC1.
 
 :func:`read_private_key` takes PEM or DER, told apart by the data's shape
 as :func:`csrlib.load` does (:func:`csrlib.pem.detect_format`: DER when a
@@ -43,13 +43,7 @@ decrypt.  A ``password`` given for a key that is not encrypted is refused
 too, because a caller who passes one expects a protected key and should
 learn that the file on disk is in the clear.
 
-:func:`pkcs8_der` and :func:`pkcs8_pem` write PrivateKeyInfo version 0:
-rsaEncryption with NULL parameters (id-RSASSA-PSS with the key's
-parameters for a ``pss_only`` key) and the full RSAPrivateKey (CRT values
-computed); id-ecPublicKey with the namedCurve and an ECPrivateKey (version 1,
-the secret padded to the curve size, no [0], the [1] public key when the
-record has it); Ed25519 / Ed448 with no parameters (RFC 8410; the public key
-is not written, since version 0 has no place for it and readers derive it).
+Writing them is :mod:`csrlib.signers.key_writing`.
 
 Secrecy: every failure raises :class:`~csrlib.errors.InvalidKey`, and no
 message (nor any exception chained to it) holds key material: messages name
@@ -67,16 +61,17 @@ from pyasn1.type import namedtype, tag, univ
 
 from .. import oids
 from ..asn1 import Plan, compile_schema
-from ..model.curves import CURVES, Curve, decode_point
-from ..der.primitives import decode_oid, encode_integer, encode_oid
-from ..der.tlv import Context, read_header, tlv
+from ..der.primitives import decode_oid
+from ..der.tlv import Context, read_header
 from ..errors import KINDS, DecodeError, InvalidKey
-from ..pem import detect_format, encode_pem, pem_blocks
-from ..schemas import RsaPublicKey, SpannedOctetString
-from .keycheck import check_ec, check_ed, check_rsa, crt, pss_public_key
+from ..key_schemas import RsaPublicKey
+from ..model.curves import CURVES, Curve, decode_point
+from ..pem import detect_format, pem_blocks
+from ..schemas import SpannedOctetString
+from .keycheck import check_ec, check_ed, check_rsa, pss_public_key
 from .private import EcPrivateNumbers, EdPrivateSeed, PrivateKeyData, RsaPrivateNumbers
 
-__all__ = ["pkcs8_der", "pkcs8_pem", "read_private_key"]
+__all__ = ["read_private_key"]
 
 # -- schemas (RFC 5958 A, RFC 8017 A.1.2, RFC 5915 3, RFC 8410 7) -------------
 
@@ -393,55 +388,3 @@ def _ec_key(value: Any, where: str, outer: Curve | None,
                            points[0] if points else None)
     check_ec(key)
     return key
-
-
-# -- writing -------------------------------------------------------------------
-
-
-def _integers(*values: int) -> bytes:
-    return b"".join(tlv(0x02, encode_integer(v)) for v in values)
-
-
-def pkcs8_der(key: PrivateKeyData) -> bytes:
-    """Return ``key`` as a DER PKCS#8 PrivateKeyInfo (version 0); raise InvalidKey if invalid.
-
-    The key is checked as on reading first (see the module docstring).
-    Raises TypeError if ``key`` is not a PrivateKeyData record.
-    """
-    if isinstance(key, RsaPrivateNumbers):
-        check_rsa(key)
-        # RFC 8017 A.1.2: two-prime RSAPrivateKey, version 0.
-        inner = tlv(0x30, _integers(0, key.n, key.e, key.d, key.p, key.q, *crt(key)))
-        if key.pss_only:
-            # RFC 4055 3.1: id-RSASSA-PSS, with the parameters restricting the key.
-            params = key.pss_parameters
-            pss_public_key(key.n, key.e, params)
-            algorithm = tlv(0x06, encode_oid(oids.RSASSA_PSS)) + (params or b"")
-        elif key.pss_parameters is not None:
-            raise InvalidKey("RSASSA-PSS parameters on a key that is not pss_only")
-        else:
-            algorithm = tlv(0x06, encode_oid(oids.RSA_ENCRYPTION)) + b"\x05\x00"
-    elif isinstance(key, EcPrivateNumbers):
-        curve = check_ec(key)
-        # RFC 5915 3: version 1, the secret padded to the curve size, [1] publicKey.
-        body = _integers(1) + tlv(0x04, key.secret.to_bytes(curve.size, "big"))
-        if key.public is not None:
-            point = (b"\x04" + key.public[0].to_bytes(curve.size, "big")
-                     + key.public[1].to_bytes(curve.size, "big"))
-            body += tlv(0xA1, tlv(0x03, b"\x00" + point))
-        inner = tlv(0x30, body)
-        algorithm = tlv(0x06, encode_oid(oids.EC_PUBLIC_KEY)) + tlv(0x06, encode_oid(curve.oid))
-    elif isinstance(key, EdPrivateSeed):
-        check_ed(key)
-        # RFC 8410 7: CurvePrivateKey inside privateKey; RFC 8410 3: no parameters.
-        inner = tlv(0x04, bytes(key.seed))
-        algorithm = tlv(0x06, encode_oid(oids.ED25519 if key.key_type == "ed25519"
-                                         else oids.ED448))
-    else:
-        raise TypeError(f"expected a PrivateKeyData record, not {type(key).__name__}")
-    return tlv(0x30, _integers(0) + tlv(0x30, algorithm) + tlv(0x04, inner))
-
-
-def pkcs8_pem(key: PrivateKeyData) -> str:
-    """Return ``key`` as a PEM ``PRIVATE KEY`` block (PKCS#8); see :func:`pkcs8_der`."""
-    return encode_pem("PRIVATE KEY", pkcs8_der(key))

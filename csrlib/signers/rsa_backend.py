@@ -18,10 +18,10 @@ import hashlib
 import os
 from typing import TYPE_CHECKING
 
-from ..model.algorithms import PssParameters, SignatureAlgorithm
-from ..errors import BuildError, InvalidKey
-from ..model.keys import PublicKey, RsaPublicKey
 from ..crypto.rsa import digest_info, mgf1
+from ..errors import BuildError, InvalidKey
+from ..model.algorithms import PssParameters, SignatureAlgorithm
+from ..model.keys import PublicKey, RsaPublicKey
 from .keycheck import check_rsa_numbers, pss_public_key
 from .private import RsaPrivateNumbers
 
@@ -161,7 +161,7 @@ class RsaSigner:
 
     def private_key_pem(self) -> str:
         """Return the private key as PKCS#8 PEM (``PRIVATE KEY``), as ``openssl pkey`` reads."""
-        from .keyfiles import pkcs8_pem
+        from .key_writing import pkcs8_pem
 
         return pkcs8_pem(self.private_numbers)
 

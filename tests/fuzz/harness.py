@@ -28,9 +28,9 @@ from pyasn1_modules import rfc2986
 import csrlib
 import csrlib.asn1
 from csrlib import CSRError, DecodeError, InvalidKey
-from csrlib.der.canonical import canonical_der
-from csrlib.signers import keyfiles
 from csrlib.cli.show import describe, summarize
+from csrlib.der.canonical import canonical_der
+from csrlib.signers import key_writing, keyfiles
 
 __all__ = ["TARGETS", "Finding", "target_asn1", "target_keys", "target_load"]
 
@@ -221,7 +221,7 @@ def target_keys(data: bytes) -> None:
     key = _guard("read_private_key", lambda: keyfiles.read_private_key(data), InvalidKey)
     if key is not None:
         repr(key)
-        der = _guard("pkcs8_der", lambda: keyfiles.pkcs8_der(key))
+        der = _guard("pkcs8_der", lambda: key_writing.pkcs8_der(key))
         _expect(der is not None, "pkcs8_der", "a key read could not be written")
         back = _guard("read_private_key(pkcs8_der)", lambda: keyfiles.read_private_key(der),
                       InvalidKey)

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import Phase, given, settings
 
 import csrlib
-from csrlib.fuzz import strategies
-from csrlib.fuzz import differential
+from csrlib.fuzz import differential, strategies
 from csrlib.fuzz.mutations import KINDS, Defect
 
 

@@ -26,7 +26,14 @@ from pyasn1_modules import rfc3279
 import csrlib
 from csrlib import DecodeError, Policy, PublicKey, UnsupportedAlgorithm
 from csrlib.cli import main
-from csrlib.model.curves import CURVES, UNVERIFIED_CURVES, Curve, curve_bits, decode_point, named_curve
+from csrlib.model.curves import (
+    CURVES,
+    UNVERIFIED_CURVES,
+    Curve,
+    curve_bits,
+    decode_point,
+    named_curve,
+)
 from csrlib.model.keys import DsaPublicKey  # also csrlib.DsaPublicKey once exported
 from csrlib.oids import CURVE_NAMES
 from tests.helpers import oid, tlv

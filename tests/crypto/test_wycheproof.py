@@ -40,7 +40,7 @@ from csrlib import (
 )
 from tests.helpers import oid, tlv
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _vectors() -> Path | None:

@@ -6,7 +6,7 @@
 * ``TYPE=#hex`` (RFC 4514 2.4 and 3) is the DER of the value: one element,
   read strictly, its type kept and checked against the attribute type.
 * An attribute type csrlib knows takes only the value types its standard
-  allows (``csrlib.model.names.VALUE_TAGS``), in strict reading and when building;
+  allows (``csrlib.model.name_attributes.VALUE_TAGS``), in strict reading and when building;
   lenient reading records an ``unexpected-tag`` deviation.  Differences
   from cryptography's reading are listed and checked below.
 """
@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 import csrlib
 from csrlib import BuildError, DecodeError, Name, NameAttribute, SubjectAlternativeName
-from csrlib.model.names import STRING_TYPE_NUMBERS, VALUE_TAGS
 from csrlib.fuzz.strategies import names
+from csrlib.model.name_attributes import STRING_TYPE_NUMBERS, VALUE_TAGS
 from tests.helpers import csr_der, extension, extension_request, name_der, oid, tlv
 
 # -- lone surrogates ----------------------------------------------------------------------

@@ -29,9 +29,9 @@ import random
 import pytest
 
 from csrlib import load_der
-from csrlib.fuzz import mutations
 from csrlib.der import Context, read_header
 from csrlib.errors import DecodeError, InvalidSignature
+from csrlib.fuzz import mutations
 
 SEEDS = range(10)
 UNKNOWN_EXTENSION = "1.3.6.1.4.1.32473.2"

@@ -27,9 +27,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csrlib import cli, signers
-from csrlib.model.curves import CURVES_BY_NAME
 from csrlib.der import encode_integer
 from csrlib.errors import BuildError, CSRError, InvalidKey
+from csrlib.model.curves import CURVES_BY_NAME
 from csrlib.pem import encode_pem, pem_blocks
 from csrlib.signers import (
     EcdsaSigner,
@@ -40,8 +40,9 @@ from csrlib.signers import (
     RsaSigner,
     primes,
 )
+from csrlib.signers.key_writing import pkcs8_der
 from csrlib.signers.keycheck import check_rsa
-from csrlib.signers.keyfiles import pkcs8_der, read_private_key
+from csrlib.signers.keyfiles import read_private_key
 from tests.conftest import OPENSSL
 from tests.helpers import oid, tlv
 

@@ -11,7 +11,7 @@ import csrlib
 from csrlib import BuildError, Name, NameAttribute, RelativeDistinguishedName
 from csrlib.asn1.plan import WHOLE_OCTETS
 from csrlib.model.lazy import LazySequence
-from csrlib.model.name_reading import read_name
+from csrlib.model.names import read_name
 from csrlib.model.reading import Source, plan
 from csrlib.schemas import RDNSequence
 from tests.helpers import csr_der, extension, extension_request, name_der, tlv
@@ -32,7 +32,7 @@ def _load(der: bytes) -> Name:
 
 # value element -> (value, string type) as csrlib reads it; cryptography must print the same.
 # Under an attribute type csrlib does not know, which takes any type (a
-# commonName takes a DirectoryString only: tests/test_name_hardening.py).
+# commonName takes a DirectoryString only: tests/model/test_name_hardening.py).
 VALUE_TYPES = [
     ("utf8", tlv(0x0C, "Zürich ☃".encode()), "Zürich ☃", "UTF8String"),
     ("printable", tlv(0x13, b"Example Ltd"), "Example Ltd", "PrintableString"),

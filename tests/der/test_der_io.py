@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csrlib import der
-from csrlib.der import Context, Reader, Writer
 from csrlib.cli.asn1 import dump_lines
+from csrlib.der import Context, Reader, Writer
 from csrlib.errors import DecodeError, EncodeError
 
 

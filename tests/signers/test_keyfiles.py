@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from csrlib.der import encode_integer
 from csrlib.errors import InvalidKey
 from csrlib.pem import encode_pem
-from csrlib.signers.keyfiles import pkcs8_der, pkcs8_pem, read_private_key
+from csrlib.signers.key_writing import pkcs8_der, pkcs8_pem
+from csrlib.signers.keyfiles import read_private_key
 from csrlib.signers.private import EcPrivateNumbers, EdPrivateSeed, RsaPrivateNumbers
 from tests.conftest import OPENSSL
 from tests.helpers import oid, tlv

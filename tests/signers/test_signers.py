@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa as crypto_rsa
 
 import csrlib
 from csrlib import BuildError, InvalidKey, InvalidSignature, SignatureAlgorithm, signers
-from csrlib.schemas import EcdsaSigValue
+from csrlib.key_schemas import EcdsaSigValue
 from csrlib.signers import (
     EcdsaSigner,
     EcPrivateNumbers,
