@@ -323,6 +323,9 @@ class Repeats:
 
     __slots__ = ("_key", "_size", "_slots", "_used")
 
+    #: The hash of a key (a seam for tests of weak hashes).
+    _hash = staticmethod(hash)
+
     def __init__(self, key: Callable[[int], bytes], size: int, expected: int = 0) -> None:
         self._key = key
         self._size = size
@@ -353,15 +356,23 @@ class Repeats:
         return bool(self._slots[self._find(key)])
 
     def _find(self, key: bytes) -> int:
-        """Return the slot holding ``key``, or the empty slot where it would go."""
+        """Return the slot holding ``key``, or the empty slot where it would go.
+
+        Probing as CPython's dict does (Objects/dictobject.c): each step
+        brings in five more bits of the hash, so that a hash whose low bits
+        vary little (FNV, Pyodide's ``sys.hash_info.algorithm``, on keys
+        that differ in their last octets) does not make long runs.
+        """
         slots = self._slots
         mask = len(slots) - 1
-        slot = hash(key) & mask
+        perturb = self._hash(key) & 0xFFFFFFFFFFFFFFFF
+        slot = perturb & mask
         while True:
             stored = slots[slot]
             if not stored or self._key(stored - 1) == key:
                 return slot
-            slot = (slot + 1) & mask
+            perturb >>= 5
+            slot = (slot * 5 + perturb + 1) & mask
 
     def _grow(self) -> None:
         old = self._slots

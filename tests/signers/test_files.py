@@ -16,6 +16,12 @@ from csrlib import signers
 from csrlib.signers.files import InputTooLarge, NotRegularFile, read_bounded, same_file, write_file
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes, FIFOs and links")
+# Emscripten (Pyodide) has none of these: the tests that need one skip there.
+needs_hard_links = pytest.mark.skipif(not hasattr(os, "link"), reason="no hard links here")
+needs_fifos = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+needs_dev_zero = pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+needs_processes = pytest.mark.skipif(sys.platform in ("emscripten", "wasi"),
+                                     reason="cannot start processes here")
 
 
 def _leftovers(directory: Path) -> list[str]:
@@ -51,6 +57,7 @@ def test_an_existing_file_is_refused_without_overwrite(tmp_path: Path) -> None:
 
 
 @posix_only
+@needs_hard_links
 def test_overwrite_makes_a_new_file(tmp_path: Path) -> None:
     # A file someone else made there (simulated: it has a second name, the
     # other user's handle on it, and a loose mode) must not receive the key.
@@ -90,6 +97,7 @@ def test_a_symlink_at_the_destination_is_never_followed(tmp_path: Path, dangling
 
 
 @posix_only
+@needs_fifos
 def test_only_regular_files_and_links_are_replaced(tmp_path: Path) -> None:
     (tmp_path / "dir").mkdir()
     os.mkfifo(tmp_path / "fifo")
@@ -121,6 +129,7 @@ def test_the_temporary_file_is_removed_on_every_failure(
     assert os.listdir(tmp_path) == []
 
 
+@needs_hard_links
 def test_a_destination_made_in_the_meantime_is_not_replaced(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Someone creates the destination between the checks and the write:
@@ -144,13 +153,13 @@ def test_a_destination_made_in_the_meantime_is_not_replaced(
 def test_without_hard_links_the_destination_is_created_exclusively(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
     if how == "missing":
-        monkeypatch.delattr(os, "link")
+        monkeypatch.delattr(os, "link", raising=False)
     else:
         def no_links(src: str, dst: str) -> None:
             code = getattr(errno, how)
             raise OSError(code, os.strerror(code))
 
-        monkeypatch.setattr(os, "link", no_links)
+        monkeypatch.setattr(os, "link", no_links, raising=False)
     target = tmp_path / "k.pem"
     write_file(target, b"secret", private=True)
     assert target.read_bytes() == b"secret" and _mode(target) == 0o600
@@ -206,6 +215,7 @@ def test_read_bounded_reads_up_to_the_limit(tmp_path: Path) -> None:
 
 
 @posix_only
+@needs_dev_zero
 def test_read_bounded_stops_reading_an_endless_device() -> None:
     limit = 1 << 20
     tracemalloc.start()
@@ -222,6 +232,8 @@ def test_read_bounded_stops_reading_an_endless_device() -> None:
 
 
 @posix_only
+@needs_fifos
+@needs_processes
 def test_walked_fifos_are_not_waited_for(tmp_path: Path) -> None:
     # In a child process, so that a regression fails on the timeout instead
     # of hanging the suite; nothing is timed.
@@ -236,6 +248,7 @@ def test_walked_fifos_are_not_waited_for(tmp_path: Path) -> None:
 
 
 @posix_only
+@needs_hard_links
 def test_same_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "k.pem").write_bytes(b"k")
