@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ __all__ = [
     "check_general_names",
     "parse_general_name",
     "read_general_names",
+    "split_general_names",
 ]
 
 
@@ -180,6 +182,19 @@ def check_general_names(names: Iterable[GeneralName]) -> None:
 
 _FORMS = {"dns": "DNS", "ip": "IP", "email": "email", "uri": "URI", "rid": "RID",
           "dirname": "dirName", "othername": "otherName"}
+
+
+_NEXT_NAME = re.compile(r",\s*(?=(?:dns|ip|email|uri|rid|dirname|othername):)", re.IGNORECASE)
+
+
+def split_general_names(text: str) -> list[str]:
+    """Return the ``type:value`` items of a comma list (``DNS:a,IP:192.0.2.1``).
+
+    The list is split only at a comma followed by a known ``type:`` prefix,
+    so a comma inside a value stays there: ``URI:https://x/?a=1,b=2`` and
+    ``dirName:CN=x,O=y`` are one item each.  Empty items are dropped.
+    """
+    return [item.strip() for item in _NEXT_NAME.split(text) if item.strip()]
 
 
 def parse_general_name(text: str) -> GeneralName:

@@ -246,3 +246,51 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["--version"])
     assert done.value.code == 0
     assert capsys.readouterr().out == f"csrlib {csrlib.__version__}\n"
+
+
+def test_addext_in_openssl_syntax(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = _show(
+        capsys, "new", "--subject", "/CN=x", "--key-out", str(tmp_path / "k.pem"),
+        "--out", str(tmp_path / "r.csr"),
+        "--addext", "subjectAltName=DNS:a.example,IP:192.0.2.1,URI:https://x/?a=1,b=2",
+        "--addext", "keyUsage=critical,digitalSignature,keyEncipherment",
+        "--addext", "extendedKeyUsage=serverAuth,clientAuth",
+        "--addext", "basicConstraints=critical,CA:FALSE",
+        "--addext", "1.3.6.1.5.5.7.1.24=DER:3003020105")
+    assert status == 0, err
+    status, out, _ = _show(capsys, "show", "--json", str(tmp_path / "r.csr"))
+    ext = {e["name"]: (e["critical"], e["value"]) for e in json.loads(out)["extensions"]}
+    assert ext["subjectAltName"] == (False, [
+        {"type": "DNS", "value": "a.example"}, {"type": "IP", "value": "192.0.2.1"},
+        {"type": "URI", "value": "https://x/?a=1,b=2"}])
+    assert ext["keyUsage"] == (True, ["digitalSignature", "keyEncipherment"])
+    assert ext["extendedKeyUsage"] == (False, ["serverAuth", "clientAuth"])
+    assert ext["basicConstraints"] == (True, {"ca": False, "path_length": None})
+    assert ext["tlsFeature"][0] is False
+    if OPENSSL is not None:
+        text = _openssl(["req", "-in", str(tmp_path / "r.csr"), "-noout", "-text"], tmp_path)
+        assert "URI:https://x/?a=1,b=2" in text and "status_request" in text
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("keyUsage", "expected NAME=VALUE"), ("keyUsage=critical", "no value"),
+    ("keyUsage=signing", "unknown usage 'signing'"), ("nsComment=x", "unsupported extension"),
+    ("basicConstraints=CA:maybe", "expected"),
+])
+def test_addext_refusals(spec: str, message: str, tmp_path: Path,
+                         capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = _show(capsys, "new", "--subject", "/CN=x", "--key-out",
+                           str(tmp_path / "k.pem"), "--addext", spec)
+    assert status == 2 and message in err, err
+    assert not (tmp_path / "k.pem").exists()
+
+
+def test_san_lists_split_only_before_a_type(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = _show(capsys, "new", "--san", "URI:https://x/?a=1,b=2,DNS:a.example",
+                           "--san", "dirName:CN=x,O=y, email:a@example.com", "--key-out",
+                           str(tmp_path / "k.pem"), "--out", str(tmp_path / "r.csr"))
+    assert status == 0, err
+    status, out, _ = _show(capsys, "show", "--json", str(tmp_path / "r.csr"))
+    assert [n["value"] for n in json.loads(out)["san"]] == [
+        "https://x/?a=1,b=2", "a.example", "CN=x,O=y", "a@example.com"]
