@@ -78,7 +78,7 @@ def general_name_value(name: GeneralName) -> str:
         return f"{name.type_id};{name.value.hex()}"
     if isinstance(name, X400Address | EDIPartyName):
         return name.der.hex()
-    return str(name.value)  # type: ignore[attr-defined]
+    return str(name.value)
 
 
 def _integer(value: int | None) -> int | str | None:

@@ -6,7 +6,7 @@ import ipaddress
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 from .. import schemas
 from ..der.primitives import encode_oid
@@ -42,6 +42,13 @@ class GeneralName:
     __slots__ = ()
     #: The form's name in RFC 5280 and in the ``type:value`` strings the builder and CLI take.
     kind: str = ""
+
+    if TYPE_CHECKING:
+        @property
+        def value(self) -> GeneralNameValue:
+            """The name's value: text for DNS, email, URI and RID names, an address
+            for IP, a Name for dirName, the value's DER for otherName, the whole
+            element's DER for x400Address and ediPartyName."""
 
     def to_der(self) -> bytes:
         """Return the DER of this name as a GeneralName alternative."""
@@ -147,6 +154,11 @@ class X400Address(GeneralName):
     der: bytes = field(repr=False)
     kind = "x400Address"
 
+    @property
+    def value(self) -> bytes:
+        """Return the element as received (its DER), as ``der``."""
+        return self.der
+
     def to_der(self) -> bytes:
         """Return the element as received."""
         return self.der
@@ -159,9 +171,18 @@ class EDIPartyName(GeneralName):
     der: bytes = field(repr=False)
     kind = "ediPartyName"
 
+    @property
+    def value(self) -> bytes:
+        """Return the element as received (its DER), as ``der``."""
+        return self.der
+
     def to_der(self) -> bytes:
         """Return the element as received."""
         return self.der
+
+
+#: What ``GeneralName.value`` holds, by form (see :class:`GeneralName`).
+GeneralNameValue = Union[str, ipaddress.IPv4Address, ipaddress.IPv6Address, "Name", bytes]
 
 
 def check_general_names(names: Iterable[GeneralName]) -> None:

@@ -121,10 +121,17 @@ class Name:
     def __bool__(self) -> bool:
         return bool(self.rdns)
 
-    def get(self, oid_or_name: str) -> list[str | bytes]:
-        """Return the values of every attribute of one type (by OID or short name)."""
+    def get(self, oid_or_name: str) -> list[str]:
+        """Return the values of every attribute of one type (by OID or short name), as text.
+
+        A value that is not a string (a BIT STRING, or another type kept as
+        DER) is given as RFC 4514 writes it: ``#`` and the hex of its octets.
+        Each :class:`NameAttribute` (iterate over the name) holds the value
+        as received.
+        """
         oid = _oid_for(oid_or_name)
-        return [a.value for a in self if a.oid == oid]
+        return [a.value if isinstance(a.value, str) else "#" + a.value.hex()
+                for a in self if a.oid == oid]
 
     def rfc4514(self) -> str:
         """Return the RFC 4514 string: RDNs reversed, as cryptography prints them."""

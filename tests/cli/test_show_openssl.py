@@ -116,7 +116,7 @@ def test_new_and_show_name_usages_alike(tmp_path: Path, capsys: pytest.CaptureFi
     assert _show(capsys, "new", "--subject", "/CN=a\\/b\\+c/O=x", "--key-usage", usages,
                  "--eku", "serverAuth,clientAuth,codeSigning", "--key-out",
                  str(tmp_path / "k.pem"), "--out", str(tmp_path / "r.csr"))[0] == 0
-    status, out, _ = _show(capsys, "show", "--json", str(tmp_path / "r.csr"))
+    _, out, _ = _show(capsys, "show", "--json", str(tmp_path / "r.csr"))
     data = json.loads(out)
     values = {e["name"]: e["value"] for e in data["extensions"]}
     assert values["keyUsage"] == usages.split(",")
