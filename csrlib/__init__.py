@@ -61,6 +61,18 @@ from .model.keys import (
     UnknownPublicKey,
 )
 from .model.lazy import LazySequence
+from .model.more_extensions import (
+    AccessDescription,
+    AuthorityInformationAccess,
+    CertificateTemplate,
+    CertificateTemplateName,
+    CRLDistributionPoints,
+    DistributionPoint,
+    GeneralSubtree,
+    IPNetworkName,
+    NameConstraints,
+    TLSFeature,
+)
 from .model.name_attributes import NameAttribute
 from .model.names import Name, RelativeDistinguishedName
 from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
@@ -126,4 +138,14 @@ __all__ = [
     "load_pem_all",
     "signers",
     "verify_signature",
+    "AccessDescription",
+    "AuthorityInformationAccess",
+    "CRLDistributionPoints",
+    "CertificateTemplate",
+    "CertificateTemplateName",
+    "DistributionPoint",
+    "GeneralSubtree",
+    "IPNetworkName",
+    "NameConstraints",
+    "TLSFeature",
 ]

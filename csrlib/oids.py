@@ -231,6 +231,8 @@ EXTENSION_NAMES: dict[str, str] = {
     AUTHORITY_KEY_IDENTIFIER: "authorityKeyIdentifier",
     EXTENDED_KEY_USAGE: "extendedKeyUsage",
     TLS_FEATURE: "tlsFeature",
+    "1.3.6.1.5.5.7.1.1": "authorityInfoAccess",
+    "2.5.29.31": "cRLDistributionPoints",
     "1.3.6.1.4.1.311.20.2": "msCertificateTemplateName",
     "1.3.6.1.4.1.311.21.7": "msCertificateTemplate",
     "1.3.6.1.4.1.311.21.10": "msApplicationPolicies",

@@ -62,6 +62,14 @@ from ..model.keys import (
     RsaPublicKey,
     UnknownPublicKey,
 )
+from ..model.more_extensions import (
+    AuthorityInformationAccess,
+    CertificateTemplate,
+    CertificateTemplateName,
+    CRLDistributionPoints,
+    NameConstraints,
+    TLSFeature,
+)
 from ..request import CertificateRequest
 from .show_text import describe
 
@@ -104,6 +112,12 @@ def _names(names: Sequence[GeneralName] | None) -> list[dict[str, str]] | None:
     return out
 
 
+def _one_name(name: GeneralName) -> dict[str, str]:
+    names = _names((name,))
+    assert names is not None
+    return names[0]
+
+
 def _extension_value(value: ExtensionValue) -> Any:
     if isinstance(value, SubjectAlternativeName | IssuerAlternativeName):
         return _names(value.names)
@@ -124,6 +138,25 @@ def _extension_value(value: ExtensionValue) -> Any:
         return [{"policy": p.policy_identifier,
                  "qualifiers": [{"oid": q, "der": raw.hex()} for q, raw in p.qualifiers or ()]}
                 for p in value.policies]
+    if isinstance(value, TLSFeature):
+        return list(value.names)
+    if isinstance(value, CertificateTemplateName):
+        return value.name
+    if isinstance(value, CertificateTemplate):
+        return {"template": value.template, "major_version": _integer(value.major_version),
+                "minor_version": _integer(value.minor_version)}
+    if isinstance(value, NameConstraints):
+        return {key: None if trees is None else [
+                    {"base": _one_name(t.base), "minimum": _integer(t.minimum),
+                     "maximum": _integer(t.maximum)} for t in trees]
+                for key, trees in (("permitted", value.permitted), ("excluded", value.excluded))}
+    if isinstance(value, AuthorityInformationAccess):
+        return [{"method": d.method_name, "oid": d.method,
+                 "location": _one_name(d.location)} for d in value.descriptions]
+    if isinstance(value, CRLDistributionPoints):
+        return [{"full_name": _names(p.full_name), "relative_name": None,
+                 "reasons": None if p.reasons is None else list(p.reasons),
+                 "crl_issuer": _names(p.crl_issuer)} for p in value.points]
     assert isinstance(value, UnrecognizedExtension)
     return {"der": value.value.hex()}
 

@@ -182,7 +182,8 @@ class EDIPartyName(GeneralName):
 
 
 #: What ``GeneralName.value`` holds, by form (see :class:`GeneralName`).
-GeneralNameValue = Union[str, ipaddress.IPv4Address, ipaddress.IPv6Address, "Name", bytes]
+GeneralNameValue = Union[str, ipaddress.IPv4Address, ipaddress.IPv6Address,
+                         ipaddress.IPv4Network, ipaddress.IPv6Network, "Name", bytes]
 
 
 def check_general_names(names: Iterable[GeneralName]) -> None:
