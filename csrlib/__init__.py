@@ -8,6 +8,7 @@ See the README for the whole API; ``csrlib.asn1`` is the DER codec underneath.
 """
 
 from . import signers
+from ._version import __version__
 from .builder import CertificateRequestBuilder, create
 from .crypto.verify import Policy, verify_signature
 from .der.tlv import Deviation, Limits
@@ -60,11 +61,21 @@ from .model.keys import (
     UnknownPublicKey,
 )
 from .model.lazy import LazySequence
+from .model.more_extensions import (
+    AccessDescription,
+    AuthorityInformationAccess,
+    CertificateTemplate,
+    CertificateTemplateName,
+    CRLDistributionPoints,
+    DistributionPoint,
+    GeneralSubtree,
+    IPNetworkName,
+    NameConstraints,
+    TLSFeature,
+)
 from .model.name_attributes import NameAttribute
 from .model.names import Name, RelativeDistinguishedName
 from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Attribute",
@@ -127,4 +138,14 @@ __all__ = [
     "load_pem_all",
     "signers",
     "verify_signature",
+    "AccessDescription",
+    "AuthorityInformationAccess",
+    "CRLDistributionPoints",
+    "CertificateTemplate",
+    "CertificateTemplateName",
+    "DistributionPoint",
+    "GeneralSubtree",
+    "IPNetworkName",
+    "NameConstraints",
+    "TLSFeature",
 ]

@@ -12,6 +12,7 @@ __all__ = [
     "CURVE_NAMES",
     "EXTENDED_KEY_USAGE_NAMES",
     "EXTENSION_NAMES",
+    "OPENSSL_SHORT_NAMES",
     "RFC4514_SHORT_NAMES",
     "attribute_oid",
     "name_of",
@@ -86,6 +87,50 @@ ATTRIBUTE_SHORT_NAMES: dict[str, str] = {
     JURISDICTION_COUNTRY_NAME: "jurisdictionC",
 }
 
+#: The short names OpenSSL prints for the other name attribute types it knows
+#: (its objects table, as ``openssl req -text`` shows them); display only:
+#: parsing takes :data:`ATTRIBUTE_SHORT_NAMES` and the long forms.
+OPENSSL_SHORT_NAMES: dict[str, str] = {
+    **{f"2.5.4.{arc}": name for arc, name in (
+        (13, "description"), (14, "searchGuide"), (19, "physicalDeliveryOfficeName"),
+        (21, "telexNumber"), (22, "teletexTerminalIdentifier"),
+        (23, "facsimileTelephoneNumber"), (24, "x121Address"),
+        (25, "internationaliSDNNumber"), (26, "registeredAddress"),
+        (27, "destinationIndicator"), (28, "preferredDeliveryMethod"),
+        (29, "presentationAddress"), (30, "supportedApplicationContext"), (31, "member"),
+        (32, "owner"), (33, "roleOccupant"), (34, "seeAlso"), (35, "userPassword"),
+        (36, "userCertificate"), (37, "cACertificate"), (38, "authorityRevocationList"),
+        (39, "certificateRevocationList"), (40, "crossCertificatePair"),
+        (47, "enhancedSearchGuide"), (48, "protocolInformation"),
+        (49, "distinguishedName"), (50, "uniqueMember"), (51, "houseIdentifier"),
+        (52, "supportedAlgorithms"), (53, "deltaRevocationList"), (54, "dmdName"),
+        (72, "role"), (98, "c3"), (99, "n3"), (100, "dnsName"))},
+    **{f"0.9.2342.19200300.100.1.{arc}": name for arc, name in (
+        (2, "textEncodedORAddress"), (3, "mail"), (4, "info"), (5, "favouriteDrink"),
+        (6, "roomNumber"), (7, "photo"), (8, "userClass"), (9, "host"), (10, "manager"),
+        (11, "documentIdentifier"), (12, "documentTitle"), (13, "documentVersion"),
+        (14, "documentAuthor"), (15, "documentLocation"), (20, "homeTelephoneNumber"),
+        (21, "secretary"), (22, "otherMailbox"), (26, "aRecord"),
+        (27, "pilotAttributeType27"), (28, "mXRecord"), (29, "nSRecord"), (30, "sOARecord"),
+        (31, "cNAMERecord"), (37, "associatedDomain"), (38, "associatedName"),
+        (39, "homePostalAddress"), (40, "personalTitle"), (41, "mobileTelephoneNumber"),
+        (42, "pagerTelephoneNumber"), (43, "friendlyCountryName"), (44, "uid"),
+        (45, "organizationalStatus"), (46, "janetMailbox"), (47, "mailPreferenceOption"),
+        (48, "buildingName"), (49, "dSAQuality"), (50, "singleLevelQuality"),
+        (51, "subtreeMinimumQuality"), (52, "subtreeMaximumQuality"),
+        (53, "personalSignature"), (54, "dITRedirect"), (55, "audio"),
+        (56, "documentPublisher"))},
+    **{f"1.3.6.1.5.5.7.9.{arc}": f"id-pda-{name}" for arc, name in (
+        (1, "dateOfBirth"), (2, "placeOfBirth"), (3, "gender"), (4, "countryOfCitizenship"),
+        (5, "countryOfResidence"))},
+    "1.2.643.3.131.1.1": "INN",
+    "1.2.643.100.1": "OGRN",
+    "1.2.643.100.3": "SNILS",
+    "1.2.643.100.5": "OGRNIP",
+    "1.2.643.100.111": "subjectSignTool",
+    **ATTRIBUTE_SHORT_NAMES,
+}
+
 #: The short names RFC 4514 section 3 defines; other types print as dotted
 #: OIDs in RFC 4514 strings (as cryptography prints them).
 RFC4514_SHORT_NAMES: dict[str, str] = {
@@ -102,6 +147,7 @@ RFC4514_SHORT_NAMES: dict[str, str] = {
 
 # Names accepted when parsing, case-insensitively: both tables, long forms.
 _PARSE_NAMES: dict[str, str] = {
+    **{name.lower(): oid for oid, name in OPENSSL_SHORT_NAMES.items()},
     **{name.lower(): oid for oid, name in ATTRIBUTE_SHORT_NAMES.items()},
     **{name.lower(): oid for oid, name in RFC4514_SHORT_NAMES.items()},
     "commonname": COMMON_NAME,
@@ -185,6 +231,8 @@ EXTENSION_NAMES: dict[str, str] = {
     AUTHORITY_KEY_IDENTIFIER: "authorityKeyIdentifier",
     EXTENDED_KEY_USAGE: "extendedKeyUsage",
     TLS_FEATURE: "tlsFeature",
+    "1.3.6.1.5.5.7.1.1": "authorityInfoAccess",
+    "2.5.29.31": "cRLDistributionPoints",
     "1.3.6.1.4.1.311.20.2": "msCertificateTemplateName",
     "1.3.6.1.4.1.311.21.7": "msCertificateTemplate",
     "1.3.6.1.4.1.311.21.10": "msApplicationPolicies",

@@ -107,7 +107,7 @@ def test_keygen_and_signing_with_a_key_file(pyz: Path, tmp_path: Path) -> None:
         csrlib.load((tmp_path / f"{name}.csr").read_bytes()).verify()
     broken = _bare(pyz, "verify", "missing.csr", cwd=tmp_path)
     assert broken.returncode == 2
-    assert broken.stdout.startswith("FAIL missing.csr")
+    assert broken.stdout.startswith("ERROR missing.csr")
 
 
 @needs_subprocess

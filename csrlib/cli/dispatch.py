@@ -31,6 +31,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TypeVar
 
+from .._version import __version__
 from ..der.tlv import DEFAULT_LIMITS
 from ..errors import CSRError
 from ..pem import detect_format, pem_blocks
@@ -46,7 +47,7 @@ from .new import (
     text_argument,
     write_output,
 )
-from .text import escape, json_text, print_line
+from .text import escape, print_line
 
 __all__ = ["main"]
 
@@ -92,35 +93,20 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from ..crypto.verify import Policy
-    from ..request import load_der, load_pem_all
-    from .show import describe, summarize
+    from .policy_file import load_policy
+    from .show_files import run_show
 
-    data = _read_input(args.file)
-    strict = not args.lenient
-    # Never a search for "-----BEGIN": a DER request may carry another's PEM in a value.
-    if detect_format(data) == "pem":
-        requests = load_pem_all(data, strict=strict)
-    else:
-        requests = [load_der(data, strict=strict)]
-    policy = Policy.legacy() if args.policy == "legacy" else Policy()
-    summaries = [summarize(req, policy) for req in requests]
-    if args.json:
-        out = summaries[0] if len(summaries) == 1 else summaries
-        print_line(json_text(out), escaped=True)
-    else:
-        for summary in summaries:
-            for line in describe(summary):
-                print_line(line)
-    return 0
+    return run_show(args.files, args.json, args.lenient, load_policy(args.policy))
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from .policy_file import load_policy
     from .verify import run_verify
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    return run_verify(args.files, args.lenient, args.policy == "legacy", args.jobs)
+    return run_verify(args.files, args.lenient, load_policy(args.policy), args.jobs,
+                      as_json=args.json)
 
 
 def _cmd_keygen(args: argparse.Namespace) -> int:
@@ -170,6 +156,10 @@ def _with_spinner(work: Callable[[], T], spec: str, generating: bool) -> T:
         thread.join()
 
 
+_POLICY_HELP = ("default; legacy (also SHA-1 and 1024-bit RSA); or a JSON file of Policy "
+                'fields, e.g. {"min_rsa_bits": 3072}')
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with usage mistakes reported as one line, like every other error."""
 
@@ -186,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
                "--key-out key.pem --out request.csr",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--version", action="version", version=f"csrlib {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     fmt = argparse.RawDescriptionHelpFormatter
 
@@ -203,16 +194,20 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser(
         "show", help="print a request's contents and check its signature",
         formatter_class=fmt,
-        description="Print subject, key, signature algorithm and validity, extensions, "
-                    "attributes and (with --lenient) tolerated deviations.",
+        description="Print what openssl req -text -noout prints (version, subject, key "
+                    "numbers, attributes, extensions, signature), whether the signature "
+                    "verifies, and (with --lenient) tolerated deviations. Directories are "
+                    "walked as verify walks them.",
         epilog="examples:\n  csrlib show request.csr\n  csrlib show --json request.csr\n"
+               "  csrlib show --json a.csr b.csr requests/ | jq .subject\n"
                "  openssl req -new ... | csrlib show -")
-    show.add_argument("file", metavar="FILE", type=path_argument,
-                      help="PEM or DER file, or - for standard input")
-    show.add_argument("--json", action="store_true", help="one JSON object (see README)")
+    show.add_argument("files", nargs="+", metavar="FILE", type=path_argument,
+                      help="PEM or DER files, directories, or - for standard input")
+    show.add_argument("--json", action="store_true",
+                      help="JSON: one object for one file, else one per line (see README)")
     show.add_argument("--lenient", action="store_true", help="accept known DER deviations")
-    show.add_argument("--policy", choices=("default", "legacy"), default="default",
-                      help="legacy also accepts SHA-1 and 1024-bit RSA")
+    show.add_argument("--policy", default="default", metavar="default|legacy|FILE",
+                      type=path_argument, help=_POLICY_HELP)
     show.set_defaults(run=_cmd_show, parser=show)
 
     verify = commands.add_parser(
@@ -225,8 +220,11 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("files", nargs="+", metavar="FILE", type=path_argument,
                         help="files, directories or -")
     verify.add_argument("--lenient", action="store_true", help="accept known DER deviations")
-    verify.add_argument("--policy", choices=("default", "legacy"), default="default",
-                        help="legacy also accepts SHA-1 and 1024-bit RSA")
+    verify.add_argument("--policy", default="default", metavar="default|legacy|FILE",
+                        type=path_argument, help=_POLICY_HELP)
+    verify.add_argument("--json", action="store_true",
+                        help="one JSON object per file and line: file, status, reason, key, "
+                             "algorithm")
     verify.add_argument("--jobs", "-j", type=count_argument, default=1, metavar="N",
                         help="verify in N processes (at most one per file)")
     verify.set_defaults(run=_cmd_verify, parser=verify)

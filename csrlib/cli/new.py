@@ -10,27 +10,20 @@ import stat
 import sys
 from typing import Any
 
-from .. import oids
 from ..builder import CertificateRequestBuilder
 from ..errors import BuildError
-from ..model.extensions import BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName
+from ..model.extensions import KEY_USAGE_NAMES, SubjectAlternativeName
+from ..model.general_names import split_general_names
 from ..model.names import Name
+from .addext import basic_constraints, key_usage, parse_addext, purposes
 
 __all__ = ["add_key_options", "build_request", "count_argument", "new_arguments",
            "output_paths", "path_argument", "signer_from_args", "text_argument",
            "write_output"]
 
-# OpenSSL's keyUsage names (as in its config files), to csrlib's field names.
-KEY_USAGES = {"digitalSignature": "digital_signature", "nonRepudiation": "content_commitment",
-              "contentCommitment": "content_commitment", "keyEncipherment": "key_encipherment",
-              "dataEncipherment": "data_encipherment", "keyAgreement": "key_agreement",
-              "keyCertSign": "key_cert_sign", "cRLSign": "crl_sign",
-              "encipherOnly": "encipher_only", "decipherOnly": "decipher_only"}
-_EKU = {name.lower(): oid for oid, name in oids.EXTENDED_KEY_USAGE_NAMES.items()}
 # ASCII digits only: str.isdigit() and int() also take superscripts, other
 # scripts' digits, underscores and spaces ('²', '٣', '1_0', ' 1').
 _NUMBER = re.compile(r"[0-9]{1,9}")
-_DOTTED_OID = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})+")
 
 
 def path_argument(text: str) -> str:
@@ -82,13 +75,18 @@ def new_arguments(parser: argparse.ArgumentParser) -> None:
                              "DNS:example.com, IP:192.0.2.1, email:a@example.com, "
                              "URI:https://..., RID:1.2.3, dirName:CN=x")
     parser.add_argument("--key-usage", action="append", metavar="USAGES", type=text_argument,
-                        help="keyUsage bits (critical): " + ", ".join(
-                            k for k in KEY_USAGES if k != "contentCommitment"))
+                        help="keyUsage bits (critical): " + ", ".join(KEY_USAGE_NAMES.values()))
     parser.add_argument("--eku", action="append", metavar="PURPOSES", type=text_argument,
                         help="extendedKeyUsage: serverAuth, clientAuth, codeSigning, "
                              "emailProtection, ... or dotted OIDs")
     parser.add_argument("--basic-constraints", metavar="SPEC", type=text_argument,
                         help='basicConstraints: "CA:FALSE" or "CA:TRUE,pathlen:0"')
+    parser.add_argument("--addext", action="append", metavar="NAME=VALUE", type=text_argument,
+                        help="an extension in OpenSSL's -addext syntax, repeatable: "
+                             '"subjectAltName=DNS:a,IP:192.0.2.1", '
+                             '"keyUsage=critical,digitalSignature", '
+                             '"extendedKeyUsage=serverAuth", "basicConstraints=critical,CA:FALSE",'
+                             ' "1.3.6.1.5.5.7.1.24=DER:3003020105" (any extension as DER)')
     password = parser.add_mutually_exclusive_group()
     password.add_argument("--challenge-password", metavar="TEXT", type=text_argument,
                           help="challengePassword attribute (visible in the request!)")
@@ -143,23 +141,6 @@ def signer_from_args(args: argparse.Namespace, read: Any) -> Any:
     return signer
 
 
-def _basic_constraints(spec: str) -> BasicConstraints:
-    ca = None
-    path_length = None
-    for part in _items([spec]):
-        key, _, value = part.partition(":")
-        if key.strip().upper() == "CA" and value.strip().upper() in ("TRUE", "FALSE"):
-            ca = value.strip().upper() == "TRUE"
-        elif key.strip().lower() == "pathlen" and _NUMBER.fullmatch(value.strip()):
-            path_length = int(value.strip())
-        else:
-            raise BuildError(f'--basic-constraints: expected "CA:TRUE|FALSE[,pathlen:N]", '
-                             f"not {spec!r}")
-    if ca is None:
-        raise BuildError("--basic-constraints needs CA:TRUE or CA:FALSE")
-    return BasicConstraints(ca, path_length)
-
-
 def build_request(args: argparse.Namespace, read: Any) -> CertificateRequestBuilder:
     """Return the builder the request options describe (no key needed yet)."""
     if not args.subject and not args.san:
@@ -170,26 +151,19 @@ def build_request(args: argparse.Namespace, read: Any) -> CertificateRequestBuil
             else Name.from_rfc4514(subject))
     builder = CertificateRequestBuilder().subject(name)
     if args.san:
-        builder = builder.add_extension(SubjectAlternativeName.from_strings(_items(args.san)))
+        # Split before a known "type:" only: a URI or dirName keeps its commas.
+        names = [item for value in args.san for item in split_general_names(value)]
+        builder = builder.add_extension(SubjectAlternativeName.from_strings(names))
     if args.key_usage:
-        bits = {}
-        for usage in _items(args.key_usage):
-            if usage not in KEY_USAGES:
-                raise BuildError(f"--key-usage: unknown usage {usage!r} "
-                                 f"(one of {', '.join(KEY_USAGES)})")
-            bits[KEY_USAGES[usage]] = True
-        builder = builder.add_extension(KeyUsage(**bits))
+        builder = builder.add_extension(key_usage(_items(args.key_usage), "--key-usage"))
     if args.eku:
-        purposes = []
-        for purpose in _items(args.eku):
-            oid = _EKU.get(purpose.lower()) or (
-                purpose if _DOTTED_OID.fullmatch(purpose) else None)
-            if oid is None:
-                raise BuildError(f"--eku: unknown purpose {purpose!r}")
-            purposes.append(oid)
-        builder = builder.add_extension(ExtendedKeyUsage(tuple(purposes)))
+        builder = builder.add_extension(purposes(_items(args.eku), "--eku"))
     if args.basic_constraints:
-        builder = builder.add_extension(_basic_constraints(args.basic_constraints))
+        builder = builder.add_extension(
+            basic_constraints(_items([args.basic_constraints]), args.basic_constraints))
+    for spec in args.addext or ():
+        value, critical = parse_addext(spec)
+        builder = builder.add_extension(value, critical=critical)
     password = args.challenge_password
     if args.challenge_password_file:
         raw = read(args.challenge_password_file)

@@ -1,8 +1,8 @@
 """A request as plain data: what ``csrlib show`` prints and ``show --json`` emits.
 
 ``summarize(req)`` returns a dict of JSON types with a stable shape
-(documented in the README); ``describe(summary)`` renders it as text in the
-manner of ``openssl req -text -noout``.
+(documented in the README); :func:`csrlib.cli.show_text.describe` renders
+it as text in the manner of ``openssl req -text -noout``.
 
 Integers a request carries (an authorityKeyIdentifier serial, a
 pathLenConstraint) can be as long as the input: they are never turned into
@@ -24,8 +24,10 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from .. import oids
 from ..crypto.verify import Policy
-from ..errors import CSRError, UnsupportedAlgorithm, int_text
+from ..errors import CSRError, UnsupportedAlgorithm
+from ..model.algorithms import PssParameters
 from ..model.attributes import StringValue
 from ..model.extensions import (
     AuthorityKeyIdentifier,
@@ -51,9 +53,27 @@ from ..model.general_names import (
     X400Address,
 )
 from ..model.hostnames import to_unicode
+from ..model.keys import (
+    DsaPublicKey,
+    EcPublicKey,
+    Ed448PublicKey,
+    Ed25519PublicKey,
+    PublicKey,
+    RsaPublicKey,
+    UnknownPublicKey,
+)
+from ..model.more_extensions import (
+    AuthorityInformationAccess,
+    CertificateTemplate,
+    CertificateTemplateName,
+    CRLDistributionPoints,
+    NameConstraints,
+    TLSFeature,
+)
 from ..request import CertificateRequest
+from .show_text import describe
 
-__all__ = ["describe", "general_name_value", "summarize"]
+__all__ = ["describe", "general_name_value", "public_key_summary", "pss_summary", "summarize"]
 
 
 def general_name_value(name: GeneralName) -> str:
@@ -66,7 +86,7 @@ def general_name_value(name: GeneralName) -> str:
         return f"{name.type_id};{name.value.hex()}"
     if isinstance(name, X400Address | EDIPartyName):
         return name.der.hex()
-    return str(name.value)  # type: ignore[attr-defined]
+    return str(name.value)
 
 
 def _integer(value: int | None) -> int | str | None:
@@ -92,11 +112,17 @@ def _names(names: Sequence[GeneralName] | None) -> list[dict[str, str]] | None:
     return out
 
 
+def _one_name(name: GeneralName) -> dict[str, str]:
+    names = _names((name,))
+    assert names is not None
+    return names[0]
+
+
 def _extension_value(value: ExtensionValue) -> Any:
     if isinstance(value, SubjectAlternativeName | IssuerAlternativeName):
         return _names(value.names)
     if isinstance(value, KeyUsage):
-        return list(value.usages)
+        return list(value.names)
     if isinstance(value, ExtendedKeyUsage):
         return list(value.names)
     if isinstance(value, BasicConstraints):
@@ -112,6 +138,25 @@ def _extension_value(value: ExtensionValue) -> Any:
         return [{"policy": p.policy_identifier,
                  "qualifiers": [{"oid": q, "der": raw.hex()} for q, raw in p.qualifiers or ()]}
                 for p in value.policies]
+    if isinstance(value, TLSFeature):
+        return list(value.names)
+    if isinstance(value, CertificateTemplateName):
+        return value.name
+    if isinstance(value, CertificateTemplate):
+        return {"template": value.template, "major_version": _integer(value.major_version),
+                "minor_version": _integer(value.minor_version)}
+    if isinstance(value, NameConstraints):
+        return {key: None if trees is None else [
+                    {"base": _one_name(t.base), "minimum": _integer(t.minimum),
+                     "maximum": _integer(t.maximum)} for t in trees]
+                for key, trees in (("permitted", value.permitted), ("excluded", value.excluded))}
+    if isinstance(value, AuthorityInformationAccess):
+        return [{"method": d.method_name, "oid": d.method,
+                 "location": _one_name(d.location)} for d in value.descriptions]
+    if isinstance(value, CRLDistributionPoints):
+        return [{"full_name": _names(p.full_name), "relative_name": None,
+                 "reasons": None if p.reasons is None else list(p.reasons),
+                 "crl_issuer": _names(p.crl_issuer)} for p in value.points]
     assert isinstance(value, UnrecognizedExtension)
     return {"der": value.value.hex()}
 
@@ -130,6 +175,7 @@ def summarize(req: CertificateRequest, policy: Policy | None = None) -> dict[str
 
     ``signature_valid`` is True, False, or None when csrlib could not check
     the signature (UnsupportedAlgorithm); ``verify_error`` then says why.
+    Octets (key numbers, the signature) are lowercase hexadecimal.
     """
     valid: bool | None
     try:
@@ -139,20 +185,19 @@ def summarize(req: CertificateRequest, policy: Policy | None = None) -> dict[str
         valid, error = None, f"{type(exc).__name__}: {exc}"
     except CSRError as exc:
         valid, error = False, f"{type(exc).__name__}: {exc}"
-    key = req.public_key
     alg = req.signature_algorithm
     san = req.extensions.value(SubjectAlternativeName)
     return {
+        "version": req.version,
         "subject": req.subject.rfc4514(),
         "subject_attributes": [
             {"oid": a.oid, "name": a.short_name,
              "value": a.value.hex() if isinstance(a.value, bytes) else a.value,
-             "string_type": a.string_type} for a in req.subject],
-        "public_key": {"type": key.key_type,
-                       "size": key.key_size,
-                       "curve": key.curve,
-                       "fingerprint_sha256": key.fingerprint().hex()},
-        "signature_algorithm": {"oid": alg.oid, "name": alg.name, "hash": alg.hash},
+             "string_type": a.string_type, "rdn": i}
+            for i, rdn in enumerate(req.subject.rdns) for a in rdn],
+        "public_key": public_key_summary(req.public_key),
+        "signature_algorithm": {"oid": alg.oid, "name": alg.name, "hash": alg.hash,
+                                "parameters": pss_summary(alg.pss)},
         "signature_valid": valid,
         "verify_error": error,
         "extensions": [{"oid": e.oid, "name": e.name, "critical": e.critical,
@@ -161,79 +206,60 @@ def summarize(req: CertificateRequest, policy: Policy | None = None) -> dict[str
         "attributes": [{"oid": a.oid, "name": a.name,
                         "values": [_attribute_value(v) for v in a.values]}
                        for a in req.attributes],
+        "signature": req.signature.hex(),
         "deviations": [{"offset": d.offset, "kind": d.kind, "path": d.path}
                        for d in req.deviations],
         "der_sha256": hashlib.sha256(req.der).hexdigest(),
     }
 
 
-# Fields _integer fills: a large value is hexadecimal text, shown bounded.
-_INTEGER_FIELDS = frozenset(("path_length", "serial"))
+def pss_summary(pss: PssParameters | None) -> dict[str, Any] | None:
+    """Return RSASSA-PSS parameters as JSON data, or None."""
+    if pss is None:
+        return None
+    return {"hash": pss.hash, "mgf": oids.name_of(pss.mgf), "mgf_hash": pss.mgf_hash,
+            "salt_length": _integer(pss.salt_length),
+            "trailer_field": _integer(pss.trailer_field)}
 
 
-def _integer_text(value: int | str) -> str:
-    return int_text(int(value, 16)) if isinstance(value, str) else int_text(value)
+def _hex_int(value: int | None) -> str | None:
+    """Return a non-negative integer's big-endian octets in hex (OpenSSL's key dumps)."""
+    if value is None:
+        return None
+    return value.to_bytes((value.bit_length() + 7) // 8 or 1, "big").hex()
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(_text(v) for v in value)
-    if isinstance(value, dict):
-        if set(value) == {"type", "value"}:
-            return f"{value['type']}:{value['value']}"
-        if set(value) == {"type", "value", "unicode"}:
-            return f"{value['type']}:{value['value']} ({value['unicode']})"
-        return ", ".join(f"{k}={_integer_text(v) if k in _INTEGER_FIELDS else _text(v)}"
-                         for k, v in value.items() if v is not None)
-    return str(value)
+def public_key_summary(key: PublicKey) -> dict[str, Any]:
+    """Return a public key as JSON data: type, size, curve, fingerprint, and its numbers.
 
-
-def _key_text(key: dict[str, Any]) -> str:
-    size = f"{key['size']} bits" if key["size"] else "size unknown"
-    curve = key["curve"]
-    if curve is None:
-        return size
-    if curve in ("explicit", "implicit"):
-        return f"{curve} curve parameters, {size}"
-    if curve[:1].isdigit():
-        return f"curve {curve}, {size}"
-    return str(curve)
-
-
-def _signature_text(summary: dict[str, Any]) -> str:
-    valid = summary["signature_valid"]
-    if valid:
-        return "valid"
-    if valid is None:
-        return f"not checked ({summary['verify_error']})"
-    return f"NOT VALID ({summary['verify_error']})"
-
-
-def describe(summary: dict[str, Any]) -> list[str]:
-    """Return the lines of the text form of a summary."""
-    key = summary["public_key"]
-    alg = summary["signature_algorithm"]
-    lines = [
-        "Certificate request:",
-        f"  Subject: {summary['subject'] or '(empty)'}",
-        f"  Public key: {key['type']} ({_key_text(key)})",
-        f"    SHA-256 fingerprint: {key['fingerprint_sha256']}",
-        f"  Signature algorithm: {alg['name']} ({alg['oid']})",
-        f"  Signature: {_signature_text(summary)}",
-    ]
-    if summary["extensions"]:
-        lines.append("  Requested extensions:")
-        for ext in summary["extensions"]:
-            flag = " (critical)" if ext["critical"] else ""
-            lines.append(f"    {ext['name']}{flag}: {_text(ext['value'])}")
-    if any(a["oid"] != "1.2.840.113549.1.9.14" for a in summary["attributes"]):
-        lines.append("  Attributes:")
-        for attr in summary["attributes"]:
-            if attr["oid"] != "1.2.840.113549.1.9.14":  # shown above, as extensions
-                lines.append(f"    {attr['name']}: {_text(attr['values'])}")
-    if summary["deviations"]:
-        lines.append("  Deviations from DER tolerated (lenient mode):")
-        for dev in summary["deviations"]:
-            lines.append(f"    {dev['kind']} at byte {dev['offset']} ({dev['path']})")
-    lines.append(f"  DER SHA-256: {summary['der_sha256']}")
-    return lines
+    RSA: ``modulus`` (hex), ``exponent``, ``pss_only`` and ``pss`` (an
+    id-RSASSA-PSS key's restrictions); EC: ``point`` (the encoded point as
+    received, hex); Ed25519/Ed448: ``public_bytes`` (hex); DSA: ``y``, ``p``,
+    ``q``, ``g`` (hex, null when absent); unknown: ``bits`` (hex).
+    """
+    algorithm = getattr(key, "algorithm", None)
+    if isinstance(key, EcPublicKey):
+        algorithm = oids.EC_PUBLIC_KEY
+    elif isinstance(key, Ed25519PublicKey):
+        algorithm = oids.ED25519
+    elif isinstance(key, Ed448PublicKey):
+        algorithm = oids.ED448
+    elif isinstance(key, DsaPublicKey):
+        algorithm = oids.DSA
+    out: dict[str, Any] = {
+        "type": key.key_type, "size": key.key_size, "curve": key.curve,
+        "fingerprint_sha256": key.fingerprint().hex(),
+        "algorithm": {"oid": algorithm, "name": oids.name_of(str(algorithm))},
+    }
+    if isinstance(key, RsaPublicKey):
+        out.update(modulus=_hex_int(key.n), exponent=_integer(key.e), pss_only=key.pss_only,
+                   pss=pss_summary(key.pss))
+    elif isinstance(key, EcPublicKey):
+        out["point"] = (key.encoded_point or key.point()).hex()
+    elif isinstance(key, Ed25519PublicKey | Ed448PublicKey):
+        out["public_bytes"] = key.public_bytes.hex()
+    elif isinstance(key, DsaPublicKey):
+        out.update(y=_hex_int(key.y), p=_hex_int(key.p), q=_hex_int(key.q), g=_hex_int(key.g))
+    elif isinstance(key, UnknownPublicKey):
+        out["bits"] = key.bits.hex()
+    return out

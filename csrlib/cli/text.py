@@ -31,7 +31,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-__all__ = ["escape", "json_text", "print_line"]
+__all__ = ["escape", "json_line", "json_text", "print_line"]
 
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # The characters after a backslash that make it an escape.
@@ -77,7 +77,12 @@ def _json_code(char: str) -> str:
     return f"\\u{0xD800 + (point >> 10):04x}\\u{0xDC00 + (point & 0x3FF):04x}"
 
 
-def json_text(value: Any) -> str:
+def json_line(value: Any) -> str:
+    """Return ``value`` as JSON on one line (JSON Lines), safe to print as :func:`json_text`."""
+    return json_text(value, indent=None)
+
+
+def json_text(value: Any, indent: int | None = 2) -> str:
     """Return ``value`` as indented JSON that is safe to print on a terminal.
 
     ``json.dumps`` with ``ensure_ascii=False`` keeps printable non-ASCII
@@ -88,7 +93,7 @@ def json_text(value: Any) -> str:
     ``json.dumps`` writes only ASCII punctuation, digits, spaces and the
     newlines of the indentation, so no escape lands outside a string.
     """
-    out = json.dumps(value, indent=2, ensure_ascii=False)
+    out = json.dumps(value, indent=indent, ensure_ascii=False)
     if out.replace("\n", "").isprintable():
         return out
     return "\n".join("".join(char if char.isprintable() else _json_code(char) for char in line)

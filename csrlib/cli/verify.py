@@ -1,106 +1,81 @@
 """``csrlib verify``: check many requests, in parallel processes if asked.
 
-Files named on the command line are read whatever they are (a FIFO too,
-``csrlib verify <(cmd)``), up to the input size limit.  Files found by
-walking a directory are read only when they are regular files: each is
-opened without blocking and judged by ``fstat`` of that descriptor; a FIFO,
-a device or a symlink to one is reported as ``SKIP path: not a regular
-file`` and leaves the exit status alone.
+Which files are read, and which skipped, is :mod:`csrlib.cli.inputs`'s
+rule: a file named is always read; in a directory, files that are not
+regular and PEM text without a request are skipped (``SKIP path: no
+request (PRIVATE KEY)``), which leaves the exit status alone.
+
+Each file gets one line: ``OK path``, ``FAIL path: reason`` (a signature or
+the policy refused it), ``ERROR path: reason`` (it cannot be read, is not a
+request, or csrlib cannot check its algorithm: UnsupportedAlgorithm), or
+``SKIP path: reason``; with ``--json`` one JSON object a line instead
+(``file``, ``status`` ``ok|fail|error|skipped``, ``reason``, ``key``,
+``algorithm``).  The exit status is the worst: 0, 1 (fail) or 2 (error).
 """
 
 from __future__ import annotations
 
-import os
-import stat
 import sys
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..crypto.verify import Policy
-from ..der.tlv import DEFAULT_LIMITS
-from ..errors import CSRError
-from ..pem import detect_format
-from ..request import load_der, load_pem_all
-from ..signers.files import NotRegularFile, read_bounded, read_stream
-from .text import print_line
+from ..errors import CSRError, UnsupportedAlgorithm
+from .inputs import Skipped, collect, load_file
+from .text import json_line, print_line
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-__all__ = ["check_file", "collect", "run_verify"]
+    from ..request import CertificateRequest
 
-#: File names a directory walk picks up.
-SUFFIXES = (".csr", ".req", ".pem", ".der", ".p10")
+__all__ = ["check_file", "run_verify"]
 
 #: Statuses of one file; SKIPPED is below OK so that it never raises the exit status.
 SKIPPED, OK, FAILED, ERROR = -1, 0, 1, 2
+_STATUS_NAMES = {SKIPPED: "skipped", OK: "ok", FAILED: "fail", ERROR: "error"}
+_LINE_WORDS = {SKIPPED: "SKIP", OK: "OK", FAILED: "FAIL", ERROR: "ERROR"}
 
 
-def collect(paths: Sequence[str]) -> Iterator[tuple[str, bool]]:
-    """Yield ``(path, walked)`` for the files named and those found in directories named.
+def _key(req: CertificateRequest) -> dict[str, Any]:
+    key = req.public_key
+    return {"type": key.key_type, "size": key.key_size, "curve": key.curve}
 
-    A directory is walked for files ending in :data:`SUFFIXES` (``walked``
-    True); symlinks to directories are not followed.
+
+def check_file(path: str, lenient: bool, policy: Policy | bool,
+               walked: bool = False) -> dict[str, Any]:
+    """Return the result of one file as JSON data: ``file``, ``status``, ``reason``,
+    ``key`` and ``algorithm`` (of the request that decided; null if none was read).
+
+    ``status``: ``ok``, ``fail`` (signature or policy), ``error`` (cannot
+    read or parse the file, or check its algorithm) or ``skipped`` (a
+    ``walked`` file, found in a directory, that is not for us).  ``policy``
+    True means ``Policy.legacy()``, False the default.
     """
-    for path in paths:
-        if path != "-" and os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in sorted(files):
-                    if name.lower().endswith(SUFFIXES):
-                        yield os.path.join(root, name), True
-        else:
-            yield path, False
-
-
-def _read(path: str, walked: bool) -> bytes:
-    limit = DEFAULT_LIMITS.max_size
-    if path == "-" and not walked:
-        return read_stream(sys.stdin.buffer, "standard input", limit)
-    if walked:
-        # A first look, so that a device is not even opened (opening some has
-        # effects); the verdict that counts is fstat's, in read_bounded.
-        try:
-            mode = os.stat(path).st_mode
-        except OSError:
-            mode = stat.S_IFREG  # read_bounded reports why
-        if not stat.S_ISREG(mode):
-            raise NotRegularFile(0, "not a regular file", path)
-    return read_bounded(path, limit, regular_only=walked)
-
-
-def check_file(path: str, lenient: bool, legacy: bool,
-               walked: bool = False) -> tuple[str, int, str]:
-    """Return ``(path, status, message)``: OK, FAILED (signature or policy), ERROR or SKIPPED.
-
-    ``walked`` files (found in a directory) that are not regular files are
-    SKIPPED; a file named explicitly is read whatever it is, up to the size
-    limit.
-    """
-    policy = Policy.legacy() if legacy else Policy()
+    if isinstance(policy, bool):
+        policy = Policy.legacy() if policy else Policy()
+    result: dict[str, Any] = {"file": path, "status": "ok", "reason": None, "key": None,
+                              "algorithm": None}
     try:
-        data = _read(path, walked)
-    except NotRegularFile:
-        return path, SKIPPED, "not a regular file"
+        requests = load_file(path, walked, strict=not lenient)
+    except Skipped as exc:
+        return {**result, "status": "skipped", "reason": str(exc)}
     except OSError as exc:
-        return path, ERROR, f"cannot read: {exc.strerror or exc}"
+        return {**result, "status": "error", "reason": f"cannot read: {exc.strerror or exc}"}
     except CSRError as exc:
-        return path, ERROR, f"cannot read: {exc}"
-    try:
-        # PEM or DER from the data's shape, never by searching for "-----BEGIN".
-        if detect_format(data) == "pem":
-            requests = load_pem_all(data, strict=not lenient)
-        else:
-            requests = [load_der(data, strict=not lenient)]
-    except CSRError as exc:
-        return path, ERROR, f"cannot parse: {exc}"
+        verb = "read" if type(exc).__name__ == "InputTooLarge" else "parse"
+        return {**result, "status": "error", "reason": f"cannot {verb}: {exc}"}
     for i, req in enumerate(requests):
         where = f" (request {i + 1})" if len(requests) > 1 else ""
+        result.update(key=_key(req), algorithm=req.signature_algorithm.name)
         try:
             req.verify(policy=policy)
+        except UnsupportedAlgorithm as exc:
+            return {**result, "status": "error",
+                    "reason": f"cannot check{where}: UnsupportedAlgorithm: {exc}"}
         except CSRError as exc:
-            return path, FAILED, f"{type(exc).__name__}{where}: {exc}"
-    return path, OK, ""
+            return {**result, "status": "fail", "reason": f"{type(exc).__name__}{where}: {exc}"}
+    return result
 
 
 def _progress(done: int, total: int) -> None:
@@ -131,10 +106,12 @@ def _process_pool(jobs: int) -> Executor | None:
         return None
 
 
-def run_verify(paths: Sequence[str], lenient: bool, legacy: bool, jobs: int) -> int:
+def run_verify(paths: Sequence[str], lenient: bool, policy: Policy | bool, jobs: int,
+               as_json: bool = False) -> int:
     """Verify every file; print one line each; return the exit status (0, 1 or 2).
 
     At most one process per file is started, whatever ``jobs`` asks.
+    ``policy`` as in :func:`check_file`.
     """
     found = list(collect(paths))
     if not found:
@@ -143,9 +120,9 @@ def run_verify(paths: Sequence[str], lenient: bool, legacy: bool, jobs: int) -> 
     files = [path for path, _ in found]
     walked = [flag for _, flag in found]
     show_progress = len(files) > 1 and sys.stderr.isatty()
-    results: list[tuple[str, int, str]] = []
+    results: list[dict[str, Any]] = []
 
-    def record(result: tuple[str, int, str]) -> None:
+    def record(result: dict[str, Any]) -> None:
         results.append(result)
         if show_progress:
             _progress(len(results), len(files))
@@ -156,7 +133,7 @@ def run_verify(paths: Sequence[str], lenient: bool, legacy: bool, jobs: int) -> 
         try:
             with pool:
                 for result in pool.map(check_file, files, [lenient] * len(files),
-                                       [legacy] * len(files), walked, chunksize=8):
+                                       [policy] * len(files), walked, chunksize=8):
                     record(result)
         except (OSError, RuntimeError):
             # The workers start only now: a sandbox or a process limit may
@@ -164,14 +141,16 @@ def run_verify(paths: Sequence[str], lenient: bool, legacy: bool, jobs: int) -> 
             # RuntimeError).  The files not yet verified are done here.
             pass
     for path, flag in found[len(results):]:
-        record(check_file(path, lenient, legacy, flag))
+        record(check_file(path, lenient, policy, flag))
+    codes = {name: code for code, name in _STATUS_NAMES.items()}
     status = OK
-    for path, code, message in results:
-        if code == OK:
-            print_line(f"OK {path}")
-        elif code == SKIPPED:
-            print_line(f"SKIP {path}: {message}")
+    for result in results:
+        code = codes[result["status"]]
+        if as_json:
+            print_line(json_line(result), escaped=True)
+        elif code == OK:
+            print_line(f"OK {result['file']}")
         else:
-            print_line(f"FAIL {path}: {message}")
+            print_line(f"{_LINE_WORDS[code]} {result['file']}: {result['reason']}")
         status = max(status, code)
     return status

@@ -11,6 +11,7 @@ before any expensive arithmetic.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -52,13 +53,68 @@ class Policy:
         default=frozenset({"rsa", "ec", "ed25519", "ed448"}))
     require_safe_pss: bool = False
 
+    def __post_init__(self) -> None:
+        """Check every field's type and range; raise TypeError or ValueError naming it.
+
+        Sets may be given as any iterable of strings (a list from JSON); they
+        are kept as frozensets.
+        """
+        for name in ("hashes", "curves", "key_types"):
+            value = getattr(self, name)
+            if isinstance(value, str | bytes) or not isinstance(
+                    value, frozenset | set | list | tuple):
+                raise TypeError(f"Policy.{name} must be a set of strings, not "
+                                f"{type(value).__name__}")
+            if not all(isinstance(item, str) for item in value):
+                raise TypeError(f"Policy.{name} must hold strings only")
+            object.__setattr__(self, name, frozenset(value))
+        unknown = self.hashes - _HASHES
+        if unknown:
+            raise ValueError(f"Policy.hashes: unknown hash {sorted(unknown)[0]!r} "
+                             f"(one of {', '.join(sorted(_HASHES))})")
+        for name in ("allow_sha1", "allow_md5", "require_safe_pss"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"Policy.{name} must be True or False, not "
+                                f"{type(getattr(self, name)).__name__}")
+        for name, low in (("min_rsa_bits", 1), ("max_rsa_bits", 1), ("max_rsa_exponent", 3)):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError(f"Policy.{name} must be an int, not {type(value).__name__}")
+            if value < low:
+                raise ValueError(f"Policy.{name} must be at least {low}, not "
+                                 f"{int_text(value)}")
+
+    @classmethod
+    def from_dict(cls, settings: Mapping[str, object]) -> Policy:
+        """Return the default policy with ``settings`` changed (a JSON object's fields).
+
+        Raises ValueError for a name that is not a field, TypeError or
+        ValueError for a value of the wrong type or out of range.
+        """
+        if not isinstance(settings, Mapping):
+            raise TypeError("a policy is an object of Policy fields")
+        fields = set(cls.__dataclass_fields__)
+        unknown = [name for name in settings if name not in fields]
+        if unknown:
+            raise ValueError(f"unknown Policy field {str(unknown[0])!r} "
+                             f"(fields: {', '.join(sorted(fields))})")
+        return cls(**settings)  # type: ignore[arg-type]
+
     @classmethod
     def legacy(cls) -> Policy:
         """Return a policy for old requests: SHA-1 and 1024-bit RSA accepted (MD5 is not)."""
         return cls(allow_sha1=True, min_rsa_bits=1024)
 
     def with_changes(self, **changes: object) -> Policy:
-        """Return a copy with some settings changed."""
+        """Return a copy with some settings changed.
+
+        Raises TypeError for a name that is not a field or a value of the
+        wrong type, ValueError for one out of range (checked now, not at
+        ``verify()``).
+        """
+        unknown = [name for name in changes if name not in self.__dataclass_fields__]
+        if unknown:
+            raise TypeError(f"unknown Policy field {unknown[0]!r}")
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def hash_allowed(self, name: str) -> bool:

@@ -41,6 +41,7 @@ from .lazy import (
     offsets,
     read_elements,
 )
+from .more_extensions import MORE_OIDS, read_more_extension
 from .reading import Path, Source, maker, plan
 
 __all__ = ["SeenOids", "join_extensions", "read_extensions"]
@@ -281,7 +282,9 @@ def _extension(src: Source, oid: str, critical: bool, value: Any, value_start: i
     """Return the Extension of its decoded parts: the value typed where csrlib knows it."""
     reader = _READERS.get(oid)
     if reader is None:
-        return _make_extension(oid, critical, UnrecognizedExtension(oid, value), value)
+        # Typed if it is strict DER of its type, else its octets (more_extensions).
+        more = read_more_extension(oid, value) if oid in MORE_OIDS else None
+        return _make_extension(oid, critical, more or UnrecognizedExtension(oid, value), value)
     buf = src.buf
     if buf[value_start + 1] < 0x80:
         c, e = value_start + 2, value_end

@@ -36,6 +36,7 @@ __all__ = [
     "ExtensionValue",
     "Extensions",
     "IssuerAlternativeName",
+    "KEY_USAGE_NAMES",
     "KeyUsage",
     "PolicyInformation",
     "SubjectAlternativeName",
@@ -136,6 +137,13 @@ KEY_USAGE_BITS = ("digital_signature", "content_commitment", "key_encipherment",
                   "data_encipherment", "key_agreement", "key_cert_sign", "crl_sign",
                   "encipher_only", "decipher_only")
 
+#: The names of those bits as OpenSSL's configuration, ``csrlib new`` and
+#: ``csrlib show`` write them (RFC 5280's ASN.1 names; contentCommitment is
+#: written nonRepudiation, as OpenSSL does).
+KEY_USAGE_NAMES = dict(zip(KEY_USAGE_BITS, (
+    "digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment",
+    "keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"), strict=True))
+
 
 @dataclass(frozen=True, slots=True)
 class KeyUsage(ExtensionValue):
@@ -156,6 +164,11 @@ class KeyUsage(ExtensionValue):
     def usages(self) -> tuple[str, ...]:
         """Return the names of the bits that are set."""
         return tuple(name for name in KEY_USAGE_BITS if getattr(self, name))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Return the set bits by the names ``csrlib new`` takes (``digitalSignature``...)."""
+        return tuple(KEY_USAGE_NAMES[name] for name in self.usages)
 
     def to_der(self) -> bytes:
         """Return the DER named BIT STRING, trailing zero bits removed (X.690 11.2.2)."""

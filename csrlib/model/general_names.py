@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 from .. import schemas
 from ..der.primitives import encode_oid
@@ -31,6 +32,7 @@ __all__ = [
     "check_general_names",
     "parse_general_name",
     "read_general_names",
+    "split_general_names",
 ]
 
 
@@ -40,6 +42,13 @@ class GeneralName:
     __slots__ = ()
     #: The form's name in RFC 5280 and in the ``type:value`` strings the builder and CLI take.
     kind: str = ""
+
+    if TYPE_CHECKING:
+        @property
+        def value(self) -> GeneralNameValue:
+            """The name's value: text for DNS, email, URI and RID names, an address
+            for IP, a Name for dirName, the value's DER for otherName, the whole
+            element's DER for x400Address and ediPartyName."""
 
     def to_der(self) -> bytes:
         """Return the DER of this name as a GeneralName alternative."""
@@ -145,6 +154,11 @@ class X400Address(GeneralName):
     der: bytes = field(repr=False)
     kind = "x400Address"
 
+    @property
+    def value(self) -> bytes:
+        """Return the element as received (its DER), as ``der``."""
+        return self.der
+
     def to_der(self) -> bytes:
         """Return the element as received."""
         return self.der
@@ -157,9 +171,19 @@ class EDIPartyName(GeneralName):
     der: bytes = field(repr=False)
     kind = "ediPartyName"
 
+    @property
+    def value(self) -> bytes:
+        """Return the element as received (its DER), as ``der``."""
+        return self.der
+
     def to_der(self) -> bytes:
         """Return the element as received."""
         return self.der
+
+
+#: What ``GeneralName.value`` holds, by form (see :class:`GeneralName`).
+GeneralNameValue = Union[str, ipaddress.IPv4Address, ipaddress.IPv6Address,
+                         ipaddress.IPv4Network, ipaddress.IPv6Network, "Name", bytes]
 
 
 def check_general_names(names: Iterable[GeneralName]) -> None:
@@ -180,6 +204,19 @@ def check_general_names(names: Iterable[GeneralName]) -> None:
 
 _FORMS = {"dns": "DNS", "ip": "IP", "email": "email", "uri": "URI", "rid": "RID",
           "dirname": "dirName", "othername": "otherName"}
+
+
+_NEXT_NAME = re.compile(r",\s*(?=(?:dns|ip|email|uri|rid|dirname|othername):)", re.IGNORECASE)
+
+
+def split_general_names(text: str) -> list[str]:
+    """Return the ``type:value`` items of a comma list (``DNS:a,IP:192.0.2.1``).
+
+    The list is split only at a comma followed by a known ``type:`` prefix,
+    so a comma inside a value stays there: ``URI:https://x/?a=1,b=2`` and
+    ``dirName:CN=x,O=y`` are one item each.  Empty items are dropped.
+    """
+    return [item.strip() for item in _NEXT_NAME.split(text) if item.strip()]
 
 
 def parse_general_name(text: str) -> GeneralName:

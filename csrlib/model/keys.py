@@ -112,6 +112,12 @@ class RsaPublicKey(PublicKey):
         """Return the modulus size in bits."""
         return self.n.bit_length()
 
+    @property
+    def pss_only(self) -> bool:
+        """Return whether the key is an id-RSASSA-PSS key, which signs RSASSA-PSS only
+        (RFC 4055 1.2); its restrictions, if it has any, are ``pss``."""
+        return self.algorithm == oids.RSASSA_PSS
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, PublicKey) and self.der == other.der
 

@@ -184,8 +184,9 @@ class NameAttribute:
 
     @property
     def short_name(self) -> str:
-        """Return the OpenSSL short name of the type (``CN``...), or the dotted OID."""
-        return oids.ATTRIBUTE_SHORT_NAMES.get(self.oid, self.oid)
+        """Return the short name OpenSSL prints for the type (``CN``, ``emailAddress``,
+        ``description``...), or the dotted OID of a type OpenSSL does not name."""
+        return oids.OPENSSL_SHORT_NAMES.get(self.oid, self.oid)
 
     def rfc4514(self) -> str:
         """Return ``TYPE=value`` as RFC 4514 writes it (cryptography's attribute names)."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from .. import schemas
+from .. import oids, schemas
 from ..der.tlv import Writer, encode_length
 from ..errors import BuildError, DecodeError
 from .lazy import (
@@ -121,10 +121,17 @@ class Name:
     def __bool__(self) -> bool:
         return bool(self.rdns)
 
-    def get(self, oid_or_name: str) -> list[str | bytes]:
-        """Return the values of every attribute of one type (by OID or short name)."""
+    def get(self, oid_or_name: str) -> list[str]:
+        """Return the values of every attribute of one type (by OID or short name), as text.
+
+        A value that is not a string (a BIT STRING, or another type kept as
+        DER) is given as RFC 4514 writes it: ``#`` and the hex of its octets.
+        Each :class:`NameAttribute` (iterate over the name) holds the value
+        as received.
+        """
         oid = _oid_for(oid_or_name)
-        return [a.value for a in self if a.oid == oid]
+        return [a.value if isinstance(a.value, str) else "#" + a.value.hex()
+                for a in self if a.oid == oid]
 
     def rfc4514(self) -> str:
         """Return the RFC 4514 string: RDNs reversed, as cryptography prints them."""
@@ -137,7 +144,8 @@ class Name:
     def openssl(self) -> str:
         """Return the name in OpenSSL's ``/C=US/O=Example/CN=x`` form."""
         return "".join(
-            "/" + "+".join(f"{a.short_name}={_slash_escape(a)}" for a in rdn) for rdn in self.rdns)
+            "/" + "+".join(f"{_slash_type(a)}={_slash_escape(a)}" for a in rdn)
+            for rdn in self.rdns)
 
     def to_der(self) -> bytes:
         """Return the DER encoding of the name (an RDNSequence)."""
@@ -153,6 +161,13 @@ class Name:
     def from_openssl(cls, text: str) -> Name:
         """Parse OpenSSL's ``/C=US/O=Example/CN=x`` form; raise BuildError if malformed."""
         return cls(tuple(RelativeDistinguishedName(attrs) for attrs in parse_openssl(text)))
+
+
+def _slash_type(attribute: NameAttribute) -> str:
+    # A short name that parses back to another type (OpenSSL's "uid" is not
+    # "UID", case-insensitively the same) is written as the dotted OID.
+    name = attribute.short_name
+    return name if oids.attribute_oid(name) == attribute.oid else attribute.oid
 
 
 def _slash_escape(attribute: NameAttribute) -> str:

@@ -90,8 +90,8 @@ def test_der_request_carrying_pem_is_the_der_request(tmp_path: Path) -> None:
     (tmp_path / "poly.der").write_bytes(_polyglot())
     shown = run("show", "poly.der", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
-    assert "Subject: CN=evil.example" in shown.stdout
-    assert "subjectAltName: DNS:evil.example" in shown.stdout
+    assert "Subject: CN = evil.example" in shown.stdout
+    assert "subjectAltName:\n                    DNS:evil.example\n" in shown.stdout
     assert "good.example" not in shown.stdout
     data = json.loads(run("show", "--json", "poly.der", cwd=tmp_path).stdout)
     assert data["subject"] == "CN=evil.example"
@@ -140,8 +140,8 @@ def test_forged_signature_line_is_escaped(tmp_path: Path) -> None:
     # The CN's forged line stays inside the subject line; the real one is the only
     # line that starts with "Signature:".
     real = [line for line in lines if line.lstrip().startswith("Signature:")]
-    assert len(real) == 1 and real[0].startswith("  Signature: NOT VALID (InvalidSignature")
-    assert "  Subject: CN=evil\\n  Signature: valid\\n…\\x1b[8m" in lines
+    assert len(real) == 1 and real[0].startswith("    Signature: NOT VALID (InvalidSignature")
+    assert "        Subject: CN = evil\\n  Signature: valid\\n…\\x1b[8m" in lines
     assert shown.stdout.count("Signature: NOT VALID") == 1
     assert "\x1b" not in shown.stdout and printable(shown.stdout)
     data = json.loads(run("show", "--json", "evil.der", cwd=tmp_path).stdout)
@@ -165,7 +165,7 @@ def test_every_printed_string_is_escaped(tmp_path: Path) -> None:
     assert printable(shown.stdout)
     # The subject as RFC 4514 writes it, then escaped for the terminal.
     subject = load_der(der).subject.rfc4514()
-    assert f"  Subject: {escape(subject)}" in shown.stdout.splitlines()
+    assert f"        Subject (RFC 4514): {escape(subject)}" in shown.stdout.splitlines()
     as_json = run("show", "--json", "many.der", cwd=tmp_path)
     assert printable(as_json.stdout)
     values = [a["value"] for a in json.loads(as_json.stdout)["subject_attributes"]]
@@ -177,8 +177,8 @@ def test_every_printed_string_is_escaped(tmp_path: Path) -> None:
                "--san", "DNS:example.com", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     shown = run("show", "r.csr", cwd=tmp_path)
-    assert "    challengePassword: pw\\x1b[31m" in shown.stdout.splitlines()
-    assert "  Subject: CN=x\\u202e" in shown.stdout.splitlines()
+    assert "            challengePassword        :pw\\x1b[31m" in shown.stdout.splitlines()
+    assert "        Subject: CN = x\\u202e" in shown.stdout.splitlines()
     assert printable(shown.stdout)
 
 
@@ -200,8 +200,8 @@ def test_errors_and_file_names_are_escaped(tmp_path: Path) -> None:
     assert verified.returncode == 2
     lines = verified.stdout.splitlines()
     assert len(lines) == 2 and printable(verified.stdout)
-    assert lines[0].startswith("FAIL d/x\\nOK forged.csr: cannot parse: ")
-    assert lines[1].startswith("FAIL d/\\u202egpj.csr: cannot parse: ")
+    assert lines[0].startswith("ERROR d/x\\nOK forged.csr: cannot parse: ")
+    assert lines[1].startswith("ERROR d/\\u202egpj.csr: cannot parse: ")
     missing = run("show", "no\nsuch\x1b.csr", cwd=tmp_path)
     assert missing.stderr == "csrlib: error: no\\nsuch\\x1b.csr: No such file or directory\n"
     # A name that is not UTF-8 (bytes from the file system) is shown, not fatal.
@@ -290,8 +290,8 @@ def test_huge_integers_in_show(tmp_path: Path) -> None:
     (tmp_path / "big.der").write_bytes(req.der)
     shown = run("show", "big.der", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
-    assert f"serial=<{big.bit_length()}-bit integer>" in shown.stdout
-    assert f"path_length=<{big.bit_length()}-bit integer>" in shown.stdout
+    assert f"serial:<{big.bit_length()}-bit integer>" in shown.stdout
+    assert f"pathlen:<{big.bit_length()}-bit integer>" in shown.stdout
     as_json = run("show", "--json", "big.der", cwd=tmp_path)
     assert as_json.returncode == 0, as_json.stderr
     values = {e["name"]: e["value"] for e in json.loads(as_json.stdout)["extensions"]}
@@ -551,7 +551,7 @@ def test_hostile_arguments(workdir: Path, args: tuple[str | bytes, ...],
     if result.returncode == 2:
         if args[:1] == ("verify",) and not result.stderr:
             # verify: one line per file on standard output.
-            assert result.stdout.startswith("FAIL "), result
+            assert result.stdout.startswith("ERROR "), result
         else:
             assert result.stderr.startswith("csrlib") and result.stderr.count("\n") == 1, result
     assert not any(name.startswith(".csrlib-") for name in os.listdir(workdir))

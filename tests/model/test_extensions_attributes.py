@@ -106,8 +106,8 @@ def test_other_typed_extensions() -> None:
     assert ian is not None and list(ian) == [
         csrlib.DNSName("ca.example"), csrlib.UniformResourceIdentifier("https://ca.example")]
     tls = exts.get("1.3.6.1.5.5.7.1.24")
-    assert tls is not None and isinstance(tls.value, csrlib.UnrecognizedExtension)
-    assert tls.name == "tlsFeature" and tls.value.value == tls.value_der
+    assert tls is not None and isinstance(tls.value, csrlib.TLSFeature)  # typed since issue 15
+    assert tls.name == "tlsFeature" and tls.value.to_der() == tls.value_der
     for ext in exts:
         assert ext.value.to_der() == ext.value_der, ext.name
     assert csrlib.load(der).to_der() == der

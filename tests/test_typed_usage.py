@@ -1,0 +1,19 @@
+"""tests/typed_usage.py (checked by mypy --strict in CI) is working code too."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from tests import typed_usage
+
+
+def test_typed_usage_runs() -> None:
+    found = typed_usage.main()
+    assert found["cn"] == ["example.com"]
+    assert found["names"] == ["example.com", ipaddress.ip_address("192.0.2.1"),
+                              "admin@example.com"]
+    assert found["texts"] == ["example.com", "192.0.2.1", "admin@example.com"]
+    assert found["usages"] == ["digitalSignature"]
+    assert found["purposes"] == ["serverAuth", "clientAuth"]
+    assert found["key"] == ("ec", 256, "secp256r1", False)
+    assert found["password"] == "secret"

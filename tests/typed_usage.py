@@ -1,0 +1,57 @@
+"""User code written from the README, checked by ``mypy --strict`` in CI (``.ci/run``).
+
+It uses the documented API the way the README does, with no casts and no
+``type: ignore``: if a public type is wrong, mypy fails here.  Also run by
+``tests/test_typed_usage.py``, so that it stays working code.
+"""
+
+from __future__ import annotations
+
+import csrlib
+from csrlib import signers
+
+
+def make_request() -> csrlib.CertificateRequest:
+    """Build and sign a request as the README's builder section does."""
+    signer = signers.generate("ec:P-256")
+    must_staple = csrlib.UnrecognizedExtension("1.3.6.1.5.5.7.1.24", bytes.fromhex("3003020105"))
+    return (csrlib.CertificateRequestBuilder()
+            .subject(csrlib.Name.from_rfc4514("CN=example.com,O=Example,C=US"))
+            .add_extension(csrlib.SubjectAlternativeName.from_strings(
+                ["DNS:example.com", "IP:192.0.2.1", "email:admin@example.com"]))
+            .add_extension(csrlib.KeyUsage(digital_signature=True))
+            .add_extension(csrlib.ExtendedKeyUsage(["serverAuth", "clientAuth"]))
+            .add_extension(must_staple, critical=False)
+            .add_attribute("challengePassword", "secret")
+            .sign(signer))
+
+
+def inspect(data: bytes) -> dict[str, object]:
+    """Read a request as the README's "Loading and inspecting" section does."""
+    req = csrlib.load(data)
+    req.verify(policy=csrlib.Policy().with_changes(min_rsa_bits=3072))
+    common_names: list[str] = req.subject.get("CN")
+    san = req.extensions.value(csrlib.SubjectAlternativeName)
+    names = [name.value for name in san] if san is not None else []
+    texts = [str(name.value) for name in san] if san is not None else []
+    ku = req.extensions.value(csrlib.KeyUsage)
+    eku = req.extensions.value(csrlib.ExtendedKeyUsage)
+    key = req.public_key
+    pss_only = isinstance(key, csrlib.RsaPublicKey) and key.pss_only
+    password: str | None = req.challenge_password
+    return {
+        "cn": common_names,
+        "names": names,
+        "texts": texts,
+        "usages": list(ku.names) if ku is not None else [],
+        "purposes": list(eku.names) if eku is not None else [],
+        "key": (key.key_type, key.key_size, key.curve, pss_only),
+        "algorithm": req.signature_algorithm.name,
+        "password": password,
+        "attributes": [attribute.name for attribute in req.attributes],
+    }
+
+
+def main() -> dict[str, object]:
+    """Return what :func:`inspect` finds in a request :func:`make_request` made."""
+    return inspect(make_request().to_pem().encode())
