@@ -23,7 +23,7 @@ from .errors import (
     UnsupportedAlgorithm,
 )
 from .model.algorithms import PssParameters, SignatureAlgorithm
-from .model.attributes import Attribute, AttributeValues, StringValue
+from .model.attributes import Attribute, Attributes, AttributeValues, StringValue
 from .model.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
@@ -73,36 +73,48 @@ from .model.more_extensions import (
     NameConstraints,
     TLSFeature,
 )
+from .model.ms_attributes import ClientInformation, CspInformation, NameValuePair
 from .model.name_attributes import NameAttribute
 from .model.names import Name, RelativeDistinguishedName
 from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
 
 __all__ = [
+    "AccessDescription",
     "Attribute",
     "AttributeValues",
+    "Attributes",
+    "AuthorityInformationAccess",
     "AuthorityKeyIdentifier",
     "BasicConstraints",
     "BuildError",
+    "CRLDistributionPoints",
     "CSRError",
     "CertificatePolicies",
     "CertificateRequest",
     "CertificateRequestBuilder",
+    "CertificateTemplate",
+    "CertificateTemplateName",
+    "ClientInformation",
+    "CspInformation",
     "DNSName",
     "DecodeError",
     "Deviation",
     "DirectoryName",
+    "DistributionPoint",
     "DsaPublicKey",
     "EDIPartyName",
     "EcPublicKey",
-    "Ed448PublicKey",
     "Ed25519PublicKey",
+    "Ed448PublicKey",
     "EncodeError",
     "ExtendedKeyUsage",
     "Extension",
     "ExtensionValue",
     "Extensions",
     "GeneralName",
+    "GeneralSubtree",
     "IPAddress",
+    "IPNetworkName",
     "InvalidKey",
     "InvalidSignature",
     "IssuerAlternativeName",
@@ -111,6 +123,8 @@ __all__ = [
     "Limits",
     "Name",
     "NameAttribute",
+    "NameConstraints",
+    "NameValuePair",
     "OtherName",
     "Policy",
     "PolicyError",
@@ -125,6 +139,7 @@ __all__ = [
     "StringValue",
     "SubjectAlternativeName",
     "SubjectKeyIdentifier",
+    "TLSFeature",
     "UniformResourceIdentifier",
     "UnknownPublicKey",
     "UnrecognizedExtension",
@@ -138,14 +153,4 @@ __all__ = [
     "load_pem_all",
     "signers",
     "verify_signature",
-    "AccessDescription",
-    "AuthorityInformationAccess",
-    "CRLDistributionPoints",
-    "CertificateTemplate",
-    "CertificateTemplateName",
-    "DistributionPoint",
-    "GeneralSubtree",
-    "IPNetworkName",
-    "NameConstraints",
-    "TLSFeature",
 ]

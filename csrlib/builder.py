@@ -17,6 +17,7 @@ from . import oids
 from .der.generic import validate_content
 from .der.tlv import Context, Writer, read_header
 from .errors import BuildError, DecodeError
+from .model import ms_attributes
 from .model.attributes import Attribute, StringValue
 from .model.extensions import (
     AuthorityKeyIdentifier,
@@ -31,6 +32,7 @@ from .model.extensions import (
     UnrecognizedExtension,
 )
 from .model.general_names import check_general_names
+from .model.ms_attributes import ClientInformation, CspInformation, NameValuePair
 from .model.names import Name
 from .request import CertificateRequest, load_der
 from .signers.base import AsyncSigner, Signer, check_pair
@@ -41,6 +43,13 @@ _STRING_ATTRIBUTES = {oids.CHALLENGE_PASSWORD: ("UTF8String", "PrintableString",
                                                 "TeletexString", "UniversalString", "BMPString"),
                       oids.UNSTRUCTURED_NAME: ("UTF8String", "PrintableString", "IA5String",
                                                "TeletexString", "UniversalString", "BMPString")}
+#: The typed values of the Microsoft enrollment attributes (model/ms_attributes.py).
+_MS_TYPES: dict[str, type] = {
+    ms_attributes.OS_VERSION: str,
+    ms_attributes.CLIENT_INFORMATION: ClientInformation,
+    ms_attributes.CSP_INFORMATION: CspInformation,
+    ms_attributes.NAME_VALUE_PAIR: NameValuePair,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,14 +108,20 @@ class CertificateRequestBuilder:
         return CertificateRequestBuilder(self._subject, self._subject_der, extensions,
                                          self._attributes)
 
-    def add_attribute(self, oid_or_name: str, value: str | bytes,
+    def add_attribute(self, oid_or_name: str,
+                      value: str | bytes | ClientInformation | CspInformation | NameValuePair,
                       string_type: str = "UTF8String") -> CertificateRequestBuilder:
         """Return a builder with one more attribute.
 
         ``challengePassword`` and ``unstructuredName`` (by name or OID) take
-        text in ``string_type`` (UTF8String unless given); any other OID
-        takes its value as one DER element (bytes).  Extension requests go
-        through ``add_extension``.
+        text in ``string_type`` (UTF8String unless given); the Microsoft
+        enrollment attributes take their typed value
+        (:class:`~csrlib.ClientInformation` for msRequestClientInfo,
+        :class:`~csrlib.CspInformation` for msEnrollmentCsp,
+        :class:`~csrlib.NameValuePair` for msEnrollmentNameValuePair, text for
+        msOsVersion, as an IA5String) or DER; any other OID takes its value as
+        one DER element (bytes).  Extension requests go through
+        ``add_extension``.
         """
         oid = oids.attribute_type_oid(oid_or_name)
         if oid is None:
@@ -115,12 +130,20 @@ class CertificateRequestBuilder:
             raise BuildError("add extensions with add_extension()")
         if any(a.oid == oid for a, _ in self._attributes):
             raise BuildError(f"attribute {oids.name_of(oid)} is already added")
+        typed = _MS_TYPES.get(oid)
+        attribute: Attribute
         if oid in _STRING_ATTRIBUTES:
             if not isinstance(value, str):
                 raise BuildError(f"{oids.name_of(oid)} takes a string")
             if string_type not in _STRING_ATTRIBUTES[oid]:
                 raise BuildError(f"{oids.name_of(oid)} cannot be a {string_type}")
             attribute = Attribute(oid, (StringValue(value, string_type),))
+        elif typed is not None and not isinstance(value, bytes | bytearray):
+            if not isinstance(value, typed):
+                raise BuildError(f"{oids.name_of(oid)} takes a {typed.__name__} or DER bytes")
+            one = StringValue(value, "IA5String") if isinstance(value, str) else value
+            attribute = Attribute(oid, (one,))
+            attribute.to_der()  # raises BuildError for text its type cannot hold
         else:
             if not isinstance(value, bytes | bytearray):
                 raise BuildError(f"attribute {oid} takes its value as DER bytes")

@@ -188,6 +188,7 @@ ATTRIBUTE_NAMES: dict[str, str] = {
     "1.3.6.1.4.1.311.13.2.3": "msOsVersion",
     "1.3.6.1.4.1.311.13.2.2": "msEnrollmentCsp",
     "1.3.6.1.4.1.311.21.20": "msRequestClientInfo",
+    "1.3.6.1.4.1.311.13.2.1": "msEnrollmentNameValuePair",
 }
 _ATTRIBUTE_OIDS = {name.lower(): oid for oid, name in ATTRIBUTE_NAMES.items()}
 

@@ -8,7 +8,6 @@ checked over them, never over a re-encoding.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +27,7 @@ from .der.tlv import (
 )
 from .errors import DecodeError, int_text
 from .model.algorithms import SignatureAlgorithm, read_signature_algorithm
-from .model.attributes import Attribute, StringValue, read_attributes
+from .model.attributes import Attribute, Attributes, StringValue, read_attributes
 from .model.extensions import Extension, Extensions, UnrecognizedExtension
 from .model.keys import PublicKey, RsaPublicKey, read_spki
 from .model.names import Name, read_name
@@ -64,11 +63,12 @@ class CertificateRequest:
     order received; the same OID in both is a ``duplicate-extension`` error,
     as within one.  (cryptography reads only the first such attribute.)
 
-    ``attributes`` is a tuple, or for a request of more than
-    :data:`csrlib.model.lazy.EAGER_MAX` attributes a :class:`~csrlib.model.lazy.LazySequence`
-    read from ``der`` when used (it compares and hashes as the tuple of its
-    attributes; csrlib is 0.x: the field was typed ``tuple`` before).  So
-    are the large collections inside the model (see :mod:`csrlib.model.lazy`).
+    ``attributes`` is an :class:`~csrlib.model.attributes.Attributes`: the
+    sequence of them (equal to the tuple of them) with ``get(oid_or_name)``
+    and ``get_all``; for a request of more than
+    :data:`csrlib.model.lazy.EAGER_MAX` attributes they are read from ``der``
+    when used.  So are the large collections inside the model (see
+    :mod:`csrlib.model.lazy`).
     """
 
     der: bytes = field(repr=False)
@@ -78,7 +78,7 @@ class CertificateRequest:
     subject: Name
     public_key: PublicKey
     signature_algorithm: SignatureAlgorithm
-    attributes: Sequence[Attribute]
+    attributes: Attributes
     extensions: Extensions
     #: Departures from DER tolerated in lenient mode, as (offset, kind, path).
     deviations: tuple[Deviation, ...] = ()
@@ -330,7 +330,7 @@ def _load_der(
     public_key = read_spki(src, spki, 3, _SPKI)
     if attributes is None:
         src.deviate("attributes-missing", cri_end, _CRI)
-        attrs: Sequence[Attribute] = ()
+        attrs = Attributes()
         extensions = Extensions()
     else:
         attrs, extensions = read_attributes(src, attributes, 3, _ATTRIBUTES)

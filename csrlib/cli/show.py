@@ -70,6 +70,7 @@ from ..model.more_extensions import (
     NameConstraints,
     TLSFeature,
 )
+from ..model.ms_attributes import ClientInformation, CspInformation, NameValuePair
 from ..request import CertificateRequest
 from .show_text import describe
 
@@ -166,6 +167,14 @@ def _attribute_value(value: object) -> Any:
         return value.value
     if isinstance(value, Extensions):
         return [e.oid for e in value]
+    if isinstance(value, ClientInformation):
+        return {"client_id": _integer(value.client_id), "machine_name": value.machine_name,
+                "user_name": value.user_name, "process_name": value.process_name}
+    if isinstance(value, CspInformation):
+        return {"key_spec": _integer(value.key_spec), "csp_name": value.csp_name,
+                "signature": value.signature.hex()}
+    if isinstance(value, NameValuePair):
+        return {"name": value.name, "value": value.value}
     assert isinstance(value, bytes)
     return value.hex()
 

@@ -2,8 +2,11 @@
 
 ``Attribute(oid, values)``: challengePassword and unstructuredName values
 are :class:`StringValue` (text and the string type received), an extension
-request's single value is its :class:`~csrlib.model.extensions.Extensions`, and any
-other value is kept as its DER.
+request's single value is its :class:`~csrlib.model.extensions.Extensions`,
+the Microsoft enrollment attributes' values are typed by
+:mod:`csrlib.model.ms_attributes` (when they have their documented shape),
+and any other value is kept as its DER.  A request's attributes are an
+:class:`Attributes`: the sequence of them, with ``get(oid_or_name)``.
 
 A loaded request's values other than an extension request's are an
 :class:`AttributeValues`: checked when the request loads, and read from the
@@ -17,9 +20,9 @@ their number).  Likewise a request of many attributes: past
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from .. import oids, schemas
 from ..der.primitives import encode_oid
@@ -29,9 +32,16 @@ from ..errors import BuildError, DecodeError, EncodeError
 from .extension_reading import SeenOids, join_extensions, read_extensions
 from .extensions import Extensions
 from .lazy import STEP, LazySequence, Reader, element_end, offsets, read_elements
+from .ms_attributes import (
+    MS_ATTRIBUTE_TYPES,
+    ClientInformation,
+    CspInformation,
+    NameValuePair,
+    read_ms_value,
+)
 from .reading import Path, Source, maker, out_of_stack, path_text, plan
 
-__all__ = ["Attribute", "AttributeValues", "StringValue", "read_attributes"]
+__all__ = ["Attribute", "AttributeValues", "Attributes", "StringValue", "read_attributes"]
 
 # PKCS#9 DirectoryString and PKCS9String: the string types they admit.
 _STRING_ATTRIBUTES = {
@@ -71,7 +81,9 @@ class StringValue:
             raise BuildError(str(exc)) from None
 
 
-AttributeValue = StringValue | Extensions | bytes
+AttributeValue = (StringValue | Extensions | ClientInformation | CspInformation | NameValuePair
+                  | bytes)
+
 
 class AttributeValues(LazySequence[AttributeValue]):
     """The values of a loaded attribute, read from the request's octets when used.
@@ -116,6 +128,69 @@ class Attribute:
         return w.getvalue()
 
 
+class Attributes(Sequence[Attribute]):
+    """A request's attributes, in order, with lookup by type.
+
+    Behaves as the tuple of its attributes (compares equal to it); a
+    loaded request of many attributes reads them from its octets when used
+    (:class:`~csrlib.model.lazy.LazySequence`).  Attribute types other than
+    extension requests and challengePassword may repeat (RFC 2986 sets no
+    rule): ``get`` gives the first, ``get_all`` every one.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Sequence[Attribute] = ()) -> None:
+        self._items: Sequence[Attribute] = (
+            items if isinstance(items, tuple | LazySequence) else tuple(items))
+
+    @overload
+    def __getitem__(self, index: int) -> Attribute: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Attribute]: ...
+
+    def __getitem__(self, index: int | slice) -> Attribute | Sequence[Attribute]:
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Attribute]:
+        return iter(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Attributes):
+            return self._items == other._items
+        if isinstance(other, tuple | LazySequence):
+            return self._items == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __repr__(self) -> str:
+        return f"Attributes({self._items!r})"
+
+    def get(self, oid_or_name: str) -> Attribute | None:
+        """Return the first attribute of a type (dotted OID or name such as
+        ``challengePassword``), or None; raise BuildError for an unknown name."""
+        oid = _attribute_oid(oid_or_name)
+        return next((a for a in self._items if a.oid == oid), None)
+
+    def get_all(self, oid_or_name: str) -> list[Attribute]:
+        """Return every attribute of a type, in order (see :meth:`get`)."""
+        oid = _attribute_oid(oid_or_name)
+        return [a for a in self._items if a.oid == oid]
+
+
+def _attribute_oid(oid_or_name: str) -> str:
+    oid = oids.attribute_type_oid(oid_or_name)
+    if oid is None:
+        raise BuildError(f"unknown attribute {oid_or_name!r}")
+    return oid
+
+
 def _value_der(value: AttributeValue) -> bytes:
     if isinstance(value, bytes):
         return value
@@ -135,13 +210,13 @@ def _values_span(src: Source, start: int, end: int) -> tuple[int, int]:
 
 def read_attributes(
     src: Source, attributes: tuple[Any, int, int], depth: int, path: str
-) -> tuple[Sequence[Attribute], Extensions]:
+) -> tuple[Attributes, Extensions]:
     """Return the attributes of a decoded ``[0] Attributes`` and the extensions requested.
 
     ``attributes`` is the plain value with the span of the element: the
     list of attributes (each spanned; extension requests already decoded,
     the values of others counted), or for many attributes their count;
-    ``depth`` is that of the [0] element.  The attributes are a tuple, or
+    ``depth`` is that of the [0] element.  The attributes hold a tuple, or
     past :data:`csrlib.model.lazy.EAGER_MAX` of them a LazySequence that reads
     each again when used.  Raises DecodeError for a repeated extension
     request, a second value of a single-valued attribute (RFC 2985 5.4), a
@@ -178,7 +253,7 @@ class _Loading:
 
 def _read_attributes(
     src: Source, attributes: tuple[Any, int, int], depth: int, path: str
-) -> tuple[Sequence[Attribute], Extensions]:
+) -> tuple[Attributes, Extensions]:
     """Return what :func:`read_attributes` returns, without its guard."""
     items, start, end = attributes
     loading = _Loading(src.buf)
@@ -191,7 +266,7 @@ def _read_attributes(
         reader = Reader.of(src, attribute_at, (depth, path), "attributes")
         out = read_elements(src, c, e, items, reader, _first_attribute_at,
                             (depth, path, loading))
-    return out, join_extensions(src, loading.requested)
+    return Attributes(out), join_extensions(src, loading.requested)
 
 
 def attribute_at(src: Source, pos: int, end: int, i: int, depth: int, path: Path) -> Attribute:
@@ -234,24 +309,36 @@ def _attribute_of(src: Source, item: Any, depth: int, path: Path, i: int,
             loading.requested.append((found, start, end))
         return _attribute(oid, (found,))
     strings = _STRING_ATTRIBUTES.get(oid)
+    kind = "strings" if strings is not None else (oid if oid in MS_ATTRIBUTE_TYPES else "der")
     if loading is None:
         marks = _marks(src.buf, start, end)
     elif strings is None:
         marks = _check_values(src, start, end, depth, attr_path)
     else:
         marks = _check_strings(src, oid, strings, start, end, attr_path)
-    reader = Reader.of(src, value_at, (strings is not None,), "attribute values")
+    reader = Reader.of(src, value_at, (kind,), "attribute values")
     return _attribute(oid, AttributeValues(src.buf, marks, count, reader))
 
 
-def value_at(src: Source, pos: int, end: int, i: int, strings: bool) -> AttributeValue:
-    """Return the attribute value ``buf[pos:end]``: a StringValue when ``strings``, else its DER.
+def value_at(src: Source, pos: int, end: int, i: int, kind: str) -> AttributeValue:
+    """Return the attribute value ``buf[pos:end]``, read as ``kind`` says.
 
-    For reading again what a load checked (raises DecodeError otherwise).
+    ``kind`` is ``"strings"`` (a StringValue), ``"der"`` (its DER), or the
+    OID of a Microsoft attribute (its typed value when it has the
+    documented shape, else its DER).  For reading again what a load
+    checked (raises DecodeError otherwise).
     """
     buf = src.buf
-    if not strings:
+    if kind == "der":
         return buf[pos:end]
+    if kind != "strings":
+        der = buf[pos:end]
+        typed = read_ms_value(kind, der)
+        if typed is None:
+            return der
+        if isinstance(typed, str):
+            return _string_value(typed, "IA5String", der)
+        return typed
     key, c, e = read_header(buf, pos, end, src.ctx)
     stype = STRING_TYPES[key]
     return _string_value(stype.check(buf, c, e, src.ctx), stype.name, tlv(key, buf[c:e]))
