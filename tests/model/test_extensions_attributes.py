@@ -157,7 +157,7 @@ def test_extension_and_attribute_rules(name: str, attributes: bytes, kind: str, 
     assert (info.value.kind, info.value.path) == (kind, path), str(info.value)
 
 
-def test_microsoft_extension_request_and_raw_attributes() -> None:
+def test_microsoft_extension_request_and_os_version() -> None:
     ms = tlv(0x30, oid("1.3.6.1.4.1.311.2.1.14") + tlv(0x31, tlv(0x30, extension(
         "2.5.29.17", SAN))))
     os_version = tlv(0x30, oid("1.3.6.1.4.1.311.13.2.3") + tlv(0x31, tlv(0x16, b"10.0.19041")))
@@ -166,7 +166,8 @@ def test_microsoft_extension_request_and_raw_attributes() -> None:
     assert req.extensions.value(csrlib.SubjectAlternativeName) == csrlib.SubjectAlternativeName(
         (csrlib.DNSName("a.example"),))
     attrs = {a.name: a for a in req.attributes}
-    assert attrs["msOsVersion"].values == (tlv(0x16, b"10.0.19041"),)
+    # Typed since the Microsoft enrollment attributes are (model/ms_attributes.py).
+    assert attrs["msOsVersion"].values == (csrlib.StringValue("10.0.19041", "IA5String"),)
     assert attrs["msExtensionRequest"].values[0] == req.extensions
     assert req.to_der() == csr_der(attributes=attributes)
 
