@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, runtime_checkable
 
-from ..crypto.verify import Policy, verify_signature
+from ..crypto.verify import EXTRA_CURVES, SHA3_HASHES, Policy, verify_signature
 from ..errors import BuildError, CSRError, InvalidSignature
 from ..model.algorithms import SignatureAlgorithm
 from ..model.keys import PublicKey
@@ -63,7 +63,9 @@ class AsyncSigner(Protocol):
 # What an outside signer's result is checked with: any algorithm csrlib can
 # verify, as long as it is the one announced (the builder's policy is the
 # caller's business; this check is about the signer's correctness).
-_ANY_KNOWN = Policy.legacy().with_changes(allow_md5=True, min_rsa_bits=512)
+_ANY_KNOWN = Policy.legacy().with_changes(
+    allow_md5=True, min_rsa_bits=512, curves=Policy().curves | EXTRA_CURVES,
+    hashes=Policy().hashes | SHA3_HASHES)
 
 
 def check_pair(public_key: PublicKey, algorithm: SignatureAlgorithm) -> None:

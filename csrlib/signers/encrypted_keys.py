@@ -326,7 +326,8 @@ def decrypt_legacy_pem(raw: bytes, label: str, begin: int, end: int,
     if len(iv) != aes.BLOCK_SIZE:
         raise InvalidKey(f"legacy PEM {label}: DEK-Info IV is not 16 octets of hex")
     if password is None:
-        raise InvalidKey(f"the key is encrypted ({label} with {name}); a password is needed")
+        raise InvalidKey(f"the key is encrypted ({label} with Proc-Type: 4,ENCRYPTED, "
+                         f"{name}); a password is needed")
     body = b"\n".join(lines[body_start:])
     block = (f"-----BEGIN {label}-----\n".encode("ascii") + body
              + f"\n-----END {label}-----\n".encode("ascii"))

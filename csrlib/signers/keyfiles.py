@@ -206,7 +206,8 @@ def _decrypted(plain: bytes, structure: str) -> PrivateKeyData:
 
 def _encrypted_pkcs8(der: bytes, password: bytes | None) -> tuple[PrivateKeyData, bool]:
     if password is None:
-        raise InvalidKey(_NEEDS_PASSWORD.format("PKCS#8 EncryptedPrivateKeyInfo"))
+        raise InvalidKey(_NEEDS_PASSWORD.format("ENCRYPTED PRIVATE KEY, PKCS#8 "
+                                                "EncryptedPrivateKeyInfo"))
     return _decrypted(decrypt_pkcs8(der, password), _PKCS8), True
 
 

@@ -37,7 +37,7 @@ from .primes import is_probable_prime, miller_rabin
 __all__ = ["SIEVE_LIMIT", "generate_rsa_numbers", "random_prime"]
 
 #: Candidates are sieved by the odd primes below this.
-SIEVE_LIMIT = 1 << 15
+SIEVE_LIMIT = 1 << 17
 E = 65537
 
 
