@@ -61,9 +61,9 @@ def cryptography_signer(private_key: Any, *, hash: str | None = None,
         raise BuildError("pss=True is for RSA keys")
     elif isinstance(private_key, ec.EllipticCurvePrivateKey):
         assert public_key is not None
-        curve = CURVES_BY_NAME.get(public_key.curve or "")  # type: ignore[attr-defined]
+        curve = CURVES_BY_NAME.get(public_key.curve or "")
         if curve is None:
-            raise BuildError(f"csrlib does not sign on {public_key.curve}")  # type: ignore[attr-defined]
+            raise BuildError(f"csrlib does not sign on {public_key.curve}")
         name = hash or curve.default_hash
         algorithm = SignatureAlgorithm.for_key("ec", name)
         ecdsa_scheme = ec.ECDSA(getattr(hashes, name.upper())())

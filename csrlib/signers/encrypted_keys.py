@@ -225,7 +225,7 @@ def _check_key_length(key_length: int | None, key_size: int) -> None:
 
 
 def encrypt_pkcs8(
-    private_key_info: bytes, password: bytes, *, iterations: int = DEFAULT_ITERATIONS,
+    private_key_info: bytes, password: bytes | str, *, iterations: int = DEFAULT_ITERATIONS,
     hash: str = "sha256", cipher: str = "aes-256-cbc", kdf: str = "pbkdf2",
     scrypt_n: int = 2 ** 17,
 ) -> bytes:
@@ -239,8 +239,8 @@ def encrypt_pkcs8(
     or fewer than 1,000 iterations (RFC 8018 4.2's minimum), TypeError for a
     password that is not bytes or str, InvalidKey for an empty password.
     """
-    password = password_bytes(password)
-    if not password:
+    secret = password_bytes(password)
+    if not secret:
         raise InvalidKey("an empty password does not protect a key")
     if cipher not in _CIPHER_OIDS:
         raise ValueError(f"cipher must be one of {', '.join(_CIPHER_OIDS)}")
@@ -254,7 +254,7 @@ def encrypt_pkcs8(
             raise ValueError("PBKDF2 needs at least 1,000 iterations (RFC 8018 4.2)")
         if iterations > MAX_ITERATIONS:
             raise ValueError(f"more than {MAX_ITERATIONS} iterations: csrlib would not read it")
-        key = pbkdf2(hash, password, salt, iterations, key_size)
+        key = pbkdf2(hash, secret, salt, iterations, key_size)
         # RFC 8018 A.2: prf DEFAULT hmacWithSHA1 is left out (X.690 11.5).
         prf = b"" if hash == "sha1" else tlv(0x30, tlv(0x06, encode_oid(_PRF_OIDS[hash]))
                                               + b"\x05\x00")
@@ -262,7 +262,7 @@ def encrypt_pkcs8(
             0x02, encode_integer(iterations)) + prf))
     elif kdf == "scrypt":
         try:
-            key = scrypt(password, salt, scrypt_n, 8, 1, key_size, MAX_SCRYPT_MEMORY)
+            key = scrypt(secret, salt, scrypt_n, 8, 1, key_size, MAX_SCRYPT_MEMORY)
         except UnsupportedAlgorithm as exc:
             raise ValueError(str(exc)) from None
         params = b"".join(tlv(0x02, encode_integer(v)) for v in (scrypt_n, 8, 1))
@@ -274,7 +274,7 @@ def encrypt_pkcs8(
     return tlv(0x30, algorithm + tlv(0x04, aes.cbc_encrypt(key, iv, private_key_info)))
 
 
-def encrypted_pem(private_key_info: bytes, password: bytes, **options: Any) -> str:
+def encrypted_pem(private_key_info: bytes, password: bytes | str, **options: Any) -> str:
     """Return :func:`encrypt_pkcs8` as a PEM ``ENCRYPTED PRIVATE KEY`` block (RFC 5958 5)."""
     return encode_pem("ENCRYPTED PRIVATE KEY", encrypt_pkcs8(private_key_info, password,
                                                              **options))

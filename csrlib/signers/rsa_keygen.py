@@ -106,7 +106,7 @@ def generate_rsa_numbers(nlen: int) -> tuple[int, int, int, int, int]:
     while True:
         p = random_prime(nlen - half)
         # A.1.3 step 5.4: |p - q| > 2^(nlen/2 - 100).
-        q = random_prime(half, check=lambda c: abs(p - c).bit_length() > half - 100)
+        q = random_prime(half, check=lambda c, p=p: abs(p - c).bit_length() > half - 100)
         lam = (p - 1) * (q - 1) // gcd(p - 1, q - 1)
         d = pow(E, -1, lam)
         if d.bit_length() > half:  # FIPS 186-5 A.1.1: d > 2^(nlen/2)

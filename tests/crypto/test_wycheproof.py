@@ -72,7 +72,7 @@ def _family(name: str) -> str:
     if name == "aes_cbc_pkcs5_test.json":
         return "aes"
     if name.startswith(("pbes2_", "pbkdf2_")):
-        return name.split("_")[0]
+        return name.split("_", maxsplit=1)[0]
     if name.startswith(("ed25519", "ed448", "rsa_pss_", "rsa_signature_")):
         return "verified"
     if name.startswith("ecdsa_"):

@@ -551,7 +551,7 @@ def test_openssl_refused_keys(openssl_keys: dict[str, Path]) -> None:
         data = openssl_keys[name].read_bytes()
         with pytest.raises(InvalidKey, match="a password is needed"):
             read_private_key(data)
-        with pytest.raises(InvalidKey, match="^wrong password or corrupted key$"):
+        with pytest.raises(InvalidKey, match=r"^wrong password or corrupted key$"):
             read_private_key(data, password=b"y")
         _same(read_private_key(data, password=b"x"),
               _numbers(serialization.load_pem_private_key(data, b"x")))
