@@ -105,8 +105,12 @@ def generate_rsa_numbers(nlen: int) -> tuple[int, int, int, int, int]:
     half = nlen // 2
     while True:
         p = random_prime(nlen - half)
-        # A.1.3 step 5.4: |p - q| > 2^(nlen/2 - 100).
-        q = random_prime(half, check=lambda c, p=p: abs(p - c).bit_length() > half - 100)
+
+        def far_from_p(c: int, p: int = p) -> bool:
+            # A.1.3 step 5.4: |p - q| > 2^(nlen/2 - 100).
+            return abs(p - c).bit_length() > half - 100
+
+        q = random_prime(half, check=far_from_p)
         lam = (p - 1) * (q - 1) // gcd(p - 1, q - 1)
         d = pow(E, -1, lam)
         if d.bit_length() > half:  # FIPS 186-5 A.1.1: d > 2^(nlen/2)
