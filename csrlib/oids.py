@@ -340,6 +340,15 @@ ECDSA_WITH_SHA224 = "1.2.840.10045.4.3.1"
 ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2"
 ECDSA_WITH_SHA384 = "1.2.840.10045.4.3.3"
 ECDSA_WITH_SHA512 = "1.2.840.10045.4.3.4"
+# NIST CSOR sigAlgs (RFC 9688): id-ecdsa-with-sha3-*, id-rsassa-pkcs1-v1_5-with-sha3-*.
+ECDSA_WITH_SHA3_224 = "2.16.840.1.101.3.4.3.9"
+ECDSA_WITH_SHA3_256 = "2.16.840.1.101.3.4.3.10"
+ECDSA_WITH_SHA3_384 = "2.16.840.1.101.3.4.3.11"
+ECDSA_WITH_SHA3_512 = "2.16.840.1.101.3.4.3.12"
+SHA3_224_WITH_RSA = "2.16.840.1.101.3.4.3.13"
+SHA3_256_WITH_RSA = "2.16.840.1.101.3.4.3.14"
+SHA3_384_WITH_RSA = "2.16.840.1.101.3.4.3.15"
+SHA3_512_WITH_RSA = "2.16.840.1.101.3.4.3.16"
 
 MD5 = "1.2.840.113549.2.5"
 SHA1 = "1.3.14.3.2.26"
@@ -347,6 +356,10 @@ SHA224 = "2.16.840.1.101.3.4.2.4"
 SHA256 = "2.16.840.1.101.3.4.2.1"
 SHA384 = "2.16.840.1.101.3.4.2.2"
 SHA512 = "2.16.840.1.101.3.4.2.3"
+SHA3_224 = "2.16.840.1.101.3.4.2.7"
+SHA3_256 = "2.16.840.1.101.3.4.2.8"
+SHA3_384 = "2.16.840.1.101.3.4.2.9"
+SHA3_512 = "2.16.840.1.101.3.4.2.10"
 
 _ALL_NAMES: dict[str, str] = {
     **ATTRIBUTE_SHORT_NAMES,
@@ -385,6 +398,18 @@ _ALL_NAMES: dict[str, str] = {
     SHA256: "sha256",
     SHA384: "sha384",
     SHA512: "sha512",
+    ECDSA_WITH_SHA3_224: "id-ecdsa-with-sha3-224",
+    ECDSA_WITH_SHA3_256: "id-ecdsa-with-sha3-256",
+    ECDSA_WITH_SHA3_384: "id-ecdsa-with-sha3-384",
+    ECDSA_WITH_SHA3_512: "id-ecdsa-with-sha3-512",
+    SHA3_224_WITH_RSA: "id-rsassa-pkcs1-v1_5-with-sha3-224",
+    SHA3_256_WITH_RSA: "id-rsassa-pkcs1-v1_5-with-sha3-256",
+    SHA3_384_WITH_RSA: "id-rsassa-pkcs1-v1_5-with-sha3-384",
+    SHA3_512_WITH_RSA: "id-rsassa-pkcs1-v1_5-with-sha3-512",
+    SHA3_224: "sha3-224",
+    SHA3_256: "sha3-256",
+    SHA3_384: "sha3-384",
+    SHA3_512: "sha3-512",
 }
 
 

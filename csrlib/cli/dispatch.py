@@ -47,6 +47,7 @@ from .new import (
     text_argument,
     write_output,
 )
+from .passwords import add_password_options, load_key, new_key_password
 from .text import escape, print_line
 
 __all__ = ["main"]
@@ -83,7 +84,8 @@ def _cmd_asn1(args: argparse.Namespace) -> int:
 def _cmd_new(args: argparse.Namespace) -> int:
     output_paths(args)  # no output may be an input or the other output
     builder = build_request(args, _read_input)  # checked before any key is made or saved
-    signer = _with_spinner(lambda: signer_from_args(args, _read_input),
+    encryption = {} if args.key else new_key_password(args, _read_input)  # asked first
+    signer = _with_spinner(lambda: signer_from_args(args, _read_input, encryption, load_key),
                            args.new_key or "", args.key is None)
     req = builder.sign(signer)
     write_output(req.der if args.der else req.to_pem(), args.out, overwrite=args.force)
@@ -115,9 +117,10 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     if not args.force and os.path.lexists(args.out):
         # Before the key is made (RSA takes a while); the write checks again, atomically.
         raise FileExistsError(errno.EEXIST, "already exists", args.out)
+    encryption = new_key_password(args, _read_input)  # asked before the work
     signer = _with_spinner(lambda: signers.generate(args.spec, allow_weak=args.allow_weak),
                            args.spec, True)
-    signers.save_private_key(signer, args.out, overwrite=args.force)
+    signers.save_private_key(signer, args.out, overwrite=args.force, **encryption)
     print_line(f"wrote {args.spec} key to {args.out} (mode 0600); public key SHA-256 "
                f"{signer.public_key.fingerprint().hex()}", sys.stderr)
     return 0
@@ -189,6 +192,7 @@ def _parser() -> argparse.ArgumentParser:
                "      --san DNS:www.example.com --key-out key.pem --out request.csr\n"
                "  csrlib new --key key.pem --subject /C=US/CN=example.com --der -o req.der")
     new_arguments(new)
+    add_password_options(new, encrypt=True)
     new.set_defaults(run=_cmd_new, parser=new)
 
     show = commands.add_parser(
@@ -242,6 +246,7 @@ def _parser() -> argparse.ArgumentParser:
     keygen.add_argument("--force", action="store_true",
                         help="replace FILE if it exists (by a new file, never written into)")
     keygen.add_argument("--allow-weak", action="store_true", help="allow RSA under 2048 bits")
+    add_password_options(keygen, encrypt=True)
     keygen.set_defaults(run=_cmd_keygen, parser=keygen)
 
     asn1 = commands.add_parser(

@@ -117,8 +117,15 @@ def add_key_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pss", action="store_true", help="RSA keys: sign with RSASSA-PSS")
 
 
-def signer_from_args(args: argparse.Namespace, read: Any) -> Any:
-    """Return the signer the key options ask for, saving a new key first."""
+def signer_from_args(args: argparse.Namespace, read: Any,
+                     encryption: dict[str, Any] | None = None, load_key: Any = None) -> Any:
+    """Return the signer the key options ask for, saving a new key first.
+
+    ``encryption``: the ``save_private_key`` options of a new key (its
+    password), from :func:`csrlib.cli.passwords.new_key_password`;
+    ``load_key(args, read, data, **options)``: how a ``--key`` is read
+    (:func:`csrlib.cli.passwords.load_key`, which decrypts).
+    """
     from .. import signers
 
     options: dict[str, object] = {}
@@ -129,7 +136,9 @@ def signer_from_args(args: argparse.Namespace, read: Any) -> Any:
             raise BuildError("--key-out is for a new key (--new-key), not with --key")
         if args.pss:
             options["pss"] = True
-        return signers.load_private_key(read(args.key), None, **options)
+        if load_key is None:
+            return signers.load_private_key(read(args.key), None, **options)
+        return load_key(args, read, read(args.key), **options)
     if not args.key_out:
         raise BuildError("a new key needs --key-out FILE to be kept "
                          "(or sign with your own key: --key FILE)")
@@ -137,7 +146,7 @@ def signer_from_args(args: argparse.Namespace, read: Any) -> Any:
     if options or args.pss:
         signer = signers.signer_for(signer.private_numbers, **options,
                                     **({"pss": True} if args.pss else {}))
-    signers.save_private_key(signer, args.key_out, overwrite=args.force)
+    signers.save_private_key(signer, args.key_out, overwrite=args.force, **(encryption or {}))
     return signer
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from .. import key_schemas
 from ..errors import DecodeError, InvalidSignature
 
-__all__ = ["parse_ecdsa_signature", "verify_ecdsa"]
+__all__ = ["parse_ecdsa_signature", "raw_to_der", "verify_ecdsa"]
 
 _ECDSA_PLAN: Any = None
 
@@ -32,6 +32,27 @@ def parse_ecdsa_signature(signature: bytes) -> tuple[int, int]:
     except DecodeError as exc:
         raise InvalidSignature(f"malformed ECDSA signature: {exc}") from None
     return r, s
+
+
+def raw_to_der(signature: bytes, order: int) -> bytes:
+    """Return the DER Ecdsa-Sig-Value of a raw ``r || s`` signature (IEEE P1363).
+
+    P1363 (and PKCS#11 CKM_ECDSA, WebCrypto, JOSE): r and s as unsigned
+    big-endian integers, each exactly as long as the group order.  Raises
+    InvalidSignature for another length or for r or s outside 1..n-1.
+    """
+    from ..der.primitives import encode_integer
+    from ..der.tlv import tlv
+
+    size = (order.bit_length() + 7) // 8
+    if len(signature) != 2 * size:
+        raise InvalidSignature(f"raw ECDSA signature of {len(signature)} octets; this curve's "
+                               f"is {2 * size} (r and s of {size} octets each)")
+    r = int.from_bytes(signature[:size], "big")
+    s = int.from_bytes(signature[size:], "big")
+    if not (0 < r < order and 0 < s < order):
+        raise InvalidSignature("ECDSA signature values out of range")
+    return tlv(0x30, tlv(0x02, encode_integer(r)) + tlv(0x02, encode_integer(s)))
 
 
 _VERIFYING_KEYS: dict[tuple[str, int, int], Any] = {}

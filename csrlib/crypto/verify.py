@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Policy", "verify_signature"]
 
-_HASHES = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"})
+_HASHES = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512",
+                     "sha3_224", "sha3_256", "sha3_384", "sha3_512"})
+#: What Policy.with_changes(hashes=...) adds to admit SHA-3 (not in the default).
+SHA3_HASHES = frozenset({"sha3_224", "sha3_256", "sha3_384", "sha3_512"})
+#: Curves csrlib verifies that the default Policy does not accept.
+EXTRA_CURVES = frozenset({"secp224r1", "brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1"})
 _SAFE_HASHES = frozenset({"sha224", "sha256", "sha384", "sha512"})
 _CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1", "secp256k1"})
 

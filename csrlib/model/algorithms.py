@@ -27,6 +27,10 @@ HASHES: dict[str, str] = {
     oids.SHA256: "sha256",
     oids.SHA384: "sha384",
     oids.SHA512: "sha512",
+    oids.SHA3_224: "sha3_224",
+    oids.SHA3_256: "sha3_256",
+    oids.SHA3_384: "sha3_384",
+    oids.SHA3_512: "sha3_512",
 }
 _HASH_OIDS = {name: oid for oid, name in HASHES.items()}
 
@@ -48,6 +52,14 @@ _TABLE: dict[str, tuple[str, str, str | None, str]] = {
     oids.ECDSA_WITH_SHA256: ("ecdsa-with-SHA256", "ec", "sha256", _ABSENT),
     oids.ECDSA_WITH_SHA384: ("ecdsa-with-SHA384", "ec", "sha384", _ABSENT),
     oids.ECDSA_WITH_SHA512: ("ecdsa-with-SHA512", "ec", "sha512", _ABSENT),
+    # RFC 9688 / NIST CSOR: SHA-3 signatures.  RSA with NULL parameters as
+    # OpenSSL writes them (or absent), ECDSA without parameters.
+    **{oid: (oids.name_of(oid), "rsa", f"sha3_{size}", _NULL_OR_ABSENT) for oid, size in (
+        (oids.SHA3_224_WITH_RSA, 224), (oids.SHA3_256_WITH_RSA, 256),
+        (oids.SHA3_384_WITH_RSA, 384), (oids.SHA3_512_WITH_RSA, 512))},
+    **{oid: (oids.name_of(oid), "ec", f"sha3_{size}", _ABSENT) for oid, size in (
+        (oids.ECDSA_WITH_SHA3_224, 224), (oids.ECDSA_WITH_SHA3_256, 256),
+        (oids.ECDSA_WITH_SHA3_384, 384), (oids.ECDSA_WITH_SHA3_512, 512))},
     oids.ED25519: ("Ed25519", "ed25519", None, _ABSENT),
     oids.ED448: ("Ed448", "ed448", None, _ABSENT),
 }
@@ -205,15 +217,32 @@ class SignatureAlgorithm:
 
     @classmethod
     def for_key(
-        cls, key_type: str, hash_name: str | None = None, pss: PssParameters | None = None
+        cls, key: Any, hash_name: str | None = None, pss: PssParameters | None = None, *,
+        hash: str | None = None,
     ) -> SignatureAlgorithm:
-        """Return the algorithm a key of ``key_type`` signs with, using ``hash_name``.
+        """Return the algorithm a key signs with, using ``hash_name`` (or ``hash=``).
 
-        RSA: PKCS#1 v1.5 with that hash, or RSASSA-PSS when ``pss`` is given
-        (then ``hash_name`` must be None or equal ``pss.hash``); EC: ECDSA with
-        that hash; Ed25519 and Ed448: no hash (``hash_name`` must be None).
-        Raises BuildError for any other combination.
+        ``key`` is a key type (``"rsa"``, ``"ec"``, ``"ed25519"``, ``"ed448"``)
+        or a public key (:meth:`csrlib.PublicKey.from_der`), whose curve then
+        gives the ECDSA hash when none is named (sha256 on P-256, sha384 on
+        P-384...).  RSA: PKCS#1 v1.5 with that hash, or RSASSA-PSS when
+        ``pss`` is given (then the hash must be None or equal ``pss.hash``);
+        EC: ECDSA with that hash; Ed25519 and Ed448: no hash.  Hash names are
+        hashlib's (``sha256``, ``sha3_256``).  Raises BuildError for any
+        other combination.
         """
+        if hash is not None:
+            if hash_name is not None and hash_name != hash:
+                raise BuildError("give the hash once")
+            hash_name = hash
+        key_type = key if isinstance(key, str) else getattr(key, "key_type", None)
+        if not isinstance(key_type, str):
+            raise BuildError(f"not a key type or public key: {type(key).__name__}")
+        if key_type == "ec" and hash_name is None and not isinstance(key, str):
+            from .curves import curve_by_name
+
+            curve = curve_by_name(getattr(key, "curve", None) or "")
+            hash_name = curve.default_hash if curve is not None else None
         if pss is not None:
             if key_type != "rsa" or hash_name not in (None, pss.hash):
                 raise BuildError("RSASSA-PSS needs an RSA key and the parameters' hash")
@@ -225,6 +254,29 @@ class SignatureAlgorithm:
                         if kt == key_type and h == hash_name and o != oids.RSASSA_PSS), "")
             if not oid:
                 raise BuildError(f"no signature algorithm for a {key_type} key with {hash_name}")
+        return cls.from_der(tlv(0x30, tlv(0x06, encode_oid(oid)) + params))
+
+    @classmethod
+    def from_name(cls, name: str) -> SignatureAlgorithm:
+        """Return the algorithm called ``name`` (``"ecdsa-with-SHA256"``,
+        ``"sha256WithRSAEncryption"``, ``"Ed25519"``, ``"id-ecdsa-with-sha3-256"``;
+        any case) or given as a dotted OID.
+
+        RSA algorithms get NULL parameters, the others none.  Raises BuildError
+        for an unknown name and for RSASSA-PSS, whose parameters a name does
+        not give (use :meth:`for_key` with ``pss=``).
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, not {type(name).__name__}")
+        wanted = name.strip().lower()
+        oid = next((o for o, (n, _kt, _h, _r) in _TABLE.items()
+                    if n.lower() == wanted or o == wanted), "")
+        if oid == oids.RSASSA_PSS:
+            raise BuildError("RSASSA-PSS needs its parameters: use "
+                             "SignatureAlgorithm.for_key('rsa', pss=PssParameters(...))")
+        if not oid:
+            raise BuildError(f"unknown signature algorithm {name[:60]!r}")
+        params = b"\x05\x00" if _TABLE[oid][1] == "rsa" else b""
         return cls.from_der(tlv(0x30, tlv(0x06, encode_oid(oid)) + params))
 
     @classmethod

@@ -3,10 +3,11 @@
 Three tables, by how far csrlib goes with a curve:
 
 * :data:`CURVES`: the curves csrlib verifies and signs on (P-256, P-384,
-  P-521, secp256k1), with their domain parameters;
+  P-521, secp256k1, and P-224, brainpoolP256r1/P384r1/P512r1, which the
+  default Policy does not accept), with their domain parameters;
 * :data:`UNVERIFIED_CURVES`: curves whose domain parameters csrlib holds, so
   that keys on them are read and their points checked, but on which it does
-  not verify or sign yet (P-192, P-224, brainpoolP256r1/P384r1/P512r1);
+  not verify or sign (P-192);
 * every other curve of :data:`csrlib.oids.CURVE_NAMES`: a name and the size
   of its order, nothing more.
 
@@ -193,6 +194,14 @@ UNVERIFIED_CURVES: dict[str, Curve] = {
                    "B2DCDE494A5F485E5BCA4BD88A2763AED1CA2B2FA8F0540678CD1E0F3AD80892")),
     )
 }
+# Verified and signed on since issue 16 (python-ecdsa has their arithmetic;
+# Wycheproof's files for them pass): moved to CURVES.  The default Policy
+# still accepts only its four curves (csrlib.crypto.verify).
+for _oid in (oids.SECP224R1, oids.BRAINPOOLP256R1, oids.BRAINPOOLP384R1, oids.BRAINPOOLP512R1):
+    _moved = UNVERIFIED_CURVES.pop(_oid)
+    CURVES[_oid] = _moved
+    CURVES_BY_NAME[_moved.name] = _moved
+CURVES_BY_NAME["P-224"] = CURVES[oids.SECP224R1]
 
 #: The size in bits of the order of the other named curves (the key size, as
 #: OpenSSL reports it; for the binary curves, with their cofactor 2 or 4, one

@@ -88,6 +88,22 @@ class PublicKey:
         value = src.decode(plan(schemas.SubjectPublicKeyInfo), 0, len(src.buf), 0, "")
         return read_spki(src, value, 0, "")
 
+    @staticmethod
+    def from_pem(data: bytes | str, *, strict: bool = True) -> PublicKey:
+        """Return the public key of a PEM ``PUBLIC KEY`` block (RFC 7468 13: SPKI).
+
+        Raises DecodeError for malformed PEM or DER, or when there is not
+        exactly one ``PUBLIC KEY`` block.
+        """
+        from ..errors import DecodeError
+        from ..pem import pem_blocks
+
+        raw = data.encode("utf-8", "replace") if isinstance(data, str) else bytes(data)
+        found = [body for label, body in pem_blocks(raw, ("PUBLIC KEY",)) if body is not None]
+        if len(found) != 1:
+            raise DecodeError("pem", 0, f"expected one PUBLIC KEY block, found {len(found)}")
+        return PublicKey.from_der(found[0], strict=strict)
+
 
 def _repr_int(value: int) -> str:
     """Return an integer as hex, its middle elided past 24 characters (linear, never decimal)."""

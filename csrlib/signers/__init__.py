@@ -8,6 +8,7 @@ writes PKCS#8.  Only the backend modules import ``rsa`` and ``ecdsa``.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from .base import AsyncExternalSigner, AsyncSigner, ExternalSigner, Signer
 from .ecdsa_backend import EcdsaSigner, EdDsaSigner
@@ -29,7 +30,9 @@ __all__ = [
     "RsaSigner",
     "Signer",
     "generate",
+    "from_cryptography",
     "load_private_key",
+    "private_key_pem",
     "save_private_key",
     "signer_for",
 ]
@@ -58,9 +61,15 @@ def signer_for(key: PrivateKeyData, **options: object) -> RsaSigner | EcdsaSigne
 
 
 def load_private_key(
-    data: bytes | str, password: bytes | None = None, **options: object
+    data: bytes | str, password: bytes | str | None = None, **options: object
 ) -> RsaSigner | EcdsaSigner | EdDsaSigner:
     """Return a signer for the private key in ``data`` (PEM or DER; PKCS#8, PKCS#1, SEC1).
+
+    ``password`` decrypts an encrypted key: PKCS#8 EncryptedPrivateKeyInfo
+    with PBES2 (PBKDF2 or scrypt, AES-CBC) or legacy PEM with
+    ``Proc-Type: 4,ENCRYPTED`` (AES-CBC); a wrong one raises
+    ``InvalidKey("wrong password or corrupted key")``, and so does a damaged
+    ciphertext (see :mod:`csrlib.signers.encrypted_keys`).
 
     The key is checked for consistency (RSA numbers, a stated public key
     equal to the derived one) and the signer's public key is derived from
@@ -82,9 +91,34 @@ def load_private_key(
     return signer
 
 
+def private_key_pem(signer: RsaSigner | EcdsaSigner | EdDsaSigner,
+                    password: bytes | str | None = None, **encryption: Any) -> str:
+    """Return the signer's key as PKCS#8 PEM, encrypted when ``password`` is given.
+
+    Encrypted: an ``ENCRYPTED PRIVATE KEY`` block, PBES2 with PBKDF2-HMAC-SHA256
+    (600,000 iterations), a random 16-octet salt and AES-256-CBC, unless
+    ``encryption`` says otherwise (``iterations``, ``hash``, ``cipher``,
+    ``kdf="scrypt"``: see :func:`csrlib.signers.encrypted_keys.encrypt_pkcs8`).
+    OpenSSL, cryptography and csrlib read it.  Raises TypeError for
+    ``encryption`` without a password.
+    """
+    if password is None:
+        if encryption:
+            raise TypeError("encryption options need a password")
+        return signer.private_key_pem()
+    from .encrypted_keys import encrypted_pem
+    from .key_writing import pkcs8_der
+
+    return encrypted_pem(pkcs8_der(signer.private_numbers), password, **encryption)
+
+
 def save_private_key(signer: RsaSigner | EcdsaSigner | EdDsaSigner, path: str | os.PathLike[str],
-                     *, overwrite: bool = False) -> None:
+                     *, overwrite: bool = False, password: bytes | str | None = None,
+                     **encryption: Any) -> None:
     """Write the signer's key to ``path`` as PKCS#8 PEM, readable by its owner only (0600).
+
+    With ``password`` the key is encrypted as :func:`private_key_pem` does
+    (PBES2 / PBKDF2-HMAC-SHA256 / AES-256-CBC by default).
 
     The key goes to a new file that then takes the name in one step
     (:func:`csrlib.signers.files.write_file`): an existing file is refused
@@ -95,4 +129,18 @@ def save_private_key(signer: RsaSigner | EcdsaSigner | EdDsaSigner, path: str | 
     """
     from .files import write_file
 
-    write_file(path, signer.private_key_pem().encode("ascii"), overwrite=overwrite, private=True)
+    text = private_key_pem(signer, password, **encryption)
+    write_file(path, text.encode("ascii"), overwrite=overwrite, private=True)
+
+
+def from_cryptography(private_key: Any, **options: Any) -> ExternalSigner:
+    """Return a signer over a ``cryptography`` private key object (RSA, EC, Ed25519, Ed448).
+
+    ``cryptography`` is imported only here, and is not a dependency of
+    csrlib.  Options: ``hash``, ``pss`` (see
+    :func:`csrlib.signers.cryptography_adapter.cryptography_signer`).  The
+    result is an :class:`ExternalSigner`: each signature is verified before use.
+    """
+    from .cryptography_adapter import cryptography_signer
+
+    return cryptography_signer(private_key, **options)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, runtime_checkable
 
-from ..crypto.verify import Policy, verify_signature
+from ..crypto.verify import EXTRA_CURVES, SHA3_HASHES, Policy, verify_signature
 from ..errors import BuildError, CSRError, InvalidSignature
 from ..model.algorithms import SignatureAlgorithm
 from ..model.keys import PublicKey
@@ -63,7 +63,9 @@ class AsyncSigner(Protocol):
 # What an outside signer's result is checked with: any algorithm csrlib can
 # verify, as long as it is the one announced (the builder's policy is the
 # caller's business; this check is about the signer's correctness).
-_ANY_KNOWN = Policy.legacy().with_changes(allow_md5=True, min_rsa_bits=512)
+_ANY_KNOWN = Policy.legacy().with_changes(
+    allow_md5=True, min_rsa_bits=512, curves=Policy().curves | EXTRA_CURVES,
+    hashes=Policy().hashes | SHA3_HASHES)
 
 
 def check_pair(public_key: PublicKey, algorithm: SignatureAlgorithm) -> None:
@@ -74,11 +76,36 @@ def check_pair(public_key: PublicKey, algorithm: SignatureAlgorithm) -> None:
         raise BuildError(f"a {public_key.key_type} key cannot sign with {algorithm.name}")
 
 
+_FORMATS = ("der", "raw")
+
+
+def _check_format(public_key: PublicKey, signature_format: str) -> int:
+    """Return the EC group order for raw signatures (0 for DER); BuildError if unusable."""
+    if signature_format not in _FORMATS:
+        raise BuildError("signature_format must be 'der' or 'raw'")
+    if signature_format == "der":
+        return 0
+    from ..model.curves import curve_by_name
+
+    curve = curve_by_name(public_key.curve or "") if public_key.key_type == "ec" else None
+    if curve is None:
+        raise BuildError("signature_format='raw' is for ECDSA keys on a curve csrlib knows")
+    return curve.n
+
+
 def _checked(public_key: PublicKey, algorithm: SignatureAlgorithm, signature: object,
-             data: bytes) -> bytes:
+             data: bytes, order: int = 0) -> bytes:
     if not isinstance(signature, bytes | bytearray | memoryview):
         raise BuildError(f"the signer returned {type(signature).__name__}, not bytes")
     signature = bytes(signature)
+    if order:
+        from ..crypto.ecdsa import raw_to_der
+
+        try:
+            signature = raw_to_der(signature, order)
+        except InvalidSignature as exc:
+            raise InvalidSignature(f"the external signer's signature is not valid ({exc})"
+                                   ) from None
     try:
         verify_signature(public_key, algorithm, signature, data, policy=_ANY_KNOWN)
     except CSRError as exc:
@@ -95,13 +122,21 @@ class ExternalSigner:
     before it is used, so a misbehaving device cannot produce a request
     that fails verification: :class:`~csrlib.InvalidSignature` is raised
     instead.
+
+    ``signature_format``: ``"der"`` (default) for signatures as requests
+    carry them; ``"raw"`` for ECDSA ``r || s`` of fixed width (PKCS#11
+    CKM_ECDSA, Azure Key Vault, WebCrypto), converted to DER after its
+    length and range are checked.  ``sign_fn`` receives the data to sign,
+    the exact TBS octets: for a device that signs a digest (CKM_ECDSA),
+    hash them first with the algorithm's hash.
     """
 
-    __slots__ = ("_algorithm", "_public_key", "_sign_fn")
+    __slots__ = ("_algorithm", "_order", "_public_key", "_sign_fn")
 
     def __init__(self, public_key: PublicKey, algorithm: SignatureAlgorithm,
-                 sign_fn: Callable[[bytes], bytes]) -> None:
+                 sign_fn: Callable[[bytes], bytes], *, signature_format: str = "der") -> None:
         check_pair(public_key, algorithm)
+        self._order = _check_format(public_key, signature_format)
         self._public_key = public_key
         self._algorithm = algorithm
         self._sign_fn = sign_fn
@@ -117,8 +152,9 @@ class ExternalSigner:
         return self._algorithm
 
     def sign(self, data: bytes) -> bytes:
-        """Return ``sign_fn(data)`` once it verifies; raise InvalidSignature otherwise."""
-        return _checked(self._public_key, self._algorithm, self._sign_fn(data), data)
+        """Return ``sign_fn(data)`` (as DER) once it verifies; raise InvalidSignature otherwise."""
+        return _checked(self._public_key, self._algorithm, self._sign_fn(data), data,
+                        self._order)
 
     def __repr__(self) -> str:
         return f"ExternalSigner({self._public_key!r}, {self._algorithm.name})"
@@ -127,11 +163,13 @@ class ExternalSigner:
 class AsyncExternalSigner:
     """:class:`ExternalSigner` for a coroutine function ``sign_fn(data)``."""
 
-    __slots__ = ("_algorithm", "_public_key", "_sign_fn")
+    __slots__ = ("_algorithm", "_order", "_public_key", "_sign_fn")
 
     def __init__(self, public_key: PublicKey, algorithm: SignatureAlgorithm,
-                 sign_fn: Callable[[bytes], Awaitable[bytes]]) -> None:
+                 sign_fn: Callable[[bytes], Awaitable[bytes]], *,
+                 signature_format: str = "der") -> None:
         check_pair(public_key, algorithm)
+        self._order = _check_format(public_key, signature_format)
         self._public_key = public_key
         self._algorithm = algorithm
         self._sign_fn = sign_fn
@@ -148,7 +186,8 @@ class AsyncExternalSigner:
 
     async def sign(self, data: bytes) -> bytes:
         """Return ``await sign_fn(data)`` once it verifies; raise InvalidSignature otherwise."""
-        return _checked(self._public_key, self._algorithm, await self._sign_fn(data), data)
+        return _checked(self._public_key, self._algorithm, await self._sign_fn(data), data,
+                        self._order)
 
     def __repr__(self) -> str:
         return f"AsyncExternalSigner({self._public_key!r}, {self._algorithm.name})"

@@ -37,11 +37,17 @@ in the same way.  An id-RSASSA-PSS key comes back with
 them (RFC 4055 3.1: trailerField 1, MGF1 with its hash, salt length 0 or
 more); the signer keeps that restriction.
 
-Encrypted keys (``ENCRYPTED PRIVATE KEY``, DER EncryptedPrivateKeyInfo, and
-legacy PEM with ``Proc-Type: 4,ENCRYPTED``) are refused: csrlib does not
-decrypt.  A ``password`` given for a key that is not encrypted is refused
-too, because a caller who passes one expects a protected key and should
-learn that the file on disk is in the clear.
+Encrypted keys (``ENCRYPTED PRIVATE KEY``, DER EncryptedPrivateKeyInfo with
+PBES2, and legacy PEM with ``Proc-Type: 4,ENCRYPTED``) are decrypted with
+``password`` by :mod:`csrlib.signers.encrypted_keys`; without one they are
+refused, saying a password is needed.  Once decrypted, anything wrong with
+the structure or the key inside raises exactly ``InvalidKey("wrong
+password or corrupted key")`` (a wrong password yields garbage, and which
+check the garbage fails must not be told), except a well-formed key of an
+algorithm or curve csrlib does not support, which says so.  A ``password``
+given for a key that is not encrypted is refused too, because a caller who
+passes one expects a protected key and should learn that the file on disk
+is in the clear.
 
 Writing them is :mod:`csrlib.signers.key_writing`.
 
@@ -68,6 +74,13 @@ from ..key_schemas import RsaPublicKey
 from ..model.curves import CURVES, Curve, decode_point
 from ..pem import detect_format, pem_blocks
 from ..schemas import SpannedOctetString
+from .encrypted_keys import (
+    WRONG_PASSWORD,
+    decrypt_legacy_pem,
+    decrypt_pkcs8,
+    is_encrypted_pkcs8,
+    password_bytes,
+)
 from .keycheck import check_ec, check_ed, check_rsa, pss_public_key
 from .private import EcPrivateNumbers, EdPrivateSeed, PrivateKeyData, RsaPrivateNumbers
 
@@ -103,8 +116,6 @@ _ONE_ASYMMETRIC_KEY = _seq(
         implicitTag=_ctx(0, True)), optional=True),
     _field("publicKey", univ.BitString().subtype(implicitTag=_ctx(1, False)), optional=True),
 )
-_ENCRYPTED_PRIVATE_KEY_INFO = _seq(_field("encryptionAlgorithm", _ALGORITHM),
-                                   _field("encryptedData", univ.OctetString()))
 _RSA_PRIVATE_KEY = _seq(
     *(_field(name, univ.Integer()) for name in (
         "version", "modulus", "publicExponent", "privateExponent", "prime1", "prime2",
@@ -122,11 +133,10 @@ _EC_PRIVATE_KEY = _seq(
 )
 
 _PKCS8, _PKCS1, _SEC1 = "PKCS#8 PrivateKeyInfo", "PKCS#1 RSAPrivateKey", "SEC1 ECPrivateKey"
-_ENCRYPTED, _CURVE_PRIVATE_KEY = "PKCS#8 EncryptedPrivateKeyInfo", "RFC 8410 CurvePrivateKey"
+_CURVE_PRIVATE_KEY = "RFC 8410 CurvePrivateKey"
 # Schemas by the structure name errors use; compiled on first use.
 _SCHEMAS: dict[str, Any] = {
     _PKCS8: _ONE_ASYMMETRIC_KEY,
-    _ENCRYPTED: _ENCRYPTED_PRIVATE_KEY_INFO,
     _PKCS1: _RSA_PRIVATE_KEY,
     _SEC1: _EC_PRIVATE_KEY,
     _CURVE_PRIVATE_KEY: univ.OctetString(),
@@ -144,8 +154,7 @@ def _plan(name: str) -> Plan:
 
 _LABELS = {"PRIVATE KEY": _PKCS8, "RSA PRIVATE KEY": _PKCS1, "EC PRIVATE KEY": _SEC1}
 _ENCRYPTED_LABEL = "ENCRYPTED PRIVATE KEY"
-_CANNOT_DECRYPT = ("csrlib cannot decrypt private keys; decrypt it first, e.g. "
-                   "`openssl pkey -in key.pem -out plain.pem`")
+_NEEDS_PASSWORD = "the key is encrypted ({}); a password is needed"
 # RFC 1421 4.6.1: the headers of a legacy encrypted PEM block.
 _LEGACY_HEADER = re.compile(rb"^[ \t]*(?:Proc-Type|DEK-Info)[ \t]*:", re.MULTILINE)
 _ED_SIZES = {oids.ED25519: ("ed25519", 32), oids.ED448: ("ed448", 57)}
@@ -153,16 +162,17 @@ _ED_SIZES = {oids.ED25519: ("ed25519", 32), oids.ED448: ("ed448", 57)}
 # -- reading -------------------------------------------------------------------
 
 
-def read_private_key(data: bytes | str, password: bytes | None = None) -> PrivateKeyData:
+def read_private_key(data: bytes | str, password: bytes | str | None = None) -> PrivateKeyData:
     """Return the key in a PEM or DER key file; raise InvalidKey if it cannot be used.
 
-    See the module docstring for the formats and checks.  ``password`` must
-    be None: encrypted keys are refused whatever it is, and a password for a
-    key in the clear raises InvalidKey ("key is not encrypted").  Raises
-    TypeError only when ``data`` is not bytes or str.
+    See the module docstring for the formats and checks.  ``password``
+    (bytes, or str taken as UTF-8) decrypts an encrypted key; a password
+    for a key in the clear raises InvalidKey ("key is not encrypted"), and
+    an encrypted key without one InvalidKey ("a password is needed").
+    Raises TypeError only when ``data`` is not bytes or str, or
+    ``password`` not bytes, str or None.
     """
-    if password is not None and not isinstance(password, bytes | bytearray | memoryview):
-        raise TypeError(f"password must be bytes or None, not {type(password).__name__}")
+    secret = None if password is None else password_bytes(password)
     if isinstance(data, str):
         raw = data.encode("utf-8", "replace")
     elif isinstance(data, bytes | bytearray | memoryview):
@@ -173,20 +183,40 @@ def read_private_key(data: bytes | str, password: bytes | None = None) -> Privat
         raise InvalidKey("no private key: the input is empty")
     # The rule of csrlib.load: judged from the data's shape, never by a
     # search for "-----BEGIN", which a DER key may carry in a value.
-    key = _read_der(raw) if detect_format(raw) == "der" else _read_pem(raw)
-    if password is not None:
+    reader = _read_der if detect_format(raw) == "der" else _read_pem
+    key, encrypted = reader(raw, secret)
+    if secret is not None and not encrypted:
         raise InvalidKey("key is not encrypted, but a password was given; pass password=None")
     return key
 
 
-def _read_pem(raw: bytes) -> PrivateKeyData:
+def _decrypted(plain: bytes, structure: str) -> PrivateKeyData:
+    """Return the key in decrypted octets; any failure but an unsupported key is WRONG_PASSWORD."""
+    try:
+        value = _plan(structure).decode_plain(plain)
+    except DecodeError:
+        raise InvalidKey(WRONG_PASSWORD) from None
+    try:
+        return _INTERPRET[structure](value)
+    except InvalidKey as exc:
+        if str(exc).startswith("unsupported"):
+            raise
+        raise InvalidKey(WRONG_PASSWORD) from None
+
+
+def _encrypted_pkcs8(der: bytes, password: bytes | None) -> tuple[PrivateKeyData, bool]:
+    if password is None:
+        raise InvalidKey(_NEEDS_PASSWORD.format("ENCRYPTED PRIVATE KEY, PKCS#8 "
+                                                "EncryptedPrivateKeyInfo"))
+    return _decrypted(decrypt_pkcs8(der, password), _PKCS8), True
+
+
+def _read_pem(raw: bytes, password: bytes | None) -> tuple[PrivateKeyData, bool]:
     try:
         found = pem_blocks(raw, ())
     except DecodeError as exc:
         raise _malformed("PEM", exc) from None
     labels = [label for label, _ in found if label in _LABELS or label == _ENCRYPTED_LABEL]
-    if _ENCRYPTED_LABEL in labels:
-        raise InvalidKey(f"encrypted PKCS#8 key ({_ENCRYPTED_LABEL}): {_CANNOT_DECRYPT}")
     if not labels:
         others = ", ".join(dict.fromkeys(label[:40] for label, _ in found[:4]))
         raise InvalidKey("no PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY PEM block"
@@ -196,9 +226,16 @@ def _read_pem(raw: bytes) -> PrivateKeyData:
     label = labels[0]
     begin = raw.find(f"-----BEGIN {label}-----".encode("ascii"))
     end = raw.find(b"-----END", begin + 1)
+    if label == _ENCRYPTED_LABEL:
+        try:
+            der = next(body for name, body in pem_blocks(raw, (label,)) if name == label)
+        except DecodeError as exc:
+            raise _malformed(f"PEM {label} block", exc) from None
+        assert der is not None
+        return _encrypted_pkcs8(der, password)
     if _LEGACY_HEADER.search(raw, begin, end):
-        raise InvalidKey(f"encrypted legacy PEM key ({label} with Proc-Type: 4,ENCRYPTED): "
-                         f"{_CANNOT_DECRYPT}")
+        plain = decrypt_legacy_pem(raw, label, begin, end, password)
+        return _decrypted(plain, _LABELS[label]), True
     try:
         der = next(body for name, body in pem_blocks(raw, (label,)) if name == label)
     except DecodeError as exc:
@@ -206,10 +243,10 @@ def _read_pem(raw: bytes) -> PrivateKeyData:
     assert der is not None
     structure = _LABELS[label]
     value = _decode(_plan(structure), der, 0, structure)
-    return _INTERPRET[structure](value)
+    return _INTERPRET[structure](value), False
 
 
-def _read_der(der: bytes) -> PrivateKeyData:
+def _read_der(der: bytes, password: bytes | None) -> tuple[PrivateKeyData, bool]:
     errors: list[tuple[str, DecodeError]] = []
     for structure in (_PKCS8, _PKCS1, _SEC1):
         try:
@@ -219,13 +256,9 @@ def _read_der(der: bytes) -> PrivateKeyData:
             continue
         # The three differ in their second component (SEQUENCE, INTEGER,
         # OCTET STRING), so at most one decodes: its verdict is final.
-        return _INTERPRET[structure](value)
-    try:
-        _plan(_ENCRYPTED).decode_plain(der)
-    except DecodeError:
-        pass
-    else:
-        raise InvalidKey(f"encrypted PKCS#8 key (EncryptedPrivateKeyInfo): {_CANNOT_DECRYPT}")
+        return _INTERPRET[structure](value), False
+    if is_encrypted_pkcs8(der):
+        return _encrypted_pkcs8(der, password)
     structure, furthest = max(errors, key=lambda item: item[1].offset)
     raise _malformed(structure, furthest, prefix="not a PKCS#8, PKCS#1 or SEC1 private key: ")
 

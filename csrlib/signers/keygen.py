@@ -1,8 +1,10 @@
 """Key generation: ``generate("ec:P-256")`` and the other specs, as signers.
 
-Randomness comes only from the operating system: ``secrets`` for EC
-secrets and EdDSA seeds, and ``os.urandom`` (what the ``rsa`` package reads
-through ``rsa.randnum``) for RSA primes.
+Randomness comes only from the operating system through ``secrets``: EC
+secrets, EdDSA seeds, and the RSA primes of
+:mod:`csrlib.signers.rsa_keygen` (an incremental sieve and the FIPS 186-5
+A.1.3 conditions; some 0.3 s for RSA-2048 in CPython, where the ``rsa``
+package's ``newkeys`` takes 1 to 18 s).
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from .rsa_backend import RsaSigner
 __all__ = ["SPECS", "generate"]
 
 _EC = {"P-256": "secp256r1", "P-384": "secp384r1", "P-521": "secp521r1",
-       "secp256k1": "secp256k1"}
+       "secp256k1": "secp256k1", "P-224": "secp224r1", "brainpoolP256r1": "brainpoolP256r1",
+       "brainpoolP384r1": "brainpoolP384r1", "brainpoolP512r1": "brainpoolP512r1"}
 #: The key specs ``generate`` takes (``rsa:N`` also accepts other sizes).
-SPECS = ("ec:P-256", "ec:P-384", "ec:P-521", "ec:secp256k1", "rsa:2048", "rsa:3072",
-         "rsa:4096", "ed25519", "ed448")
+SPECS = ("ec:P-256", "ec:P-384", "ec:P-521", "ec:secp256k1", "ec:P-224", "ec:brainpoolP256r1",
+         "ec:brainpoolP384r1", "ec:brainpoolP512r1", "rsa:2048", "rsa:3072", "rsa:4096",
+         "ed25519", "ed448")
 # ASCII digits only: str.isdigit() and int() accept other scripts' digits
 # (and isdigit() superscripts, which int() then refuses).
 _RSA_SPEC = re.compile(r"rsa:([0-9]+)")
@@ -34,8 +38,9 @@ Generated = RsaSigner | EcdsaSigner | EdDsaSigner
 def generate(spec: str = "ec:P-256", *, allow_weak: bool = False) -> Generated:
     """Return a signer over a new key of ``spec`` (see :data:`SPECS`).
 
-    ``rsa:N`` takes N in 1024..16384 (ASCII digits); under 2048 only with
-    ``allow_weak=True``; the public exponent is 65537.  Raises BuildError
+    ``rsa:N`` takes N in 1024..16384 (ASCII digits); under 2048 only
+    with ``allow_weak=True``; the public exponent is 65537.  The default
+    Policy does not accept P-224 and the brainpool curves (see README).  Raises BuildError
     for any other spec, before any key is made; TypeError if ``spec`` is
     not a str.
     """
@@ -64,5 +69,7 @@ def generate(spec: str = "ec:P-256", *, allow_weak: bool = False) -> Generated:
                          "(allow_weak=True if you must)")
     import rsa
 
-    _, private = rsa.newkeys(bits, accurate=True, poolsize=1, exponent=65537)
-    return RsaSigner(private)
+    from .rsa_keygen import generate_rsa_numbers
+
+    n, e, d, p, q = generate_rsa_numbers(bits)
+    return RsaSigner(rsa.PrivateKey(n, e, d, p, q))

@@ -9,9 +9,15 @@ The vectors are read from ``$CSRLIB_WYCHEPROOF`` or ``../shared/vectors/wychepro
   way: the only acceptable cases are PKCS#1 v1.5 DigestInfos without the NULL
   parameters, which csrlib refuses as OpenSSL and cryptography do (see
   csrlib.crypto.rsa).
-* Signatures on curves or with hashes csrlib does not verify yet
-  (:data:`UNSUPPORTED`): every key loads and is described (type, curve,
-  size), and every case raises UnsupportedAlgorithm, never a verdict.
+  This includes brainpoolP256r1/P384r1/P512r1, secp224r1 and SHA-3, which
+  csrlib verifies under a policy that admits them (:data:`POLICY`), not
+  the default.
+* Signatures on curves or with hashes csrlib does not verify
+  (:data:`UNSUPPORTED`, empty since issue 16): every key loads and is
+  described, and every case raises UnsupportedAlgorithm, never a verdict.
+* ECDSA signatures in the P1363 form (:data:`P1363`), AES-CBC
+  (:data:`AES`), PBES2 (:data:`PBES2`) and PBKDF2 (:data:`PBKDF2`): see
+  ``test_wycheproof_keys.py``.
 * ``primality_test.json`` (:data:`PRIMALITY`): the test the primes of RSA key
   files go through, :func:`csrlib.signers.primes.is_probable_prime`, calls
   every ``valid`` case prime and every other not (``acceptable``: negative
@@ -54,41 +60,50 @@ def _vectors() -> Path | None:
 VECTORS = _vectors()
 ALL_FILES = sorted(p.name for p in VECTORS.glob("*_test.json")) if VECTORS else []
 # DER-encoded signatures on the curves csrlib verifies, with SHA-2.
-_VERIFIED_CURVES = ("secp256r1", "secp384r1", "secp521r1", "secp256k1")
+_VERIFIED_CURVES = ("secp256r1", "secp384r1", "secp521r1", "secp256k1", "secp224r1",
+                    "brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1")
 
 
 def _family(name: str) -> str:
-    """Return how a vector file is tested: verified, unsupported, primality or not-yet."""
+    """Return how a vector file is tested: verified, p1363, aes, pbes2, pbkdf2,
+    primality or not-yet."""
     if name == "primality_test.json":
         return "primality"
-    if name.startswith(("ed25519", "ed448", "rsa_pss_")):
+    if name == "aes_cbc_pkcs5_test.json":
+        return "aes"
+    if name.startswith(("pbes2_", "pbkdf2_")):
+        return name.split("_", maxsplit=1)[0]
+    if name.startswith(("ed25519", "ed448", "rsa_pss_", "rsa_signature_")):
         return "verified"
-    if name.startswith("rsa_signature_"):
-        return "unsupported" if "_sha3_" in name else "verified"
-    if name.startswith("ecdsa_") and not name.endswith("_p1363_test.json"):
+    if name.startswith("ecdsa_"):
         curve = name.split("_")[1]
-        return "verified" if curve in _VERIFIED_CURVES and "_sha3_" not in name else "unsupported"
+        if curve in _VERIFIED_CURVES:
+            return "p1363" if name.endswith("_p1363_test.json") else "verified"
+        return "unsupported"
     return "not-yet"
 
 
 VERIFIED = [n for n in ALL_FILES if _family(n) == "verified"]
 UNSUPPORTED = [n for n in ALL_FILES if _family(n) == "unsupported"]
 PRIMALITY = [n for n in ALL_FILES if _family(n) == "primality"]
+P1363 = [n for n in ALL_FILES if _family(n) == "p1363"]
+AES = [n for n in ALL_FILES if _family(n) == "aes"]
+PBES2 = [n for n in ALL_FILES if _family(n) == "pbes2"]
+PBKDF2 = [n for n in ALL_FILES if _family(n) == "pbkdf2"]
 #: Files whose subject csrlib does not have yet, with the issue that adds it.
 NOT_YET = {
-    "aes_cbc_pkcs5_test.json": "issue 16: encrypted private keys (AES-CBC)",
     "ecdh_secp256r1_ecpoint_test.json": "issue 17: EC public-key validation (key.ec.point)",
-    **{n: "issue 16: ECDSA signatures in P1363 form (ExternalSigner)"
-       for n in ALL_FILES if n.endswith("_p1363_test.json")},
-    **{n: "issue 16: encrypted private keys (PBES2, PBKDF2)"
-       for n in ALL_FILES if n.startswith(("pbes2_", "pbkdf2_"))},
     **{n: "issue 18: ML-DSA" for n in ALL_FILES if n.startswith("mldsa_")},
 }
-# The vectors use SHA-1 and small salts on purpose: only the arithmetic is tested here.
-POLICY = Policy(allow_sha1=True, min_rsa_bits=1024)
+# The vectors use SHA-1 and small salts on purpose: only the arithmetic is
+# tested here.  The curves and SHA-3 outside the default policy are admitted.
+POLICY = Policy(allow_sha1=True, min_rsa_bits=1024).with_changes(
+    curves=Policy().curves | {"brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1",
+                              "secp224r1"},
+    hashes=Policy().hashes | {"sha3_224", "sha3_256", "sha3_384", "sha3_512"})
 _HASHES = {"SHA-1": "sha1", "SHA-224": "sha224", "SHA-256": "sha256", "SHA-384": "sha384",
-           "SHA-512": "sha512", "SHA3-256": "sha3_256", "SHA3-384": "sha3_384",
-           "SHA3-512": "sha3_512"}
+           "SHA-512": "sha512", "SHA3-224": "sha3_224", "SHA3-256": "sha3_256",
+           "SHA3-384": "sha3_384", "SHA3-512": "sha3_512"}
 _RSA_OIDS = {"sha1": "1.2.840.113549.1.1.5", "sha224": "1.2.840.113549.1.1.14",
              "sha256": "1.2.840.113549.1.1.11", "sha384": "1.2.840.113549.1.1.12",
              "sha512": "1.2.840.113549.1.1.13",
@@ -207,10 +222,12 @@ def test_vectors_are_all_here() -> None:
         pytest.skip("Wycheproof vectors not found")
     manifest = json.loads((VECTORS.parent / "manifest.json").read_text())
     assert sorted(Path(f["file"]).name for f in manifest["files"]) == ALL_FILES
-    assert sorted(VERIFIED + UNSUPPORTED + PRIMALITY + list(NOT_YET)) == ALL_FILES
-    assert not set(NOT_YET) & set(VERIFIED + UNSUPPORTED + PRIMALITY)
+    tested = VERIFIED + UNSUPPORTED + PRIMALITY + P1363 + AES + PBES2 + PBKDF2
+    assert sorted(tested + list(NOT_YET)) == ALL_FILES
+    assert not set(NOT_YET) & set(tested)
+    assert len(P1363) == 8 and len(AES) == 1 and len(PBES2) == 15 and len(PBKDF2) == 5
     # Older entries count cases as numberOfTests, newer ones as tests.
     counts = {Path(f["file"]).name: f.get("tests", f.get("numberOfTests"))
               for f in manifest["files"]}
-    assert sum(counts[n] for n in VERIFIED) >= 9190
-    assert sum(counts[n] for n in UNSUPPORTED) >= 4529
+    assert sum(counts[n] for n in VERIFIED) >= 9190 + 4529
+    assert UNSUPPORTED == []

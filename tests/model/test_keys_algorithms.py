@@ -237,11 +237,11 @@ def test_invalid_algorithm_identifiers(name: str, der: bytes, kind: str, path: s
 
 
 def test_pss_with_a_hash_csrlib_does_not_know() -> None:
-    sha3 = tlv(0x30, oid("2.16.840.1.101.3.4.2.8"))
+    sha3 = tlv(0x30, oid("2.16.840.1.101.3.4.2.5"))
     alg = SignatureAlgorithm.from_der(_pss(tlv(0xA0, sha3)))
-    assert alg.pss is not None and alg.pss.hash == "2.16.840.1.101.3.4.2.8"
+    assert alg.pss is not None and alg.pss.hash == "2.16.840.1.101.3.4.2.5"
     assert not alg.is_known
-    assert alg.pss.to_der() == _pss(tlv(0xA0, tlv(0x30, oid("2.16.840.1.101.3.4.2.8")
+    assert alg.pss.to_der() == _pss(tlv(0xA0, tlv(0x30, oid("2.16.840.1.101.3.4.2.5")
                                                   + b"\x05\x00")))[13:]
     with pytest.raises(csrlib.BuildError):
         csrlib.PssParameters("no-such-hash", "sha256", 32).to_der()

@@ -88,6 +88,8 @@ _EXPLICIT_CASES = {
     "explicit-sect233k1": "sect233k1",
 }
 _DSA_SIZES = (2048, 3072)
+_VERIFIED_OUTSIDE_DEFAULT = ("brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1",
+                             "secp224r1")
 
 
 @pytest.fixture(scope="module")
@@ -173,6 +175,12 @@ def test_ec_keys_on_other_curves(name: str, made: dict[str, Made],
     else:
         assert curve in ("brainpoolP256t1", "secp160r1", "sect233k1")
     assert PublicKey.from_der(key.to_der()) == key
+    if curve in _VERIFIED_OUTSIDE_DEFAULT:
+        # Verified since issue 16, but not under the default Policy.
+        with pytest.raises(csrlib.PolicyError, match=f"curve {curve}"):
+            req.verify()
+        req.verify(policy=csrlib.Policy().with_changes(curves=csrlib.Policy().curves | {curve}))
+        return
     _assert_not_checked(req, case.path, f"ECDSA on {curve} is not supported", capsys)
 
 
@@ -405,7 +413,7 @@ def test_curve_names_and_sizes(tmp_path: Path) -> None:
 def test_p224_compressed_points_against_cryptography() -> None:
     from cryptography.hazmat.primitives import serialization
 
-    curve = UNVERIFIED_CURVES["1.3.132.0.33"]
+    curve = CURVES["1.3.132.0.33"]
     for _ in range(20):
         theirs = ec.generate_private_key(ec.SECP224R1()).public_key()
         point = theirs.public_bytes(serialization.Encoding.X962,
