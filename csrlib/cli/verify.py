@@ -27,7 +27,7 @@ from .text import print_line
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-__all__ = ["check_file", "collect", "run_verify"]
+__all__ = ["check_file", "collect", "read_input", "run_verify"]
 
 #: File names a directory walk picks up.
 SUFFIXES = (".csr", ".req", ".pem", ".der", ".p10")
@@ -53,7 +53,8 @@ def collect(paths: Sequence[str]) -> Iterator[tuple[str, bool]]:
             yield path, False
 
 
-def _read(path: str, walked: bool) -> bytes:
+def read_input(path: str, walked: bool) -> bytes:
+    """Return the octets of a file named (or, ``walked``, found in a directory), bounded."""
     limit = DEFAULT_LIMITS.max_size
     if path == "-" and not walked:
         return read_stream(sys.stdin.buffer, "standard input", limit)
@@ -79,7 +80,7 @@ def check_file(path: str, lenient: bool, legacy: bool,
     """
     policy = Policy.legacy() if legacy else Policy()
     try:
-        data = _read(path, walked)
+        data = read_input(path, walked)
     except NotRegularFile:
         return path, SKIPPED, "not a regular file"
     except OSError as exc:
