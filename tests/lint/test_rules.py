@@ -91,7 +91,8 @@ CASES: list[tuple[str, str, Make, Make, str]] = [
     ("key.rsa.exponent", "letsencrypt", lambda: rsa_request(_GOOD_N, 3),
      lambda: rsa_request(_GOOD_N, 65537), "boulder goodkey: e == 65537"),
     ("key.rsa.small-factor", "cabf",
-     lambda: rsa_request(751 * random_prime(1024, random.Random(5)) * random_prime(1014, random.Random(8))),
+     lambda: rsa_request(751 * random_prime(1024, random.Random(5))
+                         * random_prime(1014, random.Random(8))),
      lambda: rsa_request(_GOOD_N), "BR 6.1.6; boulder goodkey primes < 752"),
     ("key.rsa.fermat", "cabf", lambda: rsa_request(_P1024 * next_prime(_P1024 + 2 ** 200)),
      lambda: rsa_request(_GOOD_N), "BR 6.1.1.3: 100 rounds"),
