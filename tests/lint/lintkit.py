@@ -85,7 +85,7 @@ for _p in _SMALL:
 
 
 def is_probable_prime(n: int) -> bool:
-    """Return whether ``n`` is prime (trial division by primes < 2000, then 12 Miller-Rabin rounds)."""
+    """Return whether ``n`` is prime (trial division below 2000, 12 Miller-Rabin rounds)."""
     if n < 2000:
         return n in _SMALL
     if math.gcd(n, _SMALL_PRODUCT) != 1:
