@@ -22,6 +22,10 @@ from .errors import (
     PolicyError,
     UnsupportedAlgorithm,
 )
+
+# Last: the function takes the name of its package here (``csrlib.lint(req)``);
+# ``from csrlib.lint import Profile, RULES, ...`` still finds the package.
+from .lint import Finding, lint
 from .model.algorithms import PssParameters, SignatureAlgorithm
 from .model.attributes import Attribute, Attributes, AttributeValues, StringValue
 from .model.extensions import (
@@ -111,6 +115,7 @@ __all__ = [
     "Extension",
     "ExtensionValue",
     "Extensions",
+    "Finding",
     "GeneralName",
     "GeneralSubtree",
     "IPAddress",
@@ -147,6 +152,7 @@ __all__ = [
     "X400Address",
     "__version__",
     "create",
+    "lint",
     "load",
     "load_der",
     "load_pem",

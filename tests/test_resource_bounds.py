@@ -58,11 +58,12 @@ mode records at
 most ``Limits.max_deviations`` departures: a SET of thousands of values
 each with a non-minimal length is refused, within the same bound.
 
-Verification: RSA keys over 16384 bits and public exponents over 2**64 are
-refused when the request loads (DecodeError), with no more work than loading
-the largest key allowed, and hand-built keys beyond the policy when it
-verifies (PolicyError), with the modular exponentiation replaced by a
-tripwire that records any call.
+Verification: RSA keys over 16384 bits and public exponents longer than
+their modulus are refused when the request loads (DecodeError), with no more
+work than loading the largest key allowed; exponents over 2**64 load (for
+csrlib.lint) and, like hand-built keys beyond the policy, are refused when
+the request verifies (PolicyError), with the modular exponentiation replaced
+by a tripwire that records any call.
 """
 
 from __future__ import annotations
@@ -613,9 +614,9 @@ def no_arithmetic(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
 @pytest.mark.parametrize(("bits", "e", "kind"), [
     (16385, 65537, "bad-key"),
     (4_000_000, 65537, "bad-key"),            # a 500 kB modulus
-    (2048, 2 ** 64 + 1, "bad-key"),
-    (8192, 2 ** 4000 + 1, "bad-key"),
-])
+    (2048, 2 ** 2048 + 1, "bad-key"),         # an exponent longer than the modulus
+    (8192, 2 ** 9000 + 1, "bad-key"),
+], ids=["16385-bits", "500kB-modulus", "2048-e-2**2048+1", "8192-e-2**9000+1"])
 def test_oversized_rsa_keys_are_refused_when_loading(
     bits: int, e: int, kind: str, no_arithmetic: list[tuple[int, int]]
 ) -> None:
@@ -628,12 +629,27 @@ def test_oversized_rsa_keys_are_refused_when_loading(
     # Refusing takes about the steps of loading the largest key allowed,
     # whatever the key's size: a modulus over the bound is refused by its
     # length octets (a loop over its octets would take thousands more steps).
-    largest = _rsa_request(_modulus(16384), 2 ** 64 - 1)
+    largest = _rsa_request(_modulus(16384), 2 ** 16383 + 1)
     csrlib.load(largest)
     allowed = count_work(csrlib.load, largest)
     refused = count_work(_refuse, data)
     assert refused.calls <= WORK_FACTOR * allowed.calls, (refused, allowed)
     assert refused.lines <= WORK_FACTOR * allowed.lines, (refused, allowed)
+
+
+@pytest.mark.parametrize(("bits", "e"), [(2048, 2 ** 64 + 1), (8192, 2 ** 4000 + 1),
+                                        (16384, 2 ** 16383 + 1)],
+                         ids=["2048-e-2**64+1", "8192-e-2**4000+1", "16384-e-2**16383+1"])
+def test_exponents_over_the_policy_load_and_are_refused_before_arithmetic(
+    bits: int, e: int, no_arithmetic: list[tuple[int, int]]
+) -> None:
+    # Loading bounds the exponent by the modulus size only (csrlib.lint
+    # reports it, key.rsa.exponent); verify() refuses it by Policy.max_rsa_exponent.
+    req = csrlib.load(_rsa_request(_modulus(bits), e))
+    assert req.public_key.e == e  # type: ignore[attr-defined]
+    with pytest.raises(PolicyError, match="exponent"):
+        req.verify()
+    assert not no_arithmetic
 
 
 def test_the_largest_key_allowed_does_reach_the_arithmetic(

@@ -1,6 +1,6 @@
 """The ``csrlib`` command line (standard library ``argparse`` only).
 
-``csrlib new | show | verify | keygen | asn1``.  Only command line code
+``csrlib new | show | verify | lint | keygen | asn1``.  Only command line code
 touches files, the terminal and the environment; everything below it takes
 and returns bytes.
 
@@ -109,6 +109,21 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     return run_verify(args.files, args.lenient, load_policy(args.policy), args.jobs,
                       as_json=args.json)
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from ..lint import Blocklist
+    from .lint import load_profile, run_lint
+
+    profile = load_profile(args.profile)
+    blocklist = None
+    if args.blocklist is not None:
+        text = read_bounded(args.blocklist, 64 << 20).decode("ascii", "replace")
+        blocklist = Blocklist.from_text(text)
+    names = None
+    if args.expect_names is not None:
+        names = [n.strip() for part in args.expect_names for n in part.split(",") if n.strip()]
+    return run_lint(args.files, profile, names, blocklist, args.json)
 
 
 def _cmd_keygen(args: argparse.Namespace) -> int:
@@ -232,6 +247,28 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--jobs", "-j", type=count_argument, default=1, metavar="N",
                         help="verify in N processes (at most one per file)")
     verify.set_defaults(run=_cmd_verify, parser=verify)
+
+    lint = commands.add_parser(
+        "lint", help="judge requests under a profile (rfc, cabf, letsencrypt)",
+        formatter_class=fmt,
+        description="Check requests against the rules of a profile; one line per finding "
+                    "(severity, rule id, message, source). Exit status 0: no finding is an "
+                    "error; 1: one is; 2: a file could not be read or is not a request. "
+                    "Requests that are not DER are loaded leniently and linted (each "
+                    "deviation is a der.deviation finding).",
+        epilog="examples:\n  csrlib lint --profile cabf request.csr\n"
+               "  csrlib lint --profile letsencrypt --expect-names example.com,www.example.com "
+               "request.csr\n  csrlib lint --json --profile my-profile.json requests/")
+    lint.add_argument("files", nargs="+", metavar="FILE", type=path_argument,
+                      help="files, directories or -")
+    lint.add_argument("--profile", default="rfc", type=text_argument, metavar="P",
+                      help="rfc (default), cabf, letsencrypt, or a JSON profile file")
+    lint.add_argument("--expect-names", action="append", metavar="NAMES", type=text_argument,
+                      help="the identifiers the request must hold, comma-separated")
+    lint.add_argument("--blocklist", metavar="FILE", type=path_argument,
+                      help="blocked keys: SPKI SHA-256 or Debian weak-key entries, one a line")
+    lint.add_argument("--json", action="store_true", help="JSON Lines, one object per finding")
+    lint.set_defaults(run=_cmd_lint, parser=lint)
 
     keygen = commands.add_parser(
         "keygen", help="make a private key", formatter_class=fmt,

@@ -208,8 +208,8 @@ def _verify_rsa(public_key: PublicKey, algorithm: SignatureAlgorithm, signature:
     n: int = public_key.n  # type: ignore[attr-defined]
     e: int = public_key.e  # type: ignore[attr-defined]
     if n < 3 or e < 3 or not e & 1 or not n & 1:
-        # Parsed keys never get here; hand-built ones might.
-        raise InvalidSignature("not a valid RSA public key")
+        # Loading keeps such keys for csrlib.lint to report; none can sign.
+        raise InvalidSignature("not a valid RSA public key (even or tiny modulus or exponent)")
     bits = n.bit_length()
     # Checked before pow(): its cost grows with both.
     if not policy.min_rsa_bits <= bits <= policy.max_rsa_bits:
@@ -261,5 +261,11 @@ def _verify_ec(public_key: PublicKey, algorithm: SignatureAlgorithm, signature: 
     if curve_name not in policy.curves:
         raise PolicyError(f"curve {curve_name} is not accepted by the policy")
     hash_name = _check_hash(algorithm.hash, policy, algorithm.name)
+    x: int = public_key.x  # type: ignore[attr-defined]
+    y: int = public_key.y  # type: ignore[attr-defined]
+    if not (0 <= x < curve.p and 0 <= y < curve.p
+            and (y * y - x * x * x - curve.a * x - curve.b) % curve.p == 0):
+        # A lenient load keeps such a key for csrlib.lint (key.ec.point).
+        raise InvalidSignature(f"EC public key is not a point on {curve_name}")
     verify_ecdsa(curve_name, curve.n, public_key.x, public_key.y,  # type: ignore[attr-defined]
                  hash_name, signature, message)

@@ -48,10 +48,14 @@ __all__ = [
 
 #: RSA moduli over this many bits are refused (verification cost is quadratic+).
 MAX_RSA_BITS = 16384
-#: RSA public exponents over this are refused (verification cost is linear in its size).
+#: The largest RSA public exponent csrlib's signers and verification policy
+#: (``Policy.max_rsa_exponent``) accept: verification cost is linear in its
+#: size.  Loading bounds the exponent only by the modulus size, so that a
+#: linter sees the key it judges (``csrlib.lint``, rule ``key.rsa.exponent``).
 MAX_RSA_EXPONENT = 2 ** 64
 
 _SPKI_PATH = "subjectPublicKey"
+_OFF_CURVE = "point not on the curve"
 
 
 class PublicKey:
@@ -385,17 +389,21 @@ def _rsa(
         params_start = alg_end - len(params)
         pss = read_pss_parameters(src, params_start, alg_end, depth + 2, f"{alg_path}.parameters")
     c, e = _bit_contents(src, alg_end, end, key_path)
-    # Checked before the integers are built: the modulus octets bound its size
-    # (the largest acceptable key needs 2068: headers, a sign octet, 9 for e).
-    if e - c > MAX_RSA_BITS // 8 + 32:
+    # Checked before the integers are built: the octets bound the key's size
+    # (the largest acceptable key, an exponent as long as its modulus, needs
+    # 4108: headers and a sign octet each).
+    if e - c > 2 * (MAX_RSA_BITS // 8) + 32:
         raise src.fail("bad-key", c, key_path, f"RSA key larger than {MAX_RSA_BITS} bits")
     n, exponent = src.decode(plan(key_schemas.RsaPublicKey), c, e, depth + 1, key_path)
-    if n <= 0 or exponent <= 1 or not n & 1 or not exponent & 1 or exponent >= n:
+    # Only what makes no key at all is refused here: a modulus below 3, an
+    # exponent below 1 or longer than the modulus.  An even modulus or
+    # exponent, e = 1 or e >= n load, so that csrlib.lint can report them;
+    # verification refuses them (crypto/verify.py), and its Policy bounds
+    # the exponent (2**64 by default) before any arithmetic.
+    if n < 3 or exponent < 1 or exponent.bit_length() > n.bit_length():
         raise src.fail("bad-key", c, key_path, "invalid RSA modulus or exponent")
     if n.bit_length() > MAX_RSA_BITS:
         raise src.fail("bad-key", c, key_path, f"RSA key larger than {MAX_RSA_BITS} bits")
-    if exponent > MAX_RSA_EXPONENT:
-        raise src.fail("bad-key", c, key_path, "RSA public exponent over 2**64")
     return _rsa_key(n, exponent, der, algorithm, pss)
 
 
@@ -428,6 +436,11 @@ def _ec(
     if unused:
         raise src.fail("bad-key", alg_end, key_path, "unused bits in the key")
     point = decode_point(curve, bits) if curve is not None else split_point(bits)
+    if point == _OFF_CURVE and not src.ctx.strict:
+        # Lenient mode keeps an uncompressed point off the curve, as a
+        # deviation, for csrlib.lint (key.ec.point); verification refuses it.
+        src.deviate("bad-key", alg_end, key_path, _OFF_CURVE)
+        point = split_point(bits)
     if isinstance(point, str):
         raise src.fail("bad-key", alg_end, key_path, point)
     if point is None:

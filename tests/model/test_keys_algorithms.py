@@ -90,14 +90,17 @@ G = bytes.fromhex("046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d89
     ("rsa-params-absent", _spki(oid("1.2.840.113549.1.1.1"), tlv(0x30, tlv(0x02, b"\x03")
                                                                  + tlv(0x02, b"\x03"))),
      "bad-parameters"),
-    ("rsa-even-modulus", _spki(oid("1.2.840.113549.1.1.1") + b"\x05\x00",
-                               tlv(0x30, tlv(0x02, b"\x04") + tlv(0x02, b"\x03"))), "bad-key"),
+    ("rsa-modulus-below-3", _spki(oid("1.2.840.113549.1.1.1") + b"\x05\x00",
+                                  tlv(0x30, tlv(0x02, b"\x02") + tlv(0x02, b"\x01"))), "bad-key"),
+    ("rsa-exponent-zero", _spki(oid("1.2.840.113549.1.1.1") + b"\x05\x00",
+                                tlv(0x30, tlv(0x02, b"\x05") + tlv(0x02, b"\x00"))), "bad-key"),
     ("rsa-negative-modulus", _spki(oid("1.2.840.113549.1.1.1") + b"\x05\x00",
                                    tlv(0x30, tlv(0x02, b"\x85") + tlv(0x02, b"\x03"))),
      "bad-key"),
-    ("rsa-huge-exponent", _spki(oid("1.2.840.113549.1.1.1") + b"\x05\x00",
-                                tlv(0x30, tlv(0x02, b"\x7f" + b"\xff" * 20)
-                                    + tlv(0x02, b"\x01" + b"\x00" * 9))), "bad-key"),
+    ("rsa-exponent-longer-than-modulus", _spki(
+        oid("1.2.840.113549.1.1.1") + b"\x05\x00",
+        tlv(0x30, tlv(0x02, b"\x7f" + b"\xff" * 20) + tlv(0x02, b"\x01" + b"\x00" * 21))),
+     "bad-key"),
     ("rsa-too-large", _spki(oid("1.2.840.113549.1.1.1") + b"\x05\x00",
                             tlv(0x30, tlv(0x02, b"\x7f" + b"\xff" * 2100)
                                 + tlv(0x02, b"\x03"))), "bad-key"),
@@ -257,8 +260,11 @@ def _int(value: int) -> bytes:
 
 
 def test_largest_rsa_key_with_largest_exponent_loads() -> None:
+    # The exponent is bounded by the modulus size only (Policy bounds it for
+    # verification): csrlib.lint must see the keys it judges.
     n = (1 << 16383) | (1 << 100) | 1
-    for e, ok in ((2 ** 64 - 59, True), (2 ** 64 + 1, False)):
+    for e, ok in ((2 ** 64 - 59, True), (2 ** 64 + 1, True), (2 ** 256 + 1, True),
+                  ((1 << 16383) + 1, True), (1 << 16384, False)):
         spki = tlv(0x30, tlv(0x30, oid("1.2.840.113549.1.1.1") + b"\x05\x00")
                    + tlv(0x03, b"\x00" + tlv(0x30, _int(n) + _int(e))))
         if ok:
@@ -267,8 +273,39 @@ def test_largest_rsa_key_with_largest_exponent_loads() -> None:
         else:
             with pytest.raises(DecodeError, match="exponent"):
                 PublicKey.from_der(spki)
+
+
+@pytest.mark.parametrize(("n", "e"), [
+    (4, 3), ((1 << 2047) + 2, 65537), ((1 << 2047) + 1, 65536), ((1 << 2047) + 1, 1),
+    (35, 37), ((1 << 2047) + 1, 2 ** 256 + 1),
+], ids=["even-modulus", "even-2048", "even-exponent", "exponent-1", "exponent-over-n",
+        "exponent-2**256+1"])
+def test_weak_rsa_keys_load_for_the_linter_and_never_verify(n: int, e: int) -> None:
+    spki = tlv(0x30, tlv(0x30, oid("1.2.840.113549.1.1.1") + b"\x05\x00")
+               + tlv(0x03, b"\x00" + tlv(0x30, _int(n) + _int(e))))
+    key = PublicKey.from_der(spki)
+    assert isinstance(key, csrlib.RsaPublicKey) and (key.n, key.e) == (n, e)
+    algorithm = csrlib.SignatureAlgorithm.from_der(
+        tlv(0x30, oid("1.2.840.113549.1.1.11") + b"\x05\x00"))
+    with pytest.raises((csrlib.InvalidSignature, csrlib.PolicyError)):
+        csrlib.verify_signature(key, algorithm, b"\x01" * ((n.bit_length() + 7) // 8), b"m",
+                                policy=csrlib.Policy.legacy().with_changes(min_rsa_bits=2))
     too_big = (1 << 16384) | 1
     spki = tlv(0x30, tlv(0x30, oid("1.2.840.113549.1.1.1") + b"\x05\x00")
                + tlv(0x03, b"\x00" + tlv(0x30, _int(too_big) + _int(65537))))
     with pytest.raises(DecodeError, match="larger than 16384"):
         PublicKey.from_der(spki)
+
+
+def test_an_off_curve_point_loads_leniently_as_a_deviation_and_never_verifies() -> None:
+    # Kept for csrlib.lint (key.ec.point, NIST SP 800-56A 5.6.2.3.3); strict mode refuses it.
+    point = G[:-1] + bytes([G[-1] ^ 1])
+    spki = _spki(P256, point)
+    with pytest.raises(DecodeError, match="not on the curve"):
+        PublicKey.from_der(spki)
+    key = PublicKey.from_der(spki, strict=False)
+    assert isinstance(key, csrlib.EcPublicKey)
+    assert key.y == int.from_bytes(point[33:], "big")
+    algorithm = SignatureAlgorithm.from_der(tlv(0x30, oid("1.2.840.10045.4.3.2")))
+    with pytest.raises(csrlib.InvalidSignature, match="not a point"):
+        csrlib.verify_signature(key, algorithm, bytes.fromhex("3006020101020101"), b"m")

@@ -264,7 +264,6 @@ def test_unknown_named_curve() -> None:
     ("point-infinity", _spki(EC + oid("1.3.6.1.4.1.99999.1"), b"\x00")),
     ("point-even-length", _spki(EC + oid("1.3.6.1.4.1.99999.1"), POINT[:-1])),
     ("point-hybrid", _spki(EC + oid("1.3.6.1.4.1.99999.1"), b"\x06" + POINT[1:])),
-    ("brainpool-off-curve", _spki(EC + oid("1.3.36.3.3.2.8.1.1.7"), POINT)),
     # x = 1 is not on P-224: x^3 - 3x + b is not a square modulo p
     ("p224-x-not-on-curve", _spki(EC + oid("1.3.132.0.33"), b"\x02" + bytes(27) + b"\x01")),
     ("params-integer", _spki(EC + tlv(0x02, b"\x01"), POINT)),
@@ -279,6 +278,18 @@ def test_invalid_keys_are_refused(name: str, spki: bytes) -> None:
         with pytest.raises(DecodeError) as info:
             PublicKey.from_der(spki, strict=strict)
         assert info.value.kind in ("bad-key", "bad-parameters", "unexpected-tag"), name
+
+
+def test_an_uncompressed_point_off_its_curve_loads_only_leniently() -> None:
+    # Kept, as a bad-key deviation, for csrlib.lint (key.ec.point); never verified.
+    spki = _spki(EC + oid("1.3.36.3.3.2.8.1.1.7"), POINT)
+    with pytest.raises(DecodeError, match="not on the curve"):
+        PublicKey.from_der(spki)
+    key = PublicKey.from_der(spki, strict=False)
+    assert isinstance(key, csrlib.EcPublicKey) and key.curve == "brainpoolP256r1"
+    from csrlib.lint.keys import point_problem
+
+    assert point_problem(key) == "the point is not on the curve"
 
 
 def test_implicit_curve_parameters() -> None:
