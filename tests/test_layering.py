@@ -4,7 +4,7 @@ Read from the import statements (``ast``), every one of them, including
 those inside functions and under ``TYPE_CHECKING``: a deferred import is
 still a dependency.  The layers, bottom up (README, "Architecture"):
 
-    foundation  errors, oids, pem, schemas, key_schemas
+    foundation  errors, jsontext, oids, pem, schemas, key_schemas
     der         strict DER, schema-less
     asn1        the schema-driven codec
     model       what a request holds, and reading it
@@ -32,9 +32,9 @@ PACKAGE = Path(csrlib.__file__).resolve().parent
 #: Layer of each top-level part of csrlib; a module may import its own
 #: layer and those below it (a lower number), nothing above.
 LAYER = {
-    "errors": 0, "_version": 0, "der": 1, "oids": 2, "pem": 2, "schemas": 2, "key_schemas": 2,
-    "asn1": 3,
-    "model": 4,
+    "errors": 0, "_version": 0, "jsontext": 0, "der": 1,
+    "oids": 2, "pem": 2, "schemas": 2, "key_schemas": 2,
+    "asn1": 3, "model": 4,
     "crypto": 5, "signers": 6, "request": 7, "builder": 8, "lint": 9, "fuzz": 9, "cli": 9,
     "__init__": 10, "__main__": 11, "zipapp": 11,
 }

@@ -8,10 +8,9 @@ out of range is an error naming it.
 
 from __future__ import annotations
 
-import json
-
 from ..crypto.verify import Policy
 from ..errors import CSRError
+from ..jsontext import JsonInputError, loads
 from .inputs import read_file
 
 __all__ = ["PolicyFileError", "load_policy"]
@@ -33,9 +32,9 @@ def load_policy(spec: str) -> Policy:
         return Policy.legacy()
     data = read_file(spec)
     try:
-        settings = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise PolicyFileError(f"--policy {spec}: not a JSON file ({type(exc).__name__})") from None
+        settings = loads(data)
+    except JsonInputError as exc:
+        raise PolicyFileError(f"--policy {spec}: not a JSON file ({exc})") from None
     if not isinstance(settings, dict):
         raise PolicyFileError(f"--policy {spec}: expected a JSON object of Policy fields")
     try:

@@ -18,11 +18,11 @@ A JSON array of such strings (boulder's flattened ``WeakKeyFile``) is read too.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import CSRError
+from ..jsontext import JsonInputError, loads
 from ..model.keys import EcPublicKey, PublicKey, RsaPublicKey
 
 __all__ = ["Blocklist", "BlocklistError"]
@@ -62,8 +62,8 @@ class Blocklist:
         """Return the list a file's text holds (lines, or a JSON array of strings)."""
         if text.lstrip().startswith("["):
             try:
-                items = json.loads(text)
-            except ValueError as exc:
+                items = loads(text)
+            except JsonInputError as exc:
                 raise BlocklistError(f"blocklist is not a JSON array: {exc}") from None
             if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
                 raise BlocklistError("a JSON blocklist is an array of strings")

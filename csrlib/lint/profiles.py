@@ -10,12 +10,12 @@ with :meth:`Profile.from_json`::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..errors import CSRError
+from ..jsontext import JsonInputError, loads
 from .findings import SEVERITIES, Severity
 from .rules import PROFILE_NAMES, RULES
 
@@ -75,8 +75,8 @@ class Profile:
         ``disabled`` (a list of rule ids), ``severities`` (rule id: severity).
         """
         try:
-            data = json.loads(text)
-        except ValueError as exc:
+            data = loads(text)
+        except JsonInputError as exc:
             raise ProfileError(f"profile is not JSON: {exc}") from None
         if not isinstance(data, dict) or set(data) - {"base", "name", "disabled", "severities"}:
             raise ProfileError("a profile is a JSON object with the keys base, name, disabled "
