@@ -311,6 +311,9 @@ def sorted_positions(positions: Iterable[int], key: Callable[[int], bytes],
     return out
 
 
+_M64 = (1 << 64) - 1
+
+
 class Repeats:
     """Tells repeated elements apart among many, at a few octets per element.
 
@@ -358,14 +361,18 @@ class Repeats:
     def _find(self, key: bytes) -> int:
         """Return the slot holding ``key``, or the empty slot where it would go.
 
-        Probing as CPython's dict does (Objects/dictobject.c): each step
-        brings in five more bits of the hash, so that a hash whose low bits
-        vary little (FNV, Pyodide's ``sys.hash_info.algorithm``, on keys
-        that differ in their last octets) does not make long runs.
+        The hash is mixed first (the finalizer of MurmurHash3, fmix64), so
+        that a hash whose bits vary little (FNV, Pyodide's
+        ``sys.hash_info.algorithm``, on keys that differ in their last
+        octets) still spreads over the table; then probing as CPython's dict
+        does (Objects/dictobject.c): each step brings in five more bits.
         """
         slots = self._slots
         mask = len(slots) - 1
-        perturb = self._hash(key) & 0xFFFFFFFFFFFFFFFF
+        h = self._hash(key) & _M64
+        h = ((h ^ (h >> 33)) * 0xFF51AFD7ED558CCD) & _M64
+        h = ((h ^ (h >> 33)) * 0xC4CEB9FE1A85EC53) & _M64
+        perturb = h ^ (h >> 33)
         slot = perturb & mask
         while True:
             stored = slots[slot]

@@ -191,17 +191,24 @@ def read_private_key(data: bytes | str, password: bytes | str | None = None) -> 
 
 
 def _decrypted(plain: bytes, structure: str) -> PrivateKeyData:
-    """Return the key in decrypted octets; any failure but an unsupported key is WRONG_PASSWORD."""
+    """Return the key in decrypted octets; any failure but an unsupported key is WRONG_PASSWORD.
+
+    The error is raised after the ``except`` blocks, not inside them, so that
+    no exception is chained to it, not even as ``__context__``: what went
+    wrong in octets a wrong password made must not show (a padding that
+    happened to be valid is as wrong as one that was not).
+    """
     try:
         value = _plan(structure).decode_plain(plain)
     except DecodeError:
-        raise InvalidKey(WRONG_PASSWORD) from None
-    try:
-        return _INTERPRET[structure](value)
-    except InvalidKey as exc:
-        if str(exc).startswith("unsupported"):
-            raise
-        raise InvalidKey(WRONG_PASSWORD) from None
+        value = None
+    if value is not None:
+        try:
+            return _INTERPRET[structure](value)
+        except InvalidKey as exc:
+            if str(exc).startswith("unsupported"):
+                raise
+    raise InvalidKey(WRONG_PASSWORD)
 
 
 def _encrypted_pkcs8(der: bytes, password: bytes | None) -> tuple[PrivateKeyData, bool]:

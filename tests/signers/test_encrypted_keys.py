@@ -314,3 +314,21 @@ def test_default_iterations_from_environment_are_not_read() -> None:
     """The iteration count is an argument, never an environment setting."""
     assert "CSRLIB_ITERATIONS" not in os.environ
     assert signers.private_key_pem.__kwdefaults__ is None
+
+
+@pytest.mark.parametrize("plain", [b"\x30\x03\x02\x01", b"\x04\x00", b"\x30\x00", b""])
+def test_a_wrong_password_that_unpads_cleanly_is_the_same_error(
+        plain: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    # About one wrong password in 256 decrypts to a valid PKCS#7 padding;
+    # the octets then fail to parse.  The error must be the same, with no
+    # exception chained to it (not even as __context__): CI met this by
+    # chance, so it is forced here.
+    from csrlib.crypto import aes
+
+    data = signers.private_key_pem(signers.generate("ec:P-256"), password=PASSWORD,
+                                   iterations=1000)
+    monkeypatch.setattr(aes, "cbc_decrypt", lambda key, iv, ciphertext: plain)
+    with pytest.raises(InvalidKey) as info:
+        signers.load_private_key(data, password=b"wrong")
+    assert str(info.value) == WRONG_PASSWORD
+    assert info.value.__cause__ is None and info.value.__context__ is None
