@@ -7,9 +7,9 @@
 See the README for the whole API; ``csrlib.asn1`` is the DER codec underneath.
 """
 
-from . import signers
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .builder import CertificateRequestBuilder, create
 from .crypto.verify import Policy, verify_signature
 from .der.tlv import Deviation, Limits
 from .errors import (
@@ -23,9 +23,10 @@ from .errors import (
     UnsupportedAlgorithm,
 )
 
-# Last: the function takes the name of its package here (``csrlib.lint(req)``);
-# ``from csrlib.lint import Profile, RULES, ...`` still finds the package.
-from .lint import Finding, lint
+# The function takes the name of its package here (``csrlib.lint(req)``), after
+# the import of the package has set ``csrlib.lint`` to the module; ``from
+# csrlib.lint import Profile, RULES, ...`` still finds the package.
+from .lint import lint
 from .model.algorithms import PssParameters, SignatureAlgorithm
 from .model.attributes import Attribute, Attributes, AttributeValues, StringValue
 from .model.extensions import (
@@ -81,6 +82,38 @@ from .model.ms_attributes import ClientInformation, CspInformation, NameValuePai
 from .model.name_attributes import NameAttribute
 from .model.names import Name, RelativeDistinguishedName
 from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
+
+if TYPE_CHECKING:
+    from . import signers
+    from .builder import CertificateRequestBuilder, create
+    from .lint.findings import Finding
+
+# Building, signing and the lint rules are imported when first used, not by
+# ``import csrlib`` (reading a request needs none of them): PEP 562 module
+# attributes.  name: (module under csrlib, attribute or None for the module)
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "signers": ("signers", None),
+    "CertificateRequestBuilder": ("builder", "CertificateRequestBuilder"),
+    "create": ("builder", "create"),
+    "Finding": ("lint.findings", "Finding"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'csrlib' has no attribute {name!r}") from None
+    import importlib
+
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
     "AccessDescription",

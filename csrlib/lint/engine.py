@@ -1,4 +1,4 @@
-"""``lint()``: run a profile's rules on a request."""
+"""Run a profile's rules on a request (for :func:`csrlib.lint.lint`)."""
 
 from __future__ import annotations
 
@@ -17,23 +17,14 @@ if TYPE_CHECKING:
     from ..request import CertificateRequest
     from .findings import Finding
 
-__all__ = ["lint"]
+__all__ = ["run_rules"]
 
 
-def lint(
-    req: CertificateRequest, profile: str | Profile = "rfc", *,
-    expect_names: Iterable[str] | None = None,
-    blocklist: Blocklist | Iterable[str] | None = None,
+def run_rules(
+    req: CertificateRequest, profile: str | Profile,
+    expect_names: Iterable[str] | None, blocklist: Blocklist | Iterable[str] | None,
 ) -> list[Finding]:
-    """Return the findings of ``profile``'s rules on ``req`` (empty: nothing found).
-
-    ``profile``: ``"rfc"`` (the default), ``"cabf"``, ``"letsencrypt"`` or a
-    :class:`Profile`.  ``expect_names``: the identifiers the request must
-    hold, exactly (``names.expected``).  ``blocklist``: a :class:`Blocklist`
-    or its entries (``key.blocklist``).  Raises ProfileError for an unknown
-    profile and BlocklistError for a malformed entry; a request that loaded
-    never makes it raise.
-    """
+    """Return the findings of ``profile``'s rules on ``req``: see :func:`csrlib.lint.lint`."""
     chosen = get_profile(profile)
     if blocklist is not None and not isinstance(blocklist, Blocklist):
         blocklist = Blocklist.from_entries(blocklist)

@@ -55,8 +55,10 @@ def small_factor(n: int) -> int | None:
 
 
 # Quadratic residues modulo small numbers: a value that is not one modulo any
-# of them is not a square, which rejects almost every candidate without isqrt.
-_RESIDUE_MODULI = (64 * 63 * 65 * 11,)
+# of them is not a square, which rejects almost every candidate without isqrt
+# (by the Chinese remainder theorem the four small tables filter exactly as one
+# table modulo their product would, at 55 entries instead of 2.9 million).
+_RESIDUE_MODULI = (64, 63, 65, 11)
 _SQUARES = tuple(frozenset(i * i % m for i in range(m)) for m in _RESIDUE_MODULI)
 
 

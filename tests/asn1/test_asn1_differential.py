@@ -240,3 +240,34 @@ def test_plain_values_equal_the_pyasn1_values(all_csrs: dict[str, bytes], open_t
         ours = asn1.decode_plain(der, schema, decode_open_types=open_types)
         theirs = to_plain(asn1.decode(der, schema, decode_open_types=open_types))
         assert ours == theirs
+
+
+@pytest.mark.parametrize(("ours", "theirs", "encodings"), [
+    ("KeyUsage", "KeyUsage", ["03020780", "03020520", "0303070080", "030201", "03020106",
+                             "0303060640", "030100"]),
+    ("BasicConstraints", "BasicConstraints", ["3000", "30030101ff", "30060101ff020100",
+                                             "3003020105", "3003010100", "300302017f",
+                                             "30030201ff", "3004020200ff"]),
+    ("SubjectKeyIdentifier", "SubjectKeyIdentifier", ["0400", "04021234", "0301ab"]),
+])
+def test_own_rfc5280_schemas_read_as_pyasn1_modules_does(
+        ours: str, theirs: str, encodings: list[str]) -> None:
+    """csrlib.schemas writes three RFC 5280 types itself (pyasn1_modules.rfc5280 is slow to
+    import): csrlib's decoder must read valid and invalid DER the same with either schema."""
+    from csrlib import schemas
+    from csrlib.errors import DecodeError
+
+    def outcome(der: bytes, schema: Any) -> tuple[str, Any]:
+        try:
+            value = asn1.decode(der, schema)
+        except DecodeError as exc:
+            return "error", str(exc)
+        return "value", (value, asn1.encode(value), dict(getattr(value, "namedValues", {})))
+
+    outcomes = set()
+    for text in encodings:
+        der = bytes.fromhex(text)
+        got = outcome(der, getattr(schemas, ours)())
+        assert got == outcome(der, getattr(rfc5280, theirs)()), text
+        outcomes.add(got[0])
+    assert outcomes == {"value", "error"}  # both kinds met
