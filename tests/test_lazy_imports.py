@@ -17,8 +17,8 @@ import pytest
 
 import csrlib
 
-pytestmark = pytest.mark.skipif(sys.platform in ("emscripten", "wasi"),
-                                reason="needs subprocesses")
+needs_subprocess = pytest.mark.skipif(sys.platform in ("emscripten", "wasi"),
+                                      reason="needs subprocesses")
 
 # Never imported by ``import csrlib``: none is needed to read a request.
 NOT_AT_IMPORT = ("csrlib.builder", "csrlib.signers", "csrlib.lint.engine", "csrlib.lint.rules",
@@ -33,6 +33,7 @@ def run(code: str) -> object:
     return json.loads(done.stdout)
 
 
+@needs_subprocess
 def test_import_csrlib_imports_no_builder_signers_or_rules() -> None:
     loaded = run("import sys, json, csrlib; print(json.dumps(sorted(sys.modules)))")
     assert isinstance(loaded, list)
@@ -59,6 +60,7 @@ def test_lazy_names_are_the_real_objects() -> None:
         lint_package.nonsense  # noqa: B018
 
 
+@needs_subprocess
 @pytest.mark.parametrize("first", [
     "import csrlib",
     "import csrlib.lint.rules",
