@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from . import oids
 from .der.generic import validate_content
-from .der.tlv import Context, Writer, read_header
+from .der.primitives import encode_oid
+from .der.tlv import Context, read_header, tlv
 from .errors import BuildError, DecodeError
 from .model import ms_attributes
 from .model.attributes import Attribute, StringValue
@@ -43,6 +44,7 @@ _STRING_ATTRIBUTES = {oids.CHALLENGE_PASSWORD: ("UTF8String", "PrintableString",
                                                 "TeletexString", "UniversalString", "BMPString"),
                       oids.UNSTRUCTURED_NAME: ("UTF8String", "PrintableString", "IA5String",
                                                "TeletexString", "UniversalString", "BMPString")}
+_EXTENSION_REQUEST_OID = tlv(0x06, encode_oid(oids.EXTENSION_REQUEST))
 #: The typed values of the Microsoft enrollment attributes (model/ms_attributes.py).
 _MS_TYPES: dict[str, type] = {
     ms_attributes.OS_VERSION: str,
@@ -162,23 +164,26 @@ class CertificateRequestBuilder:
         """Return the DER CertificationRequestInfo this builder makes for ``signer``'s key."""
         check_pair(signer.public_key, signer.signature_algorithm)
         subject_der = self._subject_der or b"\x30\x00"
-        extensions = self.extensions()
-        if subject_der == b"\x30\x00" and not any(
-                e.oid == oids.SUBJECT_ALT_NAME for e in extensions):
+        empty_subject = subject_der == b"\x30\x00"
+        if empty_subject and not any(
+                v.oid == oids.SUBJECT_ALT_NAME for v, _, _ in self._extensions):
             raise BuildError("a request with an empty subject needs a subjectAltName "
                              "(RFC 5280 4.2.1.6)")
         attributes = [der for _, der in self._attributes]
-        if extensions:
-            attributes.append(Attribute(oids.EXTENSION_REQUEST, (extensions,)).to_der())
-        w = Writer()
-        with w.constructed(0x30):
-            w.primitive(0x02, b"\x00")
-            w.raw(subject_der)
-            w.raw(signer.public_key.to_der())
-            with w.constructed(0xA0, sort=True):
-                for attribute in attributes:
-                    w.raw(attribute)
-        return w.getvalue()
+        if self._extensions:
+            # Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE,
+            # extnValue OCTET STRING } (RFC 5280 4.1), in an extensionRequest
+            # attribute (RFC 2985 5.4.2): each value was encoded when added.
+            extensions = b"".join(
+                tlv(0x30, tlv(0x06, encode_oid(v.oid))
+                    + (b"\x01\x01\xff" if _critical(v, c, empty_subject) else b"")
+                    + tlv(0x04, der))
+                for v, c, der in self._extensions)
+            attributes.append(tlv(0x30, _EXTENSION_REQUEST_OID
+                                  + tlv(0x31, tlv(0x30, extensions))))
+        attributes.sort()  # SET OF: DER order (X.690 11.6)
+        return tlv(0x30, b"\x02\x01\x00" + subject_der + signer.public_key.to_der()
+                   + tlv(0xA0, b"".join(attributes)))
 
     def sign(self, signer: Signer) -> CertificateRequest:
         """Return the request signed by ``signer``, read back through the strict decoder."""
@@ -222,13 +227,10 @@ def _one_element(value: bytes) -> bytes:
 def _assemble(tbs: bytes, signer: Signer | AsyncSigner, signature: bytes) -> CertificateRequest:
     if not isinstance(signature, bytes | bytearray):
         raise BuildError(f"the signer returned {type(signature).__name__}, not bytes")
-    w = Writer()
-    with w.constructed(0x30):
-        w.raw(tbs)
-        w.raw(signer.signature_algorithm.to_der())
-        w.primitive(0x03, b"\x00" + bytes(signature))
+    der = tlv(0x30, tbs + signer.signature_algorithm.to_der()
+              + tlv(0x03, b"\x00" + bytes(signature)))
     try:
-        return load_der(w.getvalue())
+        return load_der(der)
     except DecodeError as exc:
         raise BuildError(f"the signed request does not read back: {exc}") from None
 

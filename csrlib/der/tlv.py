@@ -217,7 +217,10 @@ def encode_length(n: int) -> bytes:
 
 def tlv(key: int, content: bytes) -> bytes:
     """Return one DER element: identifier, length and ``content``."""
-    return encode_tag(key) + encode_length(len(content)) + content
+    n = len(content)
+    if key <= 0xFF and n < 0x80:  # one identifier octet, short length: most elements
+        return bytes((key, n)) + content
+    return encode_tag(key) + encode_length(n) + content
 
 
 def _overrun(buf: bytes, end: int) -> str:

@@ -32,6 +32,7 @@ an ``xn--`` label to validate or to show as Unicode.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from ..errors import BuildError
 
@@ -189,7 +190,28 @@ def _to_ascii(text: str, wildcard: bool) -> str:
     return name
 
 
+# The common case in one regular expression: LDH labels of 1 to 63 octets
+# that neither start nor end with a hyphen (RFC 1034 3.5, RFC 1123 2.1),
+# optionally after a leading "*." label.  A name it matches, of at most
+# _MAX_NAME octets and with no "xn--" anywhere, passes every rule of
+# _check_dns; any other name takes the label-by-label path, which says what
+# is wrong (or checks the A-labels).
+_LDH_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PLAIN_NAME = re.compile(rf"(?:\*\.)?{_LDH_LABEL}(?:\.{_LDH_LABEL})*", re.ASCII)
+
+
+def _plain_dns(name: str, wildcard: bool) -> bool:
+    """Return True if ``name`` is a plain LDH name that _check_dns_labels accepts."""
+    return (len(name) <= _MAX_NAME and _PLAIN_NAME.fullmatch(name) is not None
+            and (wildcard or name[0] != "*") and "xn--" not in name.lower())
+
+
 def _check_dns(name: str, wildcard: bool) -> None:
+    if not _plain_dns(name, wildcard):
+        _check_dns_labels(name, wildcard)
+
+
+def _check_dns_labels(name: str, wildcard: bool) -> None:
     if not name:
         raise _Refused("empty")
     if not name.isascii():

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import csrlib
@@ -399,3 +399,36 @@ def test_zipapp_holds_idna_and_converts_on_a_bare_interpreter(tmp_path: Path) ->
          "DNS:👍.example", "--key-out", "k2.pem", "--out", "r2.csr"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     assert refused.returncode == 2 and "IDNA 2008" in refused.stderr
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="aZ09-.*xn", max_size=80) | st.from_regex(
+    r"(\*\.)?[a-z0-9-]{1,64}(\.[a-z0-9-]{1,64}){0,4}", fullmatch=True), st.booleans())
+def test_the_fast_dns_path_accepts_only_what_the_label_rules_accept(
+        name: str, wildcard: bool) -> None:
+    from csrlib.model.hostnames import _check_dns_labels, _plain_dns
+
+    try:
+        _check_dns_labels(name, wildcard)
+        accepted = True
+    except Exception:
+        accepted = False
+    if _plain_dns(name, wildcard):
+        assert accepted, name
+    elif accepted:  # the regular expression misses no plain LDH name
+        assert "xn--" in name.lower(), name
+
+
+def test_the_fast_dns_path_on_its_edges() -> None:
+    from csrlib.model.hostnames import _plain_dns
+
+    label63 = "a" * 63
+    assert _plain_dns(".".join([label63] * 3) + ".abcdefghi", True)  # 201 octets
+    assert not _plain_dns(".".join([label63] * 4), True)  # 255 octets > 253
+    assert not _plain_dns("a" * 64 + ".example", True)
+    assert _plain_dns("*.example.com", True) and not _plain_dns("*.example.com", False)
+    assert not _plain_dns("a.*.example.com", True)
+    assert not _plain_dns("-a.example", True) and not _plain_dns("a-.example", True)
+    assert not _plain_dns("example.com.", True) and not _plain_dns("", True)
+    assert not _plain_dns("XN--fa-hia.example", True)  # A-labels take the checked path
+    assert not _plain_dns("exam\u0131ple.com", True)
