@@ -192,10 +192,12 @@ class CurveArith:
     def mul_add(self, u1: int, u2: int, qx: int, qy: int) -> tuple[Any, Any, Any]:
         """Return u1·G + u2·Q in Jacobian coordinates (Z = 0: the point at
         infinity), for 0 ≤ u1, u2 and Q = (qx, qy) an affine point of the group."""
-        g_table = self._odd_multiples_g()
-        q_table = self.odd_multiples(qx, qy, 1 << (Q_WIDTH - 2))
         events = []
-        for table, k, width in ((g_table, u1, G_WIDTH), (q_table, u2, Q_WIDTH)):
+        for k, width in ((u1, G_WIDTH), (u2, Q_WIDTH)):
+            if not k:
+                continue
+            table = (self._odd_multiples_g() if width == G_WIDTH
+                     else self.odd_multiples(qx, qy, 1 << (Q_WIDTH - 2)))
             for pos, digit in wnaf(k, width):
                 entry = table[digit >> 1] if digit > 0 else table[-digit >> 1]
                 events.append((pos, entry[0], entry[1] if digit > 0 else entry[2]))
