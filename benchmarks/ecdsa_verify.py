@@ -141,7 +141,7 @@ def main() -> None:
         code = ("import sys, runpy\n"
                 + ("sys.modules['gmpy2'] = sys.modules['gmpy'] = None\n"
                    if mode == "no-gmpy2" else "")
-                + f"sys.argv = [{str(Path(__file__))!r}] + {sys.argv[1:] + ['--child', mode]!r}\n"
+                + f"sys.argv = [{str(Path(__file__))!r}] + {[*sys.argv[1:], '--child', mode]!r}\n"
                 + "runpy.run_path(sys.argv[0], run_name='__main__')\n")
         result = subprocess.run([sys.executable, "-c", code], cwd=root, check=False)
         verdicts.append((mode, result.returncode == 0))

@@ -9,6 +9,7 @@ ECDSA files run through the same code in test_wycheproof.py.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sys
 from typing import Any
 
@@ -102,12 +103,12 @@ def test_odd_multiples(curve: Curve) -> None:
 def test_wnaf(k: int, width: int) -> None:
     digits = wnaf(k, width)
     assert sum(d << pos for pos, d in digits) == k
-    for pos, d in digits:
+    for _pos, d in digits:
         assert d % 2 == 1 and -(1 << (width - 1)) < d < 1 << (width - 1)
     positions = [pos for pos, _ in digits]
     assert positions == sorted(positions)
     # Of any `width` consecutive digits, at most one is nonzero.
-    assert all(b - a >= width for a, b in zip(positions, positions[1:], strict=False))
+    assert all(b - a >= width for a, b in itertools.pairwise(positions))
 
 
 def _sign(curve: Curve, secret: int, digest: bytes, nonce: int) -> tuple[int, int]:
