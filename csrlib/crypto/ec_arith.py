@@ -49,6 +49,7 @@ Method
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -96,23 +97,12 @@ def wnaf(k: int, width: int) -> list[tuple[int, int]]:
     return digits
 
 
-def _add_affine(p: int, a: int, x1: int, y1: int, x2: int, y2: int) -> tuple[int, int] | None:
-    """Return P1 + P2 for affine points (None is the point at infinity); slow, for set-up."""
-    if x1 == x2:
-        if (y1 + y2) % p == 0:
-            return None
-        slope = (3 * x1 * x1 + a) * pow(2 * y1, -1, p) % p
-    else:
-        slope = (y2 - y1) * pow(x2 - x1, -1, p) % p
-    x3 = (slope * slope - x1 - x2) % p
-    return x3, (slope * (x1 - x3) - y1) % p
-
-
 class CurveArith:
     """The arithmetic of one curve: its parameters in the working integer type
     and, built on first use, the table of G's odd multiples."""
 
-    __slots__ = ("_g_table", "a", "gx", "gy", "kind", "n", "num", "p")
+    __slots__ = ("_add", "_double", "_endo", "_g_endo_table", "_g_table", "a", "gx", "gy",
+                 "n", "num", "p")
 
     def __init__(self, p: int, a: int, n: int, gx: int, gy: int,
                  num: Callable[[int], Any] | None = None) -> None:
@@ -121,44 +111,33 @@ class CurveArith:
         self.a = self.num(a % p)
         self.n = n
         self.gx, self.gy = gx, gy
-        #: 1 for a = -3, 0 for a = 0, 2 for any other a: the doubling formula.
-        self.kind = 1 if a % p == p - 3 else 0 if a % p == 0 else 2
+        self._double: Callable[..., tuple[Any, Any, Any]]
+        self._add: Callable[..., tuple[Any, Any, Any]] = _madd
+        if a % p == p - 3:
+            self._double = _double_m3
+            if self.num is int and _uses_fold(p, a):
+                self._double, self._add = _double_fold, _madd_fold
+        else:
+            self._double = _double_0 if a % p == 0 else _double_a
         self._g_table: list[tuple[Any, Any, Any]] | None = None
-
-    # -- set-up -----------------------------------------------------------
-
-    def _odd_multiples_g(self) -> list[tuple[Any, Any, Any]]:
-        """Return G, 3G, 5G, ... (2^(G_WIDTH-2) points) as (x, y, -y), affine."""
-        if self._g_table is None:
-            p, a = int(self.p), int(self.a)
-            twice = _add_affine(p, a, self.gx, self.gy, self.gx, self.gy)
-            assert twice is not None  # G has a large odd order
-            points = [(self.gx, self.gy)]
-            for _ in range((1 << (G_WIDTH - 2)) - 1):
-                nxt = _add_affine(p, a, *points[-1], *twice)
-                if nxt is None:
-                    raise ValueError("base point of small order")
-                points.append(nxt)
-            num = self.num
-            self._g_table = [(num(x), num(y), num(-y % p)) for x, y in points]
-        return self._g_table
+        self._g_endo_table: list[tuple[Any, Any, Any]] = []
+        #: (β, λ, lattice basis) of the endomorphism, if the curve has one.
+        self._endo: tuple[Any, int, tuple[int, int, int, int]] | None = None
+        endo = _ENDOMORPHISMS.get(p)
+        if endo is not None and endo[0] == n and a % p == 0:
+            self._endo = (self.num(endo[1]), endo[2], _glv_basis(n, endo[2]))
 
     def odd_multiples(self, x: int, y: int, count: int) -> list[tuple[Any, Any, Any]]:
-        """Return P, 3P, ..., (2·count-1)P of the affine point P = (x, y) as
-        (x, y, -y), affine, with one inversion (see the module docstring)."""
-        p = self.p
+        """Return P, 3P, ..., (2·count-1)P of the affine point P = (x, y) of
+        the group as (x, y, -y), affine, with one inversion (see the module
+        docstring); raise ValueError if P's order is 2·count or less."""
+        p, a = self.p, self.a
         num = self.num
         x, y = num(x), num(y)
         table = [(x, y, (-y) % p)]
         if count == 1:
             return table
-        # 2P in Jacobian coordinates (doubling with Z = 1).
-        yy = y * y % p
-        s = (x * yy << 2) % p
-        m = (3 * x * x + self.a) % p
-        x2 = (m * m - (s << 1)) % p
-        y2 = (m * (s - x2) - (yy * yy << 3)) % p
-        z2 = (y << 1) % p
+        x2, y2, z2 = _double_affine(p, a, x, y)
         if not z2:
             raise ValueError("point of order 2")
         zz = z2 * z2 % p
@@ -166,7 +145,7 @@ class CurveArith:
         jac: list[tuple[Any, Any, Any]] = []
         acc = (x * zz % p, y * zz * z2 % p, num(1))
         for _ in range(count - 1):
-            acc = _madd(p, *acc, x2, y2)
+            acc = _madd(p, a, *acc, x2, y2)
             if not acc[2]:
                 raise ValueError("point of small order")
             jac.append(acc)
@@ -176,7 +155,7 @@ class CurveArith:
         for z in zs[1:]:
             prefix.append(prefix[-1] * z % p)
         inv = num(pow(int(prefix[-1]), -1, int(p)))
-        invs = [num(0)] * len(zs)
+        invs = [inv] * len(zs)
         for i in range(len(zs) - 1, 0, -1):
             invs[i] = inv * prefix[i - 1] % p
             inv = inv * zs[i] % p
@@ -187,76 +166,67 @@ class CurveArith:
             table.append((jx * zi2 % p, ay, (-ay) % p))
         return table
 
-    # -- the double-scalar multiplication ----------------------------------
+    def _g_tables(self) -> tuple[list[tuple[Any, Any, Any]], list[tuple[Any, Any, Any]]]:
+        """Return G's table and, with an endomorphism, φ(G)'s (else an empty list)."""
+        if self._g_table is None:
+            self._g_table = self.odd_multiples(self.gx, self.gy, 1 << (G_WIDTH - 2))
+            self._g_endo_table = self._endo_table(self._g_table)
+        return self._g_table, self._g_endo_table
+
+    def _endo_table(self, table: list[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
+        """Return φ of each point of ``table``: φ(x, y) = (βx, y), or [] without φ."""
+        if self._endo is None:
+            return []
+        beta, p = self._endo[0], self.p
+        return [(beta * x % p, y, neg_y) for x, y, neg_y in table]
+
+    def split(self, k: int) -> tuple[int, int]:
+        """Return k1, k2 of about half n's size with k ≡ k1 + k2·λ (mod n)
+        (GLV; Guide, Algorithm 3.74); only for a curve with φ."""
+        assert self._endo is not None
+        n = self.n
+        a1, b1, a2, b2 = self._endo[2]
+        c1 = (2 * b2 * k + n) // (2 * n)  # round(b2·k/n)
+        c2 = (-2 * b1 * k + n) // (2 * n)  # round(-b1·k/n)
+        return k - c1 * a1 - c2 * a2, -c1 * b1 - c2 * b2
 
     def mul_add(self, u1: int, u2: int, qx: int, qy: int) -> tuple[Any, Any, Any]:
-        """Return u1·G + u2·Q in Jacobian coordinates (Z = 0: the point at
-        infinity), for 0 ≤ u1, u2 and Q = (qx, qy) an affine point of the group."""
-        events = []
-        for k, width in ((u1, G_WIDTH), (u2, Q_WIDTH)):
-            if not k:
-                continue
-            table = (self._odd_multiples_g() if width == G_WIDTH
-                     else self.odd_multiples(qx, qy, 1 << (Q_WIDTH - 2)))
-            for pos, digit in wnaf(k, width):
-                entry = table[digit >> 1] if digit > 0 else table[-digit >> 1]
-                events.append((pos, entry[0], entry[1] if digit > 0 else entry[2]))
+        """Return u1·G + u2·Q in Jacobian coordinates (Z ≡ 0: the point at
+        infinity; coordinates congruent mod p, not always reduced), for
+        u1, u2 ≥ 0 and Q = (qx, qy) an affine point of the group."""
+        events: list[tuple[int, Any, Any]] = []
+        if u1:
+            g_table, g_endo = self._g_tables()
+            if self._endo is None:
+                _add_events(events, u1, g_table, G_WIDTH)
+            else:
+                k1, k2 = self.split(u1)
+                _add_events(events, k1, g_table, G_WIDTH)
+                _add_events(events, k2, g_endo, G_WIDTH)
+        if u2:
+            q_table = self.odd_multiples(qx, qy, 1 << (Q_WIDTH - 2))
+            if self._endo is None:
+                _add_events(events, u2, q_table, Q_WIDTH)
+            else:
+                k1, k2 = self.split(u2)
+                _add_events(events, k1, q_table, Q_WIDTH)
+                _add_events(events, k2, self._endo_table(q_table), Q_WIDTH)
         if not events:
-            return self.num(1), self.num(1), self.num(0)
+            return 1, 1, 0
         events.sort(key=_position, reverse=True)
-        return self._run(events)
-
-    def _run(self, events: list[tuple[int, Any, Any]]) -> tuple[Any, Any, Any]:
-        """Add the events' points, from the most significant, doubling in between."""
-        p = self.p
-        double = self._doubler()
+        # Add the points from the most significant, doubling in between.
+        p, a, double, add = self.p, self.a, self._double, self._add
         prev, X, Y = events[0]
-        Z = self.num(1)
+        Z = 1
         events.append((0, None, None))
-        for i in range(1, len(events)):
-            pos, x2, y2 = events[i]
+        for pos, x2, y2 in events[1:]:
             if prev != pos:
-                X, Y, Z = double(p, self.a, X, Y, Z, prev - pos)
+                X, Y, Z = double(p, a, X, Y, Z, prev - pos)
                 prev = pos
             if x2 is None:
                 break
-            if not Z:
-                X, Y, Z = x2, y2, self.num(1)
-                continue
-            # Mixed addition (Guide, Algorithm 3.22), H³ and V reduced with
-            # the sums they feed.
-            zz = Z * Z % p
-            h = zz * x2 % p - X
-            r = zz * Z % p * y2 % p - Y
-            if not h:
-                if r:
-                    X, Y, Z = self.num(1), self.num(1), self.num(0)
-                else:
-                    X, Y, Z = self._double_affine(x2, y2)
-                continue
-            Z = Z * h % p
-            hh = h * h % p
-            hhh = hh * h
-            v = hh * X
-            X = (r * r - hhh - (v << 1)) % p
-            Y = (r * (v - X) - hhh * Y) % p
+            X, Y, Z = add(p, a, X, Y, Z, x2, y2)
         return X, Y, Z
-
-    def _doubler(self) -> Callable[..., tuple[Any, Any, Any]]:
-        if self.kind == 1:
-            return _double_m3
-        return _double_0 if self.kind == 0 else _double_a
-
-    def _double_affine(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
-        """Return 2P for the affine point P = (x, y), in Jacobian coordinates."""
-        p = self.p
-        yy = y * y % p
-        s = (x * yy << 2) % p
-        m = (3 * x * x + self.a) % p
-        x3 = (m * m - (s << 1)) % p
-        return x3, (m * (s - x3) - (yy * yy << 3)) % p, (y << 1) % p
-
-    # -- ECDSA ------------------------------------------------------------
 
     def verify(self, qx: int, qy: int, e: int, r: int, s: int) -> bool:
         """Return whether (r, s) is a valid signature by Q = (qx, qy) of the
@@ -266,30 +236,76 @@ class CurveArith:
             return False
         w = pow(s, -1, n)
         X, _, Z = self.mul_add(e * w % n, r * w % n, qx, qy)
-        if not Z:
-            return False
         p = self.p
         zz = Z * Z % p
+        if not zz:
+            return False  # the point at infinity
         candidate = r
         while candidate < p:
-            if candidate * zz % p == X:
+            if (candidate * zz - X) % p == 0:
                 return True
             candidate += n
         return False
 
     def to_affine(self, point: tuple[Any, Any, Any]) -> tuple[int, int] | None:
         """Return the affine coordinates of a Jacobian point, or None for infinity."""
-        X, Y, Z = point
-        if not Z:
-            return None
+        X, Y, Z = (int(c) for c in point)
         p = int(self.p)
-        zi = pow(int(Z), -1, p)
+        if not Z % p:
+            return None
+        zi = pow(Z, -1, p)
         zi2 = zi * zi % p
-        return int(X) * zi2 % p, int(Y) * zi2 * zi % p
+        return X * zi2 % p, Y * zi2 * zi % p
 
+
+def _add_events(events: list[tuple[int, Any, Any]], k: int,
+                table: list[tuple[Any, Any, Any]], width: int) -> None:
+    """Append (position, x, y) for each nonzero digit of the w-NAF of k (of
+    either sign) times P, the table holding P's odd multiples."""
+    sign = -1 if k < 0 else 1
+    for pos, digit in wnaf(k * sign, width):
+        digit *= sign
+        entry = table[digit >> 1] if digit > 0 else table[-digit >> 1]
+        events.append((pos, entry[0], entry[1] if digit > 0 else entry[2]))
+
+
+def _glv_basis(n: int, lam: int) -> tuple[int, int, int, int]:
+    """Return a1, b1, a2, b2: short vectors with a + b·λ ≡ 0 (mod n), from the
+    extended Euclidean algorithm on (n, λ) (Guide, Algorithm 3.74)."""
+    root = math.isqrt(n)
+    seq = [(n, 0), (lam, 1)]  # (r_i, t_i) with r_i ≡ t_i·λ (mod n)
+    while seq[-2][0] >= root:  # until r_(l+2) is known, l the last with r_l ≥ √n
+        (r0, t0), (r1, t1) = seq[-2], seq[-1]
+        q = r0 // r1
+        seq.append((r0 - q * r1, t0 - q * t1))
+    l_index = max(i for i, (r, _) in enumerate(seq) if r >= root)
+    (rl, tl), (r1, t1), (r2, t2) = seq[l_index : l_index + 3]
+    a2, b2 = min((rl, -tl), (r2, -t2), key=lambda v: v[0] ** 2 + v[1] ** 2)
+    return r1, -t1, a2, b2
+
+
+#: Curves with an efficient endomorphism φ(x, y) = (βx, y) = λ·(x, y), by p:
+#: (n, β, λ), β and λ cube roots of unity mod p and n (secp256k1; SEC 2
+#: v2 2.4.1 notes the curve is a Koblitz curve with it; GLV 2001).
+_ENDOMORPHISMS = {
+    0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F: (
+        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141,
+        0x7AE96A2B657C07106E64479EAC3434E99CF0497512F58995C1396C28719501EE,
+        0x5363AD4CC05C30E0A5261C028812645A122E22EA20816678DF02967C1B23BD72),
+}
+
+
+def _position(event: tuple[int, Any, Any]) -> int:
+    return event[0]
+
+
+# Doubling: 2^count·(X, Y, Z), Jacobian, each with the slope numerator
+# m = 3X² + aZ⁴ its curve allows, s = 4XY², X' = m² - 2s,
+# Y' = m(s - X') - 8Y⁴, Z' = 2YZ (Guide, Algorithm 3.21; EFD dbl-2001-b,
+# dbl-2009-l, dbl-1998-cmo-2).  Z = 0 (the point at infinity) stays 0.
 
 def _double_m3(p: Any, a: Any, X: Any, Y: Any, Z: Any, count: int) -> tuple[Any, Any, Any]:
-    """Return 2^count·(X, Y, Z) on a curve with a = -3 (Guide, Algorithm 3.21)."""
+    """a = -3: m = 3(X - Z²)(X + Z²)."""
     for _ in range(count):
         zz = Z * Z % p
         yy = Y * Y % p
@@ -302,7 +318,7 @@ def _double_m3(p: Any, a: Any, X: Any, Y: Any, Z: Any, count: int) -> tuple[Any,
 
 
 def _double_0(p: Any, a: Any, X: Any, Y: Any, Z: Any, count: int) -> tuple[Any, Any, Any]:
-    """Return 2^count·(X, Y, Z) on a curve with a = 0 (EFD dbl-2009-l's terms)."""
+    """a = 0: m = 3X²."""
     for _ in range(count):
         yy = Y * Y % p
         m = X * 3 * X % p
@@ -314,7 +330,7 @@ def _double_0(p: Any, a: Any, X: Any, Y: Any, Z: Any, count: int) -> tuple[Any, 
 
 
 def _double_a(p: Any, a: Any, X: Any, Y: Any, Z: Any, count: int) -> tuple[Any, Any, Any]:
-    """Return 2^count·(X, Y, Z) for any a (EFD dbl-1998-cmo-2's terms)."""
+    """Any a: m = 3X² + aZ⁴."""
     for _ in range(count):
         zz = Z * Z % p
         yy = Y * Y % p
@@ -326,24 +342,130 @@ def _double_a(p: Any, a: Any, X: Any, Y: Any, Z: Any, count: int) -> tuple[Any, 
     return X, Y, Z
 
 
-def _position(event: tuple[int, Any, Any]) -> int:
-    return event[0]
+# The folding is written out in each line, not called: a function call per
+# reduction made these 8% slower (measured on P-521).
+
+def _double_fold(p: int, a: int, X: int, Y: int, Z: int, count: int) -> tuple[int, int, int]:
+    """a = -3 and p = 2^k - c with c small (P-384, P-521; Python ints): t mod p
+    reduced by folding, t ≡ (t & (2^k - 1)) + (t >> k)·c, twice, which costs
+    less than ``%`` there and keeps every value congruent and of magnitude
+    under 2^(k+1) (see _fold_shape), not fully reduced."""
+    k, c, low = _fold_shape(p)
+    for _ in range(count):
+        t = Z * Z
+        t = (t & low) + (t >> k) * c
+        zz = (t & low) + (t >> k) * c
+        t = Y * Y
+        t = (t & low) + (t >> k) * c
+        yy = (t & low) + (t >> k) * c
+        t = (X - zz) * 3 * (X + zz)
+        t = (t & low) + (t >> k) * c
+        m = (t & low) + (t >> k) * c
+        t = X * yy << 2
+        t = (t & low) + (t >> k) * c
+        s = (t & low) + (t >> k) * c
+        t = Y * Z << 1
+        t = (t & low) + (t >> k) * c
+        Z = (t & low) + (t >> k) * c
+        t = m * m - (s << 1)
+        t = (t & low) + (t >> k) * c
+        X = (t & low) + (t >> k) * c
+        t = m * (s - X) - (yy * yy << 3)
+        t = (t & low) + (t >> k) * c
+        Y = (t & low) + (t >> k) * c
+    return X, Y, Z
 
 
-def _madd(p: Any, X: Any, Y: Any, Z: Any, x2: Any, y2: Any) -> tuple[Any, Any, Any]:
-    """Return (X, Y, Z) + (x2, y2), mixed Jacobian + affine, for distinct
-    non-opposite finite points (table building; the loop inlines it)."""
+def _fold_shape(p: int) -> tuple[int, int, int]:
+    """Return k, c and 2^k - 1 for p = 2^k - c.
+
+    With |t| < 2^(2k+6) (every product or sum the formulas reduce, of values
+    under 2^(k+1)), one fold leaves under 2^(k+7+b), b the size of c, and a
+    second one under 2^k + 2^(7+2b), below 2^(k+1) when 7 + 2b < k: that is
+    the condition for using it (:func:`_uses_fold`).
+    """
+    k = p.bit_length()
+    return k, (1 << k) - p, (1 << k) - 1
+
+
+def _uses_fold(p: int, a: int) -> bool:
+    """Whether folding replaces ``%`` for ints: a = -3 and p = 2^k - c with a
+    c small enough (P-384, P-521), and k ≥ 384 (measured: below that, as on
+    P-224, ``%`` costs less)."""
+    k, c, _ = _fold_shape(p)
+    return a % p == p - 3 and k >= 384 and 7 + 2 * c.bit_length() < k
+
+
+def _double_affine(p: Any, a: Any, x: Any, y: Any) -> tuple[Any, Any, Any]:
+    """Return 2P for the affine point P = (x, y), in Jacobian coordinates."""
+    yy = y * y % p
+    s = (x * yy << 2) % p
+    m = (3 * x * x + a) % p
+    x3 = (m * m - (s << 1)) % p
+    return x3, (m * (s - x3) - (yy * yy << 3)) % p, (y << 1) % p
+
+
+# Mixed addition (X, Y, Z) + (x2, y2) (Guide, Algorithm 3.22): U2 = x2·Z²,
+# S2 = y2·Z³, H = U2 - X, R = S2 - Y, X' = R² - H³ - 2XH², Y' = R(XH² - X')
+# - YH³, Z' = ZH.  H = 0 means equal points (R = 0: a doubling) or opposite
+# ones (the point at infinity); Z = 0 means the sum is (x2, y2).
+
+def _madd(p: Any, a: Any, X: Any, Y: Any, Z: Any, x2: Any, y2: Any) -> tuple[Any, Any, Any]:
+    """The addition for reduced coordinates; H³ and XH² are reduced with the
+    sums they feed."""
+    if not Z:
+        return x2, y2, 1
     zz = Z * Z % p
     h = zz * x2 % p - X
     r = zz * Z % p * y2 % p - Y
     if not h:
-        return X, Y, Z * 0  # equal or opposite: the callers treat Z = 0 as failure
-    Z3 = Z * h % p
+        return _double_affine(p, a, x2, y2) if not r else (1, 1, 0)
+    Z = Z * h % p
     hh = h * h % p
-    hhh = hh * h % p
-    v = hh * X % p
-    X3 = (r * r - hhh - (v << 1)) % p
-    return X3, (r * (v - X3) - hhh * Y) % p, Z3
+    hhh = hh * h
+    v = hh * X
+    X = (r * r - hhh - (v << 1)) % p
+    return X, (r * (v - X) - hhh * Y) % p, Z
+
+
+def _madd_fold(p: int, a: int, X: int, Y: int, Z: int, x2: int,
+              y2: int) -> tuple[int, int, int]:
+    """The addition with _double_fold's reduction (its inputs and outputs not
+    fully reduced: the zero tests reduce)."""
+    if not Z % p:
+        return x2, y2, 1
+    k, c, low = _fold_shape(p)
+    t = Z * Z
+    t = (t & low) + (t >> k) * c
+    zz = (t & low) + (t >> k) * c
+    t = zz * x2 - X
+    t = (t & low) + (t >> k) * c
+    h = (t & low) + (t >> k) * c
+    t = zz * Z
+    t = (t & low) + (t >> k) * c
+    t = ((t & low) + (t >> k) * c) * y2 - Y
+    t = (t & low) + (t >> k) * c
+    r = (t & low) + (t >> k) * c
+    if not h % p:
+        return _double_affine(p, a, x2, y2) if not r % p else (1, 1, 0)
+    t = Z * h
+    t = (t & low) + (t >> k) * c
+    Z = (t & low) + (t >> k) * c
+    t = h * h
+    t = (t & low) + (t >> k) * c
+    hh = (t & low) + (t >> k) * c
+    t = hh * h
+    t = (t & low) + (t >> k) * c
+    hhh = (t & low) + (t >> k) * c
+    t = hh * X
+    t = (t & low) + (t >> k) * c
+    v = (t & low) + (t >> k) * c
+    t = r * r - hhh - (v << 1)
+    t = (t & low) + (t >> k) * c
+    X = (t & low) + (t >> k) * c
+    t = r * (v - X) - hhh * Y
+    t = (t & low) + (t >> k) * c
+    return X, (t & low) + (t >> k) * c, Z
 
 
 _ARITH: dict[tuple[int, int, int, int, int], CurveArith] = {}

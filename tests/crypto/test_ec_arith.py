@@ -204,9 +204,60 @@ def test_without_gmpy2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("curve", CURVE_LIST, ids=lambda c: c.name)
-def test_table_for_g_is_cached_per_curve(curve: Curve) -> None:
+def test_table_for_g_is_built_once_per_curve(curve: Curve) -> None:
     arith = ec_arith.arith_for(curve.p, curve.a, curve.n, curve.gx, curve.gy)
     assert ec_arith.arith_for(curve.p, curve.a, curve.n, curve.gx, curve.gy) is arith
-    table = arith.odd_multiples(curve.gx, curve.gy, 1 << (ec_arith.G_WIDTH - 2))
     arith.mul_add(1, 0, curve.gx, curve.gy)
-    assert arith._g_table == table
+    table = arith._g_table
+    assert table is not None and len(table) == 1 << (ec_arith.G_WIDTH - 2)
+    arith.mul_add(3, 0, curve.gx, curve.gy)
+    assert arith._g_table is table
+    for index in (0, 1, 17, len(table) - 1):
+        assert tuple(map(int, table[index][:2])) == _affine(_point(curve, 2 * index + 1))
+
+
+def _by_name(name: str) -> Curve:
+    return next(c for c in CURVES.values() if c.name == name)
+
+
+@given(k=st.integers(0, 2**256))
+def test_glv_split(k: int) -> None:
+    """secp256k1's k = k1 + k2·λ (mod n) with k1, k2 of at most 129 bits, and
+    φ(G) = (βx, y) = λ·G (checked with python-ecdsa)."""
+    curve = _by_name("secp256k1")
+    arith = _arith(curve, int)
+    assert arith._endo is not None
+    beta, lam, _ = arith._endo
+    k1, k2 = arith.split(k)
+    assert (k1 + k2 * lam - k) % curve.n == 0
+    assert abs(k1).bit_length() <= 129 and abs(k2).bit_length() <= 129
+    assert _affine(_point(curve, lam)) == (beta * curve.gx % curve.p, curve.gy)
+
+
+def test_only_secp256k1_has_an_endomorphism() -> None:
+    assert [c.name for c in CURVE_LIST if _arith(c, int)._endo is not None] == ["secp256k1"]
+
+
+@pytest.mark.parametrize("name", ["secp384r1", "secp521r1"])
+def test_folding_reduction(name: str) -> None:
+    """P-384 and P-521 reduce ints by folding: extreme inputs (of magnitude
+    up to the bound the folding keeps, 2^(k+1)) give congruent results
+    within that bound, for doubling and addition."""
+    curve = _by_name(name)
+    p = curve.p
+    arith = _arith(curve, int)
+    assert arith._double is ec_arith._double_fold and arith._add is ec_arith._madd_fold
+    k = p.bit_length()
+    edge = [p - 1, p, p + 1, 2 * p, (1 << (k + 1)) - 1, -(1 << 11), -1, 0, 1]
+    q = _point(curve, 5)
+    for X in edge:
+        for Y in edge[::2]:
+            for Z in edge[1::2]:
+                got = ec_arith._double_fold(p, curve.a, X, Y, Z, 3)
+                want = ec_arith._double_m3(p, curve.a, X % p, Y % p, Z % p, 3)
+                assert all(abs(v) < 1 << (k + 1) for v in got)
+                assert [v % p for v in got] == list(want)
+                got = ec_arith._madd_fold(p, curve.a, X, Y, Z, q.x(), q.y())
+                want = ec_arith._madd(p, curve.a, X % p, Y % p, Z % p, q.x(), q.y())
+                assert all(abs(v) < 1 << (k + 1) for v in got)
+                assert [v % p for v in got] == [v % p for v in want]
