@@ -96,22 +96,18 @@ def wnaf(k: int, width: int) -> list[tuple[int, int]]:
     Each digit is odd with |digit| < 2^(width-1), any ``width`` consecutive
     positions hold at most one of them, and k = Σ digit·2^position.
     """
-    digits = []
-    full, half = 1 << width, 1 << (width - 1)
-    pos = 0
-    while k:
-        # Skip the run of zero bits at once.
-        zeros = (k & -k).bit_length() - 1
-        k >>= zeros
-        pos += zeros
-        digit = k & (full - 1)
-        if digit >= half:
-            digit -= full
-        digits.append((pos, digit))
-        k -= digit  # now divisible by 2^width
-        k >>= width
-        pos += width
-    return digits
+    half = 1 << (width - 1)
+    digits: list[tuple[int, ...]] = [(d,) for d in range(1, half, 2)]
+    digits += [(d,) for d in range(1 - half, 0, 2)]
+    found: list[tuple[int, ...]] = []
+    _add_events(found, k, digits, width)
+    return [(pos, digit) for pos, digit in found]
+
+
+def _signed(table: list[tuple[Any, Any, Any]]) -> list[tuple[Any, Any]]:
+    """Return the points d·P, d odd, of a table of (x, y, -y) of P, 3P, ...,
+    placed so that ``signed[d >> 1]`` is d·P for positive and negative d."""
+    return [(x, y) for x, y, _ in table] + [(x, neg_y) for x, _, neg_y in reversed(table)]
 
 
 class CurveArith:
@@ -136,8 +132,8 @@ class CurveArith:
                 self._double, self._add = _double_fold, _madd_fold
         else:
             self._double = _double_0 if a % p == 0 else _double_a
-        self._g_table: list[tuple[Any, Any, Any]] | None = None
-        self._g_endo_table: list[tuple[Any, Any, Any]] = []
+        self._g_table: list[tuple[Any, Any]] | None = None
+        self._g_endo_table: list[tuple[Any, Any]] = []
         #: (β, λ, lattice basis) of the endomorphism, if the curve has one.
         self._endo: tuple[Any, int, tuple[int, int, int, int]] | None = None
         endo = _ENDOMORPHISMS.get(p)
@@ -183,19 +179,19 @@ class CurveArith:
             table.append((jx * zi2 % p, ay, (-ay) % p))
         return table
 
-    def _g_tables(self) -> tuple[list[tuple[Any, Any, Any]], list[tuple[Any, Any, Any]]]:
-        """Return G's table and, with an endomorphism, φ(G)'s (else an empty list)."""
+    def _g_tables(self) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
+        """Return G's signed table and, with an endomorphism, φ(G)'s (else [])."""
         if self._g_table is None:
-            self._g_table = self.odd_multiples(self.gx, self.gy, 1 << (G_WIDTH - 2))
+            self._g_table = _signed(self.odd_multiples(self.gx, self.gy, 1 << (G_WIDTH - 2)))
             self._g_endo_table = self._endo_table(self._g_table)
         return self._g_table, self._g_endo_table
 
-    def _endo_table(self, table: list[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
+    def _endo_table(self, table: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
         """Return φ of each point of ``table``: φ(x, y) = (βx, y), or [] without φ."""
         if self._endo is None:
             return []
         beta, p = self._endo[0], self.p
-        return [(beta * x % p, y, neg_y) for x, y, neg_y in table]
+        return [(beta * x % p, y) for x, y in table]
 
     def split(self, k: int) -> tuple[int, int]:
         """Return k1, k2 of about half n's size with k ≡ k1 + k2·λ (mod n)
@@ -211,7 +207,7 @@ class CurveArith:
         """Return u1·G + u2·Q in Jacobian coordinates (Z ≡ 0: the point at
         infinity; coordinates congruent mod p, not always reduced), for
         u1, u2 ≥ 0 and Q = (qx, qy) an affine point of the group."""
-        events: list[tuple[int, Any, Any]] = []
+        events: list[tuple[Any, ...]] = []
         if u1:
             g_table, g_endo = self._g_tables()
             if self._endo is None:
@@ -221,7 +217,7 @@ class CurveArith:
                 _add_events(events, k1, g_table, G_WIDTH)
                 _add_events(events, k2, g_endo, G_WIDTH)
         if u2:
-            q_table = self.odd_multiples(qx, qy, 1 << (Q_WIDTH - 2))
+            q_table = _signed(self.odd_multiples(qx, qy, 1 << (Q_WIDTH - 2)))
             if self._endo is None:
                 _add_events(events, u2, q_table, Q_WIDTH)
             else:
@@ -230,7 +226,7 @@ class CurveArith:
                 _add_events(events, k2, self._endo_table(q_table), Q_WIDTH)
         if not events:
             return 1, 1, 0
-        events.sort(key=_position, reverse=True)
+        events.sort(reverse=True)  # by position (ties: any order will do)
         # Add the points from the most significant, doubling in between.
         p, a, double, add = self.p, self.a, self._double, self._add
         prev, X, Y = events[0]
@@ -275,15 +271,26 @@ class CurveArith:
         return X * zi2 % p, Y * zi2 * zi % p
 
 
-def _add_events(events: list[tuple[int, Any, Any]], k: int,
-                table: list[tuple[Any, Any, Any]], width: int) -> None:
-    """Append (position, x, y) for each nonzero digit of the w-NAF of k (of
-    either sign) times P, the table holding P's odd multiples."""
-    sign = -1 if k < 0 else 1
-    for pos, digit in wnaf(k * sign, width):
-        digit *= sign
-        entry = table[digit >> 1] if digit > 0 else table[-digit >> 1]
-        events.append((pos, entry[0], entry[1] if digit > 0 else entry[2]))
+def _add_events(events: list[tuple[Any, ...]], k: int, signed: list[tuple[Any, ...]],
+                width: int) -> None:
+    """Append (position, x, y) of d·P for each nonzero digit d of the
+    width-``width`` NAF of k (Guide, Algorithm 3.35), k of either sign (-k's
+    digits negated); ``signed[d >> 1]`` is d·P (see _signed)."""
+    negative = k < 0
+    if negative:
+        k = -k
+    full, half, mask = 1 << width, 1 << (width - 1), (1 << width) - 1
+    pos = 0
+    while k:
+        zeros = (k & -k).bit_length() - 1  # skip the run of zero bits at once
+        k >>= zeros
+        pos += zeros
+        digit = k & mask
+        if digit >= half:
+            digit -= full
+        k = (k - digit) >> width  # k - digit is divisible by 2^width
+        events.append((pos,) + signed[(-digit if negative else digit) >> 1])
+        pos += width
 
 
 def _glv_basis(n: int, lam: int) -> tuple[int, int, int, int]:
@@ -310,10 +317,6 @@ _ENDOMORPHISMS = {
         0x7AE96A2B657C07106E64479EAC3434E99CF0497512F58995C1396C28719501EE,
         0x5363AD4CC05C30E0A5261C028812645A122E22EA20816678DF02967C1B23BD72),
 }
-
-
-def _position(event: tuple[int, Any, Any]) -> int:
-    return event[0]
 
 
 # Doubling: 2^count·(X, Y, Z), Jacobian, each with the slope numerator

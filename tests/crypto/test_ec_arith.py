@@ -209,11 +209,12 @@ def test_table_for_g_is_built_once_per_curve(curve: Curve) -> None:
     assert ec_arith.arith_for(curve.p, curve.a, curve.n, curve.gx, curve.gy) is arith
     arith.mul_add(1, 0, curve.gx, curve.gy)
     table = arith._g_table
-    assert table is not None and len(table) == 1 << (ec_arith.G_WIDTH - 2)
+    # d·G for d = ±1, ±3, ..., ±127, at index d >> 1.
+    assert table is not None and len(table) == 1 << (ec_arith.G_WIDTH - 1)
     arith.mul_add(3, 0, curve.gx, curve.gy)
     assert arith._g_table is table
-    for index in (0, 1, 17, len(table) - 1):
-        assert tuple(map(int, table[index][:2])) == _affine(_point(curve, 2 * index + 1))
+    for d in (1, 3, 35, 127, -1, -3, -35, -127):
+        assert tuple(map(int, table[d >> 1])) == _affine(_point(curve, d % curve.n))
 
 
 def _by_name(name: str) -> Curve:
