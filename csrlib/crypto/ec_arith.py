@@ -105,8 +105,7 @@ def wnaf(k: int, width: int) -> list[tuple[int, int]]:
 
 
 def _signed(table: list[tuple[Any, Any, Any]]) -> list[tuple[Any, Any]]:
-    """Return the points d·P, d odd, of a table of (x, y, -y) of P, 3P, ...,
-    placed so that ``signed[d >> 1]`` is d·P for positive and negative d."""
+    """Return d·P for odd d of either sign, at index d >> 1, from (x, y, -y) of P, 3P, ..."""
     return [(x, y) for x, y, _ in table] + [(x, neg_y) for x, _, neg_y in reversed(table)]
 
 
@@ -362,14 +361,12 @@ def _double_a(p: Any, a: Any, X: Any, Y: Any, Z: Any, count: int) -> tuple[Any, 
     return X, Y, Z
 
 
-# The folding is written out in each line, not called: a function call per
-# reduction made these 8% slower (measured on P-521).
-
 def _double_fold(p: int, a: int, X: int, Y: int, Z: int, count: int) -> tuple[int, int, int]:
     """a = -3 and p = 2^k - c with c small (P-384, P-521; Python ints): t mod p
     reduced by folding, t ≡ (t & (2^k - 1)) + (t >> k)·c, twice, which costs
     less than ``%`` there and keeps every value congruent and of magnitude
-    under 2^(k+1) (see _fold_shape), not fully reduced."""
+    under 2^(k+1) (see _fold_shape), not fully reduced.  Written out, not
+    called: a call per reduction made it 8% slower (P-521)."""
     k, c, low = _fold_shape(p)
     for _ in range(count):
         t = Z * Z
