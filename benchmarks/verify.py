@@ -12,7 +12,10 @@ id-RSASSA-PSS key (``openssl req -newkey rsa-pss``), it times per CSR:
 * the bare backend primitive on the same inputs, everything else done
   beforehand: ``pow(s, e, n)`` on ints for RSA; a pre-built
   ``ecdsa.VerifyingKey`` and ``verify_digest(sig, digest,
-  sigdecode=sigdecode_der)`` on the precomputed digest for ECDSA; a pre-built
+  sigdecode=sigdecode_der)`` on the precomputed digest for ECDSA (which
+  csrlib no longer calls: it verifies ECDSA with its own, faster arithmetic,
+  so its overhead there is negative; ``benchmarks/ecdsa_verify.py`` compares
+  the two on every curve); a pre-built
   Ed25519 ``ecdsa.VerifyingKey`` and ``verify(sig, tbs)`` for EdDSA;
 * cryptography load + verify: ``load_der_x509_csr(der).is_signature_valid``;
 * x509kit load + verify: ``x509kit.CSR(der).verify_signature()``.

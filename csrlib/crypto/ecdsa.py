@@ -1,10 +1,11 @@
-"""ECDSA signature verification through the ``ecdsa`` package.
+"""ECDSA signatures: parsing (strict DER, raw P1363) and verification.
 
-Only this module (and the signers) import ``ecdsa``, lazily, so loading and
-verifying RSA requests never imports it.  Every argument is passed
-explicitly: the point is the one csrlib decoded and checked, the signature
-values are the ones csrlib parsed with its own strict DER, and the digest is
-the one csrlib computed with the hash the algorithm identifier names.
+Verification uses csrlib's own arithmetic (:mod:`csrlib.crypto.ec_arith`,
+SEC 1 v2 4.1.4), on public values only; the ``ecdsa`` package is left to
+the signers, where a secret is used.  The point is the one csrlib decoded
+and checked, the signature values are the ones csrlib parsed with its own
+strict DER, and the digest is the one csrlib computed with the hash the
+algorithm identifier names.
 """
 
 from __future__ import annotations
@@ -55,49 +56,27 @@ def raw_to_der(signature: bytes, order: int) -> bytes:
     return tlv(0x30, tlv(0x02, encode_integer(r)) + tlv(0x02, encode_integer(s)))
 
 
-_VERIFYING_KEYS: dict[tuple[str, int, int], Any] = {}
-
-
-def _verifying_key(curve_name: str, x: int, y: int) -> Any:
-    key = (curve_name, x, y)
-    vk = _VERIFYING_KEYS.get(key)
-    if vk is None:
-        import ecdsa
-        from ecdsa.ellipticcurve import PointJacobi
-
-        from ..model.curves import CURVES_BY_NAME
-
-        curve = getattr(ecdsa.curves, CURVES_BY_NAME[curve_name].ecdsa_name)
-        point = PointJacobi(curve.curve, x, y, 1, curve.order)
-        # The point was checked on the curve when the key was read; every curve
-        # here has cofactor 1, so the order check ecdsa would add is redundant.
-        vk = ecdsa.VerifyingKey.from_public_point(point, curve=curve, validate_point=False)
-        if len(_VERIFYING_KEYS) >= 64:
-            _VERIFYING_KEYS.clear()
-        _VERIFYING_KEYS[key] = vk
-    return vk
-
-
 def verify_ecdsa(
     curve_name: str, order: int, x: int, y: int, hash_name: str, signature: bytes,
     message: bytes,
 ) -> None:
-    """Return None if ``signature`` is a valid ECDSA signature of ``message``; else raise."""
+    """Return None if ``signature`` is a valid ECDSA signature of ``message``; else raise.
+
+    The arithmetic is csrlib's own (:mod:`csrlib.crypto.ec_arith`, SEC 1 v2
+    4.1.4); the caller has checked that (x, y) is on the curve.
+    """
+    from ..model.curves import CURVES_BY_NAME
+    from .ec_arith import arith_for
+
     r, s = parse_ecdsa_signature(signature)
     # X9.62 / FIPS 186-4 6.4: 0 < r, s < n, checked here before any arithmetic.
     if not (0 < r < order and 0 < s < order):
         raise InvalidSignature("ECDSA signature values out of range")
-    from ecdsa.keys import BadSignatureError
-
+    curve = CURVES_BY_NAME[curve_name]
+    if curve.n != order:
+        raise ValueError(f"order given for {curve_name} is not its order")
     digest = hashlib.new(hash_name, message).digest()
-    vk = _verifying_key(curve_name, x, y)
-    try:
-        # allow_truncate: FIPS 186-4 6.4 keeps the leftmost bits of a longer digest.
-        vk.verify_digest(signature, digest, sigdecode=lambda _sig, _order: (r, s),
-                         allow_truncate=True)
-    except BadSignatureError:
-        raise InvalidSignature("ECDSA signature does not match") from None
-    except (TypeError, ArithmeticError):
-        # ecdsa 0.19 fails this way when u1*G + u2*Q is the point at infinity,
-        # which a crafted signature can reach: the signature is invalid.
-        raise InvalidSignature("ECDSA signature does not match") from None
+    # SEC 1 4.1.3 step 5 (FIPS 186-4 6.4): keep the leftmost bits of a longer digest.
+    e = int.from_bytes(digest, "big") >> max(0, 8 * len(digest) - order.bit_length())
+    if not arith_for(curve.p, curve.a, order, curve.gx, curve.gy).verify(x, y, e, r, s):
+        raise InvalidSignature("ECDSA signature does not match")

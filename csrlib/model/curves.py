@@ -15,7 +15,8 @@ Explicit parameters (specifiedCurve, RFC 3279 2.3.5) are read by
 :func:`read_specified_curve` into a :class:`Curve` named ``explicit``.
 
 Only the arithmetic needed to read a public key: decompression and the
-curve equation.  Signing and verifying are the ``ecdsa`` package's job.
+curve equation.  Signing is the ``ecdsa`` package's job; ECDSA verification uses
+csrlib.crypto.ec_arith.
 """
 
 from __future__ import annotations
