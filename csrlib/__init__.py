@@ -65,6 +65,7 @@ from .model.keys import (
     UnknownPublicKey,
 )
 from .model.lazy import LazySequence
+from .model.ml_dsa_keys import MlDsaPublicKey
 from .model.more_extensions import (
     AccessDescription,
     AuthorityInformationAccess,
@@ -126,6 +127,7 @@ __all__ = [
     "KeyUsage",
     "LazySequence",
     "Limits",
+    "MlDsaPublicKey",
     "Name",
     "NameAttribute",
     "NameConstraints",

@@ -360,6 +360,11 @@ def read_spki(src: Source, value: Any, depth: int, path: str) -> PublicKey:
         if unused or len(bits) != size:
             raise src.fail("bad-key", alg_end, key_path, f"{cls.key_type} key is {size} octets")
         return _EDWARDS_MAKERS[cls](bits, der)
+    if algorithm in (oids.ML_DSA_44, oids.ML_DSA_65, oids.ML_DSA_87):
+        from .ml_dsa_keys import read_ml_dsa_key
+
+        return read_ml_dsa_key(src, algorithm, params, alg_start, alg_end, bits, unused, der,
+                               path, key_path)
     return UnknownPublicKey(algorithm, params, bits, unused, der)
 
 
