@@ -101,7 +101,7 @@ class MlDsaPublicKey(PublicKey):
         try:
             key = PublicKey.from_der(spki)
         except DecodeError as exc:
-            raise InvalidKey(f"not a valid {kind} public key: {exc.detail or exc.kind}") from None
+            raise InvalidKey(f"not a valid public key: {exc.detail or exc.kind}") from None
         assert isinstance(key, MlDsaPublicKey)
         return key
 

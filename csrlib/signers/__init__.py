@@ -154,7 +154,8 @@ def save_private_key(signer: AnySigner, path: str | os.PathLike[str],
 
 
 def from_cryptography(private_key: Any, **options: Any) -> ExternalSigner:
-    """Return a signer over a ``cryptography`` private key object (RSA, EC, Ed25519, Ed448).
+    """Return a signer over a ``cryptography`` private key object (RSA, EC, Ed25519, Ed448,
+    ML-DSA where cryptography's OpenSSL has it).
 
     ``cryptography`` is imported only here, and is not a dependency of
     csrlib.  Options: ``hash``, ``pss`` (see
