@@ -20,7 +20,7 @@ from .. import oids
 from ..der.primitives import encode_oid
 from ..der.tlv import tlv
 from ..errors import bytes_text
-from .keys import PublicKey
+from .keys import SPKI_READERS, PublicKey
 from .reading import maker
 
 if TYPE_CHECKING:
@@ -121,3 +121,4 @@ def read_ml_dsa_key(src: Source, algorithm: str, params: bytes | None, alg_start
 
 
 _make = maker(MlDsaPublicKey)
+SPKI_READERS.update(dict.fromkeys(ML_DSA_OIDS, read_ml_dsa_key))

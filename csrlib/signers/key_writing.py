@@ -8,7 +8,7 @@ the secret padded to the curve size, no [0], the [1] public key when the
 record has it); Ed25519 / Ed448 with no parameters (RFC 8410; the public key
 is not written, since version 0 has no place for it and readers derive it);
 ML-DSA with no parameters and its seed [0] when known, else its expandedKey
-(RFC 9881 6, :mod:`csrlib.signers.ml_dsa`).
+(RFC 9881 6, :mod:`csrlib.signers.ml_dsa_keys`).
 
 The key is checked first, as :mod:`csrlib.signers.keyfiles` checks what it
 reads (:mod:`csrlib.signers.keycheck`); every failure raises
@@ -75,7 +75,7 @@ def pkcs8_der(key: PrivateKeyData) -> bytes:
                                          else oids.ED448))
     elif isinstance(key, MlDsaPrivateKey):
         from ..model.ml_dsa_keys import ML_DSA_TYPES
-        from .ml_dsa import ml_dsa_private_key_der
+        from .ml_dsa_keys import ml_dsa_private_key_der
 
         inner = ml_dsa_private_key_der(key)
         algorithm = tlv(0x06, encode_oid(ML_DSA_TYPES[key.key_type]))

@@ -352,7 +352,7 @@ def _interpret_pkcs8(value: Any) -> PrivateKeyData:
         if params is not None:
             # RFC 9881 6: the parameters MUST be absent.
             raise InvalidKey(f"PKCS#8 {ML_DSA_OIDS[algorithm]} key with algorithm parameters")
-        from .ml_dsa import read_ml_dsa_private_key
+        from .ml_dsa_keys import read_ml_dsa_private_key
 
         return read_ml_dsa_private_key(ML_DSA_OIDS[algorithm], private, public_bits)
     raise InvalidKey(f"unsupported private key algorithm {_oid_text(algorithm)}")

@@ -74,7 +74,7 @@ class MlDsaPrivateKey:
     or ``ml-dsa-87``, its 32-octet ``seed`` and/or its ``expanded`` key
     (skEncode), with the public key when the key file carried one or it was
     derived.  Written in the seed form when the seed is known, else as the
-    expanded key (:mod:`csrlib.signers.ml_dsa`)."""
+    expanded key (:mod:`csrlib.signers.ml_dsa_keys`)."""
 
     key_type: str
     seed: bytes | None = None

@@ -11,11 +11,11 @@ import pytest
 
 pytest.importorskip("dilithium_py", reason="ML-DSA needs the pq extra (dilithium-py)")
 
-import csrlib  # noqa: E402
-from csrlib import CertificateRequestBuilder, KeyUsage, signers  # noqa: E402
-from csrlib.lint import lint  # noqa: E402
-from csrlib.signers import MlDsaPrivateKey, MlDsaSigner  # noqa: E402
-from tests.cli.test_cli import run  # noqa: E402
+import csrlib
+from csrlib import CertificateRequestBuilder, KeyUsage, signers
+from csrlib.lint import lint
+from csrlib.signers import MlDsaPrivateKey, MlDsaSigner
+from tests.cli.test_cli import run
 
 _SIGNER = MlDsaSigner(MlDsaPrivateKey("ml-dsa-44", bytes(32)), deterministic=True)
 

@@ -14,19 +14,19 @@ pytest.importorskip("dilithium_py", reason="ML-DSA needs the pq extra (dilithium
 pytest.importorskip("cryptography.hazmat.primitives.asymmetric.mldsa",
                     reason="this cryptography has no ML-DSA")
 
-from cryptography import x509  # noqa: E402
-from cryptography.hazmat.primitives import serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import mldsa  # noqa: E402
-from cryptography.x509.oid import NameOID  # noqa: E402
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import mldsa
+from cryptography.x509.oid import NameOID
 
 try:  # the module exists where the OpenSSL under it may lack ML-DSA
     mldsa.MLDSA44PrivateKey.from_seed_bytes(bytes(32))
 except Exception:  # cryptography.exceptions.UnsupportedAlgorithm
     pytest.skip("this cryptography's OpenSSL has no ML-DSA", allow_module_level=True)
 
-import csrlib  # noqa: E402
-from csrlib import CertificateRequestBuilder, signers  # noqa: E402
-from csrlib.signers import MlDsaPrivateKey, MlDsaSigner  # noqa: E402
+import csrlib
+from csrlib import CertificateRequestBuilder, signers
+from csrlib.signers import MlDsaPrivateKey, MlDsaSigner
 
 LEVELS = {"ml-dsa-44": mldsa.MLDSA44PrivateKey, "ml-dsa-65": mldsa.MLDSA65PrivateKey,
           "ml-dsa-87": mldsa.MLDSA87PrivateKey}

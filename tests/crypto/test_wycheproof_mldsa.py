@@ -31,7 +31,7 @@ import pytest
 
 pytest.importorskip("dilithium_py", reason="ML-DSA needs the pq extra (dilithium-py)")
 
-from csrlib import (  # noqa: E402
+from csrlib import (
     DecodeError,
     InvalidKey,
     InvalidSignature,
@@ -40,11 +40,11 @@ from csrlib import (  # noqa: E402
     SignatureAlgorithm,
     verify_signature,
 )
-from csrlib.crypto.mldsa import backend  # noqa: E402
-from csrlib.signers import MlDsaSigner, load_private_key  # noqa: E402
-from csrlib.signers.key_writing import pkcs8_der  # noqa: E402
-from tests.crypto.test_wycheproof import MLDSA, VECTORS, _load  # noqa: E402
-from tests.helpers import oid, tlv  # noqa: E402
+from csrlib.crypto.mldsa import backend
+from csrlib.signers import MlDsaSigner, load_private_key
+from csrlib.signers.key_writing import pkcs8_der
+from tests.crypto.test_wycheproof import MLDSA, VECTORS, _load
+from tests.helpers import oid, tlv
 
 needs_vectors = pytest.mark.skipif(VECTORS is None, reason="Wycheproof vectors not found")
 _OIDS = {"44": "2.16.840.1.101.3.4.3.17", "65": "2.16.840.1.101.3.4.3.18",

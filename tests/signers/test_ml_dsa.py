@@ -9,8 +9,8 @@ import pytest
 
 pytest.importorskip("dilithium_py", reason="ML-DSA needs the pq extra (dilithium-py)")
 
-import csrlib  # noqa: E402
-from csrlib import (  # noqa: E402
+import csrlib
+from csrlib import (
     BuildError,
     CertificateRequestBuilder,
     DecodeError,
@@ -24,9 +24,9 @@ from csrlib import (  # noqa: E402
     UnsupportedAlgorithm,
     signers,
 )
-from csrlib.signers import MlDsaPrivateKey, MlDsaSigner  # noqa: E402
-from csrlib.signers.key_writing import pkcs8_der  # noqa: E402
-from tests.helpers import oid, tlv  # noqa: E402
+from csrlib.signers import MlDsaPrivateKey, MlDsaSigner
+from csrlib.signers.key_writing import pkcs8_der
+from tests.helpers import oid, tlv
 
 # RFC 9881 2 (and the NIST CSOR): the OIDs, as DER, written out here.
 OIDS = {"ml-dsa-44": "2.16.840.1.101.3.4.3.17", "ml-dsa-65": "2.16.840.1.101.3.4.3.18",
@@ -36,7 +36,7 @@ SIZES = {"ml-dsa-44": (1312, 2560, 2420), "ml-dsa-65": (1952, 4032, 3309),
          "ml-dsa-87": (2592, 4896, 4627)}
 SEED = bytes(range(32))
 # The seed-form PKCS#8 of ML-DSA-65 with SEED, as RFC 9881 6 / C.1 lays it out.
-SEED_PKCS8_65 = bytes.fromhex("3034020100300b0609608648016503040312042280 20".replace(" ", "")) + SEED
+SEED_PKCS8_65 = bytes.fromhex("3034020100300b060960864801650304031204228020") + SEED
 
 
 def _signer(kind: str = "ml-dsa-65", **options: bool) -> MlDsaSigner:
@@ -56,7 +56,7 @@ def _pkcs8(kind: str, inner: bytes, params: bytes = b"", public: bytes | None = 
 
 
 def _request_with(spki: bytes | None = None, algorithm: bytes | None = None) -> bytes:
-    """Return _REQUEST_65 with its SPKI or signature AlgorithmIdentifier replaced (signature kept)."""
+    """Return _REQUEST_65 with its SPKI or signature algorithm replaced (signature kept)."""
     tbs = _REQUEST_65.tbs_der
     assert tbs[:2] == b"\x30\x82"
     content = tbs[4:]
