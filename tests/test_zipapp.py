@@ -185,7 +185,8 @@ def _rsa_request(directory: Path) -> Path:
 def test_backends_are_imported_only_when_used(pyz: Path, tmp_path: Path, task: str, code: str,
                                               absent: set[str]) -> None:
     # The single file holds no optional package but dilithium_py (the pq extra), so
-    # anything imported is csrlib's doing; benchmarks/import_cost.py --check checks the same rules on an installed csrlib.
+    # anything imported is csrlib's doing; benchmarks/import_cost.py --check checks the
+    # same rules on an installed csrlib.
     extra = [str(_rsa_request(tmp_path))] if task == "rsa" else []
     run = subprocess.run([sys.executable, "-I", "-S", "-c", _IMPORTED.format(code=code),
                           str(pyz), *extra], cwd=tmp_path, capture_output=True, text=True,
