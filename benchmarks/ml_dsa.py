@@ -33,12 +33,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _timing import best_times, environment, print_table  # noqa: E402
-from dilithium_py.ml_dsa import ML_DSA_65  # noqa: E402
+from _timing import best_times, environment, print_table
+from dilithium_py.ml_dsa import ML_DSA_65
 
-import csrlib  # noqa: E402
-from csrlib import CertificateRequestBuilder  # noqa: E402
-from csrlib.signers import MlDsaPrivateKey, MlDsaSigner  # noqa: E402
+import csrlib
+from csrlib import CertificateRequestBuilder
+from csrlib.signers import MlDsaPrivateKey, MlDsaSigner
 
 SEED = bytes(range(32))
 TARGET = 1.10
