@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("dilithium_py", reason="ML-DSA needs the pq extra (dilithium-py)")
 
@@ -275,3 +277,28 @@ def test_without_dilithium_py(monkeypatch: pytest.MonkeyPatch) -> None:
     findings = lint(req)
     assert [f.rule for f in findings] == ["sig.invalid"]
     assert findings[0].severity == "notice" and "csrlib[pq]" in findings[0].message
+
+
+@settings(max_examples=60)
+@given(form=st.sampled_from(["seed", "expanded", "both"]), position=st.integers(0, 10**6),
+       value=st.integers(0, 255), cut=st.booleans())
+def test_damaged_key_files_raise_invalid_key_only(form: str, position: int, value: int,
+                                                  cut: bool) -> None:
+    """Whatever octet is changed (or wherever the file is cut), only InvalidKey escapes."""
+    from csrlib.crypto.mldsa import derive
+
+    _, expanded = derive("ml-dsa-44", SEED)
+    inner = {"seed": tlv(0x80, SEED), "expanded": tlv(0x04, expanded),
+             "both": tlv(0x30, tlv(0x04, SEED) + tlv(0x04, expanded))}[form]
+    der = bytearray(_pkcs8("ml-dsa-44", inner))
+    position %= len(der)
+    if cut:
+        del der[position:]
+    else:
+        der[position] = value
+    try:
+        key = signers.load_private_key(bytes(der))
+    except InvalidKey:
+        return
+    # A change that leaves a valid key (the seed's own octets) gives that key's signer.
+    assert isinstance(key, MlDsaSigner) and key.public_key.key_type == "ml-dsa-44"
