@@ -52,9 +52,10 @@ import csrlib  # noqa: E402
 from csrlib import signers  # noqa: E402
 
 FORBIDDEN_AT_IMPORT = ("rsa", "ecdsa", "six", "idna", "gmpy2", "gmpy", "hypothesis",
-                       "cryptography", "asn1crypto", "pyasn1_fasder", "x509kit")
+                       "cryptography", "asn1crypto", "pyasn1_fasder", "x509kit", "dilithium_py")
 THIRD_PARTY = ("pyasn1", "pyasn1_modules", "rsa", "ecdsa", "six", "idna", "gmpy2", "gmpy",
-               "hypothesis", "cryptography", "asn1crypto", "pyasn1_fasder", "x509kit")
+               "hypothesis", "cryptography", "asn1crypto", "pyasn1_fasder", "x509kit",
+               "dilithium_py")
 
 # task: (code run after ``import csrlib``, packages it must not import)
 TASKS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -66,6 +66,7 @@ from .model.keys import (
     UnknownPublicKey,
 )
 from .model.lazy import LazySequence
+from .model.ml_dsa_keys import MlDsaPublicKey
 from .model.more_extensions import (
     AccessDescription,
     AuthorityInformationAccess,
@@ -159,6 +160,7 @@ __all__ = [
     "KeyUsage",
     "LazySequence",
     "Limits",
+    "MlDsaPublicKey",
     "Name",
     "NameAttribute",
     "NameConstraints",

@@ -282,6 +282,14 @@ DSA_WITH_SHA224 = "2.16.840.1.101.3.4.3.1"
 DSA_WITH_SHA256 = "2.16.840.1.101.3.4.3.2"
 DSA_WITH_SHA384 = "2.16.840.1.101.3.4.3.3"
 DSA_WITH_SHA512 = "2.16.840.1.101.3.4.3.4"
+# ML-DSA (FIPS 204, RFC 9881 2): the same OID names the key and the signature.
+ML_DSA_44 = "2.16.840.1.101.3.4.3.17"
+ML_DSA_65 = "2.16.840.1.101.3.4.3.18"
+ML_DSA_87 = "2.16.840.1.101.3.4.3.19"
+# HashML-DSA with SHA-512 (NIST CSOR); RFC 9881 forbids it in certificates.
+HASH_ML_DSA_44 = "2.16.840.1.101.3.4.3.32"
+HASH_ML_DSA_65 = "2.16.840.1.101.3.4.3.33"
+HASH_ML_DSA_87 = "2.16.840.1.101.3.4.3.34"
 
 #: Named elliptic curves (RFC 5480 2.1.1.1, SEC 2, X9.62, RFC 5639, GB/T
 #: 32918.5), by the names cryptography and OpenSSL use.
@@ -410,6 +418,12 @@ _ALL_NAMES: dict[str, str] = {
     SHA3_256: "sha3-256",
     SHA3_384: "sha3-384",
     SHA3_512: "sha3-512",
+    ML_DSA_44: "ML-DSA-44",
+    ML_DSA_65: "ML-DSA-65",
+    ML_DSA_87: "ML-DSA-87",
+    HASH_ML_DSA_44: "id-hash-ml-dsa-44-with-sha512",
+    HASH_ML_DSA_65: "id-hash-ml-dsa-65-with-sha512",
+    HASH_ML_DSA_87: "id-hash-ml-dsa-87-with-sha512",
 }
 
 

@@ -5,7 +5,8 @@
 
 The archive holds csrlib and the packages it imports at run time (``pyasn1``,
 ``pyasn1_modules``, ``ecdsa``, ``rsa``, ``idna``, and ``six``, which ``ecdsa``
-needs), taken from the interpreter that builds it, with each distribution's
+needs), and ``dilithium_py`` (ML-DSA, the ``pq`` extra) when it is installed,
+taken from the interpreter that builds it, with each distribution's
 METADATA and license files. It needs nothing installed (no pip, no
 site-packages), and used as a path entry (``sys.path.insert(0, "csrlib.pyz")``)
 it is a library too.
@@ -28,7 +29,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-__all__ = ["BUNDLED", "build"]
+__all__ = ["BUNDLED", "OPTIONAL", "build"]
 
 # (import name, distribution name): what csrlib imports at run time, and six,
 # which ecdsa imports.  Optional accelerators (gmpy2) are native code and stay out.
@@ -40,6 +41,15 @@ BUNDLED: tuple[tuple[str, str], ...] = (
     ("rsa", "rsa"),
     ("idna", "idna"),
     ("six", "six"),
+)
+
+#: Optional packages (extras) bundled when the building interpreter has them:
+#: dilithium-py, the ``pq`` extra's ML-DSA arithmetic (pure Python).  Without
+#: it the archive still loads ML-DSA requests, and verifying or signing one
+#: says "install csrlib[pq]" (which a single file cannot do: rebuild the
+#: archive where csrlib[pq] is installed).
+OPTIONAL: tuple[tuple[str, str], ...] = (
+    ("dilithium_py", "dilithium-py"),
 )
 
 DEFAULT_INTERPRETER = "/usr/bin/env python3"
@@ -134,7 +144,8 @@ def build(
     """
     entries: dict[str, bytes] = {"__main__.py": _MAIN}
     versions: dict[str, str] = {}
-    for import_name, distribution in BUNDLED:
+    optional = tuple(item for item in OPTIONAL if importlib.util.find_spec(item[0]) is not None)
+    for import_name, distribution in BUNDLED + optional:
         for name, path in _package_files(import_name):
             data = path.read_bytes()
             entries[name] = data
@@ -148,6 +159,16 @@ def build(
             versions[distribution] = importlib.metadata.version(distribution)
         except importlib.metadata.PackageNotFoundError:
             versions[distribution] = "unknown"
+    # zipimport knows no namespace packages (PEP 420): dilithium_py's "shake" has
+    # no __init__.py, so the archive gives each such directory an empty one.
+    for name in [n for n in entries if n.endswith(".py") and "/" in n]:
+        parts = name.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            init = "/".join(parts[:depth]) + "/__init__.py"
+            if init not in entries:
+                entries[init] = b""
+                if compile_bytecode:
+                    entries[init + "c"] = _pyc(b"", init) or b""
     if compile_bytecode:
         pyc = _pyc(_MAIN, "__main__.py")
         assert pyc is not None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 
+import pytest
+
 from tests import typed_usage
 
 
@@ -17,3 +19,9 @@ def test_typed_usage_runs() -> None:
     assert found["purposes"] == ["serverAuth", "clientAuth"]
     assert found["key"] == ("ec", 256, "secp256r1", False)
     assert found["password"] == "secret"
+
+
+def test_typed_post_quantum_runs() -> None:
+    pytest.importorskip("dilithium_py", reason="ML-DSA needs the pq extra (dilithium-py)")
+    key_type, level, raw = typed_usage.post_quantum()
+    assert (key_type, level, len(raw)) == ("ml-dsa-44", 44, 1312)

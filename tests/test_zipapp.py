@@ -37,7 +37,9 @@ def test_holds_csrlib_and_its_pure_python_dependencies(pyz: Path) -> None:
         names = set(archive.namelist())
     assert {"__main__.py", "csrlib/__init__.py", "csrlib/cli/dispatch.py", "pyasn1/__init__.py",
             "pyasn1_modules/rfc2986.py", "ecdsa/__init__.py", "rsa/__init__.py",
-            "six.py"} <= names
+            "six.py", "dilithium_py/ml_dsa/ml_dsa.py",
+            # zipimport needs a regular package where dilithium_py has a namespace one
+            "dilithium_py/shake/__init__.py"} <= names
     # Bytecode beside the sources for this interpreter; no native code, no caches.
     assert "csrlib/cli/dispatch.pyc" in names
     assert not [n for n in names if n.endswith((".so", ".pyd")) or "__pycache__" in n]
@@ -53,7 +55,8 @@ def test_build_is_reproducible(pyz: Path, tmp_path: Path) -> None:
     versions = zipapp.build(again)
     assert again.read_bytes() == pyz.read_bytes()
     assert versions["csrlib"] == csrlib.__version__
-    assert set(versions) == {"csrlib", "pyasn1", "pyasn1-modules", "ecdsa", "rsa", "idna", "six"}
+    assert set(versions) == {"csrlib", "pyasn1", "pyasn1-modules", "ecdsa", "rsa", "idna", "six",
+                             "dilithium-py"}  # the pq extra, installed with the test extra
 
 
 def test_sources_only_and_no_shebang(tmp_path: Path) -> None:
@@ -99,7 +102,8 @@ def test_new_show_verify_on_a_bare_interpreter(pyz: Path, tmp_path: Path) -> Non
 
 @needs_subprocess
 def test_keygen_and_signing_with_a_key_file(pyz: Path, tmp_path: Path) -> None:
-    for spec, name in (("ed25519", "ed.pem"), ("ec:P-384", "p384.pem")):
+    for spec, name in (("ed25519", "ed.pem"), ("ec:P-384", "p384.pem"),
+                       ("ml-dsa-65", "mldsa.pem")):
         assert _bare(pyz, "keygen", spec, "--out", name, cwd=tmp_path).returncode == 0
         made = _bare(pyz, "new", "--key", name, "--subject", "/CN=from-key",
                      "--out", f"{name}.csr", cwd=tmp_path)
@@ -165,20 +169,24 @@ def _rsa_request(directory: Path) -> Path:
 @needs_subprocess
 @pytest.mark.parametrize(("task", "code", "absent"), [
     ("import", "", {"rsa", "ecdsa", "six", "idna", "gmpy2", "hypothesis", "cryptography",
-                    "asn1crypto"}),
+                    "asn1crypto", "dilithium_py"}),
     ("cli", "import csrlib.cli.dispatch; csrlib.cli.dispatch._parser()",
-     {"rsa", "ecdsa", "idna", "hypothesis"}),
+     {"rsa", "ecdsa", "idna", "hypothesis", "dilithium_py"}),
     ("ec", "r = csrlib.create('CN=x', san=['DNS:x.example'], signer=signers.generate('ec:P-256'))"
-           "\ncsrlib.load(r.der).verify()", {"rsa", "idna"}),
+           "\ncsrlib.load(r.der).verify()", {"rsa", "idna", "dilithium_py"}),
     ("idna", "csrlib.SubjectAlternativeName.from_strings(['DNS:faß.example'])", {"rsa", "ecdsa"}),
     ("ed25519", "r = csrlib.create('CN=x', signer=signers.generate('ed25519'))\n"
-                "csrlib.load(r.der).verify()", {"rsa"}),
-    ("rsa", "csrlib.load(open(sys.argv[2], 'rb').read()).verify()", {"ecdsa", "six"}),
+                "csrlib.load(r.der).verify()", {"rsa", "dilithium_py"}),
+    ("rsa", "csrlib.load(open(sys.argv[2], 'rb').read()).verify()",
+     {"ecdsa", "six", "dilithium_py"}),
+    ("ml-dsa", "r = csrlib.create('CN=x', signer=signers.generate('ml-dsa-44'))\n"
+               "csrlib.load(r.der).verify()", {"rsa", "idna"}),
 ])
 def test_backends_are_imported_only_when_used(pyz: Path, tmp_path: Path, task: str, code: str,
                                               absent: set[str]) -> None:
-    # The single file holds no optional package at all, so anything imported is csrlib's
-    # doing; benchmarks/import_cost.py --check checks the same rules on an installed csrlib.
+    # The single file holds no optional package but dilithium_py (the pq extra), so
+    # anything imported is csrlib's doing; benchmarks/import_cost.py --check checks the
+    # same rules on an installed csrlib.
     extra = [str(_rsa_request(tmp_path))] if task == "rsa" else []
     run = subprocess.run([sys.executable, "-I", "-S", "-c", _IMPORTED.format(code=code),
                           str(pyz), *extra], cwd=tmp_path, capture_output=True, text=True,
@@ -187,3 +195,25 @@ def test_backends_are_imported_only_when_used(pyz: Path, tmp_path: Path, task: s
     imported = set(run.stdout.split())
     assert {"csrlib", "pyasn1"} <= imported
     assert not imported & absent, f"{task} imported {sorted(imported & absent)}"
+
+
+@needs_subprocess
+def test_without_the_pq_extra_ml_dsa_says_what_to_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from csrlib import signers
+
+    monkeypatch.setattr(zipapp, "OPTIONAL", ())
+    plain = tmp_path / "plain.pyz"
+    versions = zipapp.build(plain, compile_bytecode=False)
+    assert "dilithium-py" not in versions
+    with zipfile.ZipFile(plain) as archive:
+        assert not [n for n in archive.namelist() if n.startswith("dilithium_py")]
+    request = csrlib.create("CN=pq.example", signer=signers.generate("ml-dsa-44"))
+    (tmp_path / "pq.csr").write_bytes(request.der)
+    shown = _bare(plain, "show", "pq.csr", cwd=tmp_path)
+    assert shown.returncode == 0 and "ML-DSA-44 Public-Key:" in shown.stdout
+    checked = _bare(plain, "verify", "pq.csr", cwd=tmp_path)
+    assert checked.returncode != 0 and "install csrlib[pq]" in checked.stdout + checked.stderr
+    made = _bare(plain, "keygen", "ml-dsa-44", "--out", "k.pem", cwd=tmp_path)
+    assert made.returncode != 0 and "install csrlib[pq]" in made.stderr
+    assert not (tmp_path / "k.pem").exists()

@@ -52,6 +52,18 @@ def inspect(data: bytes) -> dict[str, object]:
     }
 
 
+def post_quantum() -> tuple[str, int, bytes]:
+    """Make and check an ML-DSA request as the README's "Post-quantum" section does."""
+    signer = signers.generate("ml-dsa-44")
+    req = csrlib.load(csrlib.create("CN=pq.example", signer=signer).to_pem())
+    req.verify()
+    key = req.public_key
+    raw = key.public_bytes if isinstance(key, csrlib.MlDsaPublicKey) else b""
+    level = key.level if isinstance(key, csrlib.MlDsaPublicKey) else 0
+    deterministic = signers.load_private_key(signer.private_key_pem(), deterministic=True)
+    return key.key_type, level, raw + deterministic.sign(b"tbs")[:0]
+
+
 def main() -> dict[str, object]:
     """Return what :func:`inspect` finds in a request :func:`make_request` made."""
     return inspect(make_request().to_pem().encode())

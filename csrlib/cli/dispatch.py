@@ -274,10 +274,12 @@ def _parser() -> argparse.ArgumentParser:
         "keygen", help="make a private key", formatter_class=fmt,
         description="Write a new private key as PKCS#8 PEM, readable by its owner only.",
         epilog="examples:\n  csrlib keygen ec:P-256 --out key.pem\n"
-               "  csrlib keygen rsa:3072 --out rsa.pem")
+               "  csrlib keygen rsa:3072 --out rsa.pem\n"
+               "  csrlib keygen ml-dsa-87 --out mldsa.pem")
     keygen.add_argument("spec", metavar="SPEC", nargs="?", default="ec:P-256", type=text_argument,
                         help="ec:P-256 (default), ec:P-384, ec:P-521, ec:secp256k1, rsa:2048, "
-                             "rsa:3072, rsa:4096, ed25519, ed448")
+                             "rsa:3072, rsa:4096, ed25519, ed448, ml-dsa-44, ml-dsa-65, "
+                             "ml-dsa-87 (ML-DSA: the pq extra)")
     keygen.add_argument("--out", "-o", required=True, metavar="FILE", type=path_argument,
                         help="key file (0600)")
     keygen.add_argument("--force", action="store_true",

@@ -106,7 +106,8 @@ def add_key_options(parser: argparse.ArgumentParser) -> None:
                      help="sign with this private key (PEM or DER: PKCS#8, PKCS#1, SEC1)")
     key.add_argument("--new-key", metavar="SPEC", type=text_argument,
                      help="make a new key: ec:P-256 (the default), ec:P-384, ec:P-521, "
-                          "ec:secp256k1, rsa:2048, rsa:3072, rsa:4096, ed25519, ed448")
+                          "ec:secp256k1, rsa:2048, rsa:3072, rsa:4096, ed25519, ed448, "
+                          "ml-dsa-44, ml-dsa-65, ml-dsa-87")
     parser.add_argument("--key-out", metavar="FILE", type=path_argument,
                         help="where to save a new key (mode 0600)")
     parser.add_argument("--force", action="store_true",

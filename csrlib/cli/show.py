@@ -62,6 +62,7 @@ from ..model.keys import (
     RsaPublicKey,
     UnknownPublicKey,
 )
+from ..model.ml_dsa_keys import MlDsaPublicKey
 from ..model.more_extensions import (
     AuthorityInformationAccess,
     CertificateTemplate,
@@ -243,7 +244,8 @@ def public_key_summary(key: PublicKey) -> dict[str, Any]:
 
     RSA: ``modulus`` (hex), ``exponent``, ``pss_only`` and ``pss`` (an
     id-RSASSA-PSS key's restrictions); EC: ``point`` (the encoded point as
-    received, hex); Ed25519/Ed448: ``public_bytes`` (hex); DSA: ``y``, ``p``,
+    received, hex); Ed25519/Ed448: ``public_bytes`` (hex); ML-DSA: ``public_bytes``
+    and ``parameters`` (hex, null when absent, as RFC 9881 requires); DSA: ``y``, ``p``,
     ``q``, ``g`` (hex, null when absent); unknown: ``bits`` (hex).
     """
     algorithm = getattr(key, "algorithm", None)
@@ -267,6 +269,9 @@ def public_key_summary(key: PublicKey) -> dict[str, Any]:
         out["point"] = (key.encoded_point or key.point()).hex()
     elif isinstance(key, Ed25519PublicKey | Ed448PublicKey):
         out["public_bytes"] = key.public_bytes.hex()
+    elif isinstance(key, MlDsaPublicKey):
+        out["public_bytes"] = key.public_bytes.hex()
+        out["parameters"] = None if key.parameters is None else key.parameters.hex()
     elif isinstance(key, DsaPublicKey):
         out.update(y=_hex_int(key.y), p=_hex_int(key.p), q=_hex_int(key.q), g=_hex_int(key.g))
     elif isinstance(key, UnknownPublicKey):

@@ -118,6 +118,11 @@ def key_lines(key: dict[str, Any]) -> list[str]:
     elif kind in ("ed25519", "ed448"):
         lines += [f"{i2}{kind.upper()} Public-Key:", f"{i2}pub:",
                   *hex_block(key["public_bytes"], 15, i3)]
+    elif kind.startswith("ml-dsa-"):
+        lines += [f"{i2}{kind.upper()} Public-Key:", f"{i2}pub:",
+                  *hex_block(key["public_bytes"], 15, i3)]
+        if key["parameters"] is not None:
+            lines.append(f"{i2}Parameters (must be absent): {key['parameters']}")
     elif kind == "dsa":
         lines += [f"{i2}Public-Key: {size}", f"{i2}pub:",
                   *hex_block(key["y"], 15, i3, lead_zero=True)]

@@ -32,6 +32,9 @@ SHA3_HASHES = frozenset({"sha3_224", "sha3_256", "sha3_384", "sha3_512"})
 EXTRA_CURVES = frozenset({"secp224r1", "brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1"})
 _SAFE_HASHES = frozenset({"sha224", "sha256", "sha384", "sha512"})
 _CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1", "secp256k1"})
+# id-hash-ml-dsa-44/65/87-with-sha512 (NIST CSOR).
+_HASH_ML_DSA = frozenset({"2.16.840.1.101.3.4.3.32", "2.16.840.1.101.3.4.3.33",
+                          "2.16.840.1.101.3.4.3.34"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +45,8 @@ class Policy:
     ``allow_sha1`` / ``allow_md5``: admit those broken hashes too;
     ``min_rsa_bits`` / ``max_rsa_bits``: RSA modulus size range;
     ``max_rsa_exponent``: largest RSA public exponent;
-    ``curves``: EC curves accepted; ``key_types``: key types accepted;
+    ``curves``: EC curves accepted; ``key_types``: key types accepted (the
+    ML-DSA levels are the types ``ml-dsa-44``, ``ml-dsa-65``, ``ml-dsa-87``);
     ``require_safe_pss``: PSS must use the same hash for MGF1 and a salt as
     long as the hash (the profile CA/Browser Forum rules and most CAs expect).
     """
@@ -55,7 +59,8 @@ class Policy:
     max_rsa_exponent: int = 2 ** 64
     curves: frozenset[str] = _CURVES
     key_types: frozenset[str] = field(
-        default=frozenset({"rsa", "ec", "ed25519", "ed448"}))
+        default=frozenset({"rsa", "ec", "ed25519", "ed448", "ml-dsa-44", "ml-dsa-65",
+                           "ml-dsa-87"}))
     require_safe_pss: bool = False
 
     def __post_init__(self) -> None:
@@ -155,6 +160,9 @@ def verify_signature(
         # Checked first: csrlib's algorithm table has no DSA signature algorithms.
         raise UnsupportedAlgorithm(f"DSA signatures are not supported ({algorithm.name})")
     if algorithm.key_type is None:
+        if algorithm.oid in _HASH_ML_DSA:
+            raise UnsupportedAlgorithm(f"{algorithm.name}: HashML-DSA is not allowed in "
+                                       "certificates and requests (RFC 9881 3)")
         raise UnsupportedAlgorithm(f"unknown signature algorithm {algorithm.oid}")
     if key_type == "unknown":
         _unknown_key(public_key)
@@ -168,6 +176,12 @@ def verify_signature(
         _verify_rsa(public_key, algorithm, signature, message, policy)
     elif key_type == "ec":
         _verify_ec(public_key, algorithm, signature, message, policy)
+    elif key_type.startswith("ml-dsa-"):
+        if algorithm.parameters is not None or getattr(public_key, "parameters", None) is not None:
+            raise InvalidSignature("ML-DSA algorithm parameters must be absent (RFC 9881 2)")
+        from .mldsa import verify_ml_dsa
+
+        verify_ml_dsa(key_type, public_key.public_bytes, signature, message)  # type: ignore[attr-defined]
     else:
         from .eddsa import verify_eddsa
 

@@ -15,7 +15,8 @@ __all__ = ["check_extensions", "check_structure", "is_one_der_element"]
 _EXTENSIONS = "certificationRequestInfo.attributes.extensionRequest"
 # Key usage bits each key type cannot have: RFC 5480 3 (EC: no keyEncipherment
 # or dataEncipherment), RFC 3279 2.3.1 / RFC 4055 1.2 (RSA: no keyAgreement,
-# encipherOnly, decipherOnly), RFC 8410 5 (EdDSA: signing bits only).
+# encipherOnly, decipherOnly), RFC 8410 5 (EdDSA: signing bits only), RFC 9881 5
+# (ML-DSA: signing bits only).
 _FORBIDDEN_USAGES = {
     "ec": ("key_encipherment", "data_encipherment"),
     "rsa": ("key_agreement", "encipher_only", "decipher_only"),
@@ -23,6 +24,9 @@ _FORBIDDEN_USAGES = {
                 "decipher_only"),
     "ed448": ("key_encipherment", "data_encipherment", "key_agreement", "encipher_only",
               "decipher_only"),
+    # RFC 9881 5: ML-DSA keys sign only.
+    **{f"ml-dsa-{level}": ("key_encipherment", "data_encipherment", "key_agreement",
+                           "encipher_only", "decipher_only") for level in (44, 65, 87)},
 }
 _STATUS_REQUEST = 5  # RFC 7633 4: TLS feature status_request (OCSP must-staple)
 

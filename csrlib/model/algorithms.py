@@ -62,6 +62,9 @@ _TABLE: dict[str, tuple[str, str, str | None, str]] = {
         (oids.ECDSA_WITH_SHA3_384, 384), (oids.ECDSA_WITH_SHA3_512, 512))},
     oids.ED25519: ("Ed25519", "ed25519", None, _ABSENT),
     oids.ED448: ("Ed448", "ed448", None, _ABSENT),
+    # RFC 9881 2: pure ML-DSA, parameters absent.
+    **{oid: (oids.name_of(oid), f"ml-dsa-{level}", None, _ABSENT) for oid, level in (
+        (oids.ML_DSA_44, 44), (oids.ML_DSA_65, 65), (oids.ML_DSA_87, 87))},
 }
 
 _NULL = b"\x05\x00"
@@ -222,12 +225,13 @@ class SignatureAlgorithm:
     ) -> SignatureAlgorithm:
         """Return the algorithm a key signs with, using ``hash_name`` (or ``hash=``).
 
-        ``key`` is a key type (``"rsa"``, ``"ec"``, ``"ed25519"``, ``"ed448"``)
+        ``key`` is a key type (``"rsa"``, ``"ec"``, ``"ed25519"``, ``"ed448"``,
+        ``"ml-dsa-65"``...)
         or a public key (:meth:`csrlib.PublicKey.from_der`), whose curve then
         gives the ECDSA hash when none is named (sha256 on P-256, sha384 on
         P-384...).  RSA: PKCS#1 v1.5 with that hash, or RSASSA-PSS when
         ``pss`` is given (then the hash must be None or equal ``pss.hash``);
-        EC: ECDSA with that hash; Ed25519 and Ed448: no hash.  Hash names are
+        EC: ECDSA with that hash; Ed25519, Ed448 and ML-DSA: no hash.  Hash names are
         hashlib's (``sha256``, ``sha3_256``).  Raises BuildError for any
         other combination.
         """

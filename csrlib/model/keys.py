@@ -32,6 +32,8 @@ from .curves import (
 from .reading import Source, maker, plan
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .algorithms import PssParameters
 
 __all__ = [
@@ -54,6 +56,8 @@ MAX_RSA_BITS = 16384
 #: linter sees the key it judges (``csrlib.lint``, rule ``key.rsa.exponent``).
 MAX_RSA_EXPONENT = 2 ** 64
 
+#: Readers of more key algorithms by OID, registered by their modules (ml_dsa_keys).
+SPKI_READERS: dict[str, Callable[..., PublicKey]] = {}
 _SPKI_PATH = "subjectPublicKey"
 _OFF_CURVE = "point not on the curve"
 
@@ -360,6 +364,9 @@ def read_spki(src: Source, value: Any, depth: int, path: str) -> PublicKey:
         if unused or len(bits) != size:
             raise src.fail("bad-key", alg_end, key_path, f"{cls.key_type} key is {size} octets")
         return _EDWARDS_MAKERS[cls](bits, der)
+    reader = SPKI_READERS.get(algorithm)
+    if reader is not None:
+        return reader(src, algorithm, params, alg_start, alg_end, bits, unused, der, path, key_path)
     return UnknownPublicKey(algorithm, params, bits, unused, der)
 
 

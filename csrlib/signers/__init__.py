@@ -13,8 +13,18 @@ from typing import Any
 from .base import AsyncExternalSigner, AsyncSigner, ExternalSigner, Signer
 from .ecdsa_backend import EcdsaSigner, EdDsaSigner
 from .keygen import SPECS, generate
-from .private import EcPrivateNumbers, EdPrivateSeed, PrivateKeyData, RsaPrivateNumbers
+from .ml_dsa import MlDsaSigner
+from .private import (
+    EcPrivateNumbers,
+    EdPrivateSeed,
+    MlDsaPrivateKey,
+    PrivateKeyData,
+    RsaPrivateNumbers,
+)
 from .rsa_backend import RsaSigner
+
+#: What generate, load_private_key and signer_for return.
+AnySigner = RsaSigner | EcdsaSigner | EdDsaSigner | MlDsaSigner
 
 __all__ = [
     "SPECS",
@@ -25,6 +35,8 @@ __all__ = [
     "EdDsaSigner",
     "EdPrivateSeed",
     "ExternalSigner",
+    "MlDsaPrivateKey",
+    "MlDsaSigner",
     "PrivateKeyData",
     "RsaPrivateNumbers",
     "RsaSigner",
@@ -38,32 +50,40 @@ __all__ = [
 ]
 
 
-def signer_for(key: PrivateKeyData, **options: object) -> RsaSigner | EcdsaSigner | EdDsaSigner:
+def signer_for(key: PrivateKeyData, **options: object) -> AnySigner:
     """Return the signer of private key material.
 
     ``options`` go to the signer: ``hash``, ``pss``, ``salt_length`` and
     ``allow_sha1`` for RSA, ``hash`` and ``deterministic`` for ECDSA, none for
-    EdDSA.  Raises BuildError for an option the key type does not take.
+    EdDSA, ``deterministic`` for ML-DSA (hedged by default).  Raises BuildError
+    for an option the key type does not take.
     """
     from ..errors import BuildError
 
     allowed = {RsaPrivateNumbers: {"hash", "pss", "salt_length", "allow_sha1"},
-               EcPrivateNumbers: {"hash", "deterministic"}, EdPrivateSeed: set()}[type(key)]
+               EcPrivateNumbers: {"hash", "deterministic"}, EdPrivateSeed: set(),
+               MlDsaPrivateKey: {"deterministic"}}[type(key)]
     extra = sorted(set(options) - allowed)
     if extra:
-        kind = type(key).__name__.replace("PrivateNumbers", "").replace("PrivateSeed", "DSA")
+        kind = (type(key).__name__.replace("PrivateNumbers", "").replace("PrivateSeed", "DSA")
+                .replace("PrivateKey", ""))
         raise BuildError(f"{', '.join(extra)} cannot be used with {kind} keys")
     if isinstance(key, RsaPrivateNumbers):
         return RsaSigner.from_numbers(key, **options)
     if isinstance(key, EcPrivateNumbers):
         return EcdsaSigner.from_numbers(key, **options)
+    if isinstance(key, MlDsaPrivateKey):
+        return MlDsaSigner(key, **options)  # type: ignore[arg-type]
     return EdDsaSigner.from_seed(key)
 
 
 def load_private_key(
     data: bytes | str, password: bytes | str | None = None, **options: object
-) -> RsaSigner | EcdsaSigner | EdDsaSigner:
+) -> AnySigner:
     """Return a signer for the private key in ``data`` (PEM or DER; PKCS#8, PKCS#1, SEC1).
+
+    ML-DSA keys (PKCS#8, RFC 9881 6) take ``deterministic=True`` for
+    deterministic signatures (hedged by default) and need the ``pq`` extra.
 
     ``password`` decrypts an encrypted key: PKCS#8 EncryptedPrivateKeyInfo
     with PBES2 (PBKDF2 or scrypt, AES-CBC) or legacy PEM with
@@ -91,7 +111,7 @@ def load_private_key(
     return signer
 
 
-def private_key_pem(signer: RsaSigner | EcdsaSigner | EdDsaSigner,
+def private_key_pem(signer: AnySigner,
                     password: bytes | str | None = None, **encryption: Any) -> str:
     """Return the signer's key as PKCS#8 PEM, encrypted when ``password`` is given.
 
@@ -112,7 +132,7 @@ def private_key_pem(signer: RsaSigner | EcdsaSigner | EdDsaSigner,
     return encrypted_pem(pkcs8_der(signer.private_numbers), password, **encryption)
 
 
-def save_private_key(signer: RsaSigner | EcdsaSigner | EdDsaSigner, path: str | os.PathLike[str],
+def save_private_key(signer: AnySigner, path: str | os.PathLike[str],
                      *, overwrite: bool = False, password: bytes | str | None = None,
                      **encryption: Any) -> None:
     """Write the signer's key to ``path`` as PKCS#8 PEM, readable by its owner only (0600).
@@ -134,7 +154,8 @@ def save_private_key(signer: RsaSigner | EcdsaSigner | EdDsaSigner, path: str | 
 
 
 def from_cryptography(private_key: Any, **options: Any) -> ExternalSigner:
-    """Return a signer over a ``cryptography`` private key object (RSA, EC, Ed25519, Ed448).
+    """Return a signer over a ``cryptography`` private key object (RSA, EC, Ed25519, Ed448,
+    ML-DSA where cryptography's OpenSSL has it).
 
     ``cryptography`` is imported only here, and is not a dependency of
     csrlib.  Options: ``hash``, ``pss`` (see

@@ -25,7 +25,7 @@ _HASHES = ("sha224", "sha256", "sha384", "sha512")
 
 def cryptography_signer(private_key: Any, *, hash: str | None = None,
                         pss: bool = False) -> ExternalSigner:
-    """Return an ExternalSigner over a cryptography RSA, EC, Ed25519 or Ed448 private key.
+    """Return an ExternalSigner over a cryptography RSA, EC, Ed25519, Ed448 or ML-DSA private key.
 
     ``hash``: for RSA (default sha256) and ECDSA (default: the curve's, e.g.
     sha384 on P-384); ``pss=True``: RSA signs RSASSA-PSS (MGF1 with the same
@@ -77,7 +77,14 @@ def cryptography_signer(private_key: Any, *, hash: str | None = None,
             raise BuildError("EdDSA keys take no hash")
         algorithm = SignatureAlgorithm.for_key(public_key.key_type)
         sign = private_key.sign
+    elif public_key is not None and public_key.key_type.startswith("ml-dsa-") and hasattr(
+            private_key, "sign_mu"):
+        # cryptography >= 46 with OpenSSL >= 3.5: pure ML-DSA, empty context, hedged.
+        if hash is not None:
+            raise BuildError("ML-DSA keys take no hash")
+        algorithm = SignatureAlgorithm.for_key(public_key.key_type)
+        sign = private_key.sign
     else:
-        raise BuildError(f"not a cryptography RSA, EC, Ed25519 or Ed448 private key: "
+        raise BuildError(f"not a cryptography RSA, EC, Ed25519, Ed448 or ML-DSA private key: "
                          f"{type(private_key).__name__}")
     return ExternalSigner(public_key, algorithm, sign)

@@ -6,7 +6,9 @@ parameters for a ``pss_only`` key) and the full RSAPrivateKey (CRT values
 computed); id-ecPublicKey with the namedCurve and an ECPrivateKey (version 1,
 the secret padded to the curve size, no [0], the [1] public key when the
 record has it); Ed25519 / Ed448 with no parameters (RFC 8410; the public key
-is not written, since version 0 has no place for it and readers derive it).
+is not written, since version 0 has no place for it and readers derive it);
+ML-DSA with no parameters and its seed [0] when known, else its expandedKey
+(RFC 9881 6, :mod:`csrlib.signers.ml_dsa_keys`).
 
 The key is checked first, as :mod:`csrlib.signers.keyfiles` checks what it
 reads (:mod:`csrlib.signers.keycheck`); every failure raises
@@ -21,7 +23,13 @@ from ..der.tlv import tlv
 from ..errors import InvalidKey
 from ..pem import encode_pem
 from .keycheck import check_ec, check_ed, check_rsa, crt, pss_public_key
-from .private import EcPrivateNumbers, EdPrivateSeed, PrivateKeyData, RsaPrivateNumbers
+from .private import (
+    EcPrivateNumbers,
+    EdPrivateSeed,
+    MlDsaPrivateKey,
+    PrivateKeyData,
+    RsaPrivateNumbers,
+)
 
 __all__ = ["pkcs8_der", "pkcs8_pem"]
 
@@ -65,6 +73,12 @@ def pkcs8_der(key: PrivateKeyData) -> bytes:
         inner = tlv(0x04, bytes(key.seed))
         algorithm = tlv(0x06, encode_oid(oids.ED25519 if key.key_type == "ed25519"
                                          else oids.ED448))
+    elif isinstance(key, MlDsaPrivateKey):
+        from ..model.ml_dsa_keys import ML_DSA_TYPES
+        from .ml_dsa_keys import ml_dsa_private_key_der
+
+        inner = ml_dsa_private_key_der(key)
+        algorithm = tlv(0x06, encode_oid(ML_DSA_TYPES[key.key_type]))
     else:
         raise TypeError(f"expected a PrivateKeyData record, not {type(key).__name__}")
     return tlv(0x30, _integers(0) + tlv(0x30, algorithm) + tlv(0x04, inner))

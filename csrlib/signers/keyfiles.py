@@ -14,7 +14,8 @@ PEM label                   structure
                             (RFC 5208, RFC 5958) holding an rsaEncryption or
                             id-RSASSA-PSS key (RFC 8017 A.1.2), an
                             id-ecPublicKey key on a named curve (RFC 5915),
-                            or an Ed25519 / Ed448 key (RFC 8410)
+                            an Ed25519 / Ed448 key (RFC 8410), or an
+                            ML-DSA key (RFC 9881 6: seed, expandedKey or both)
 ``RSA PRIVATE KEY``         PKCS#1 RSAPrivateKey, two-prime (version 0) only
 ``EC PRIVATE KEY``          SEC1 ECPrivateKey (RFC 5915) with its [0]
                             namedCurve; an ``EC PARAMETERS`` block before it
@@ -72,6 +73,7 @@ from ..der.tlv import Context, read_header
 from ..errors import KINDS, DecodeError, InvalidKey
 from ..key_schemas import RsaPublicKey
 from ..model.curves import CURVES, Curve, decode_point
+from ..model.ml_dsa_keys import ML_DSA_OIDS
 from ..pem import detect_format, pem_blocks
 from ..schemas import SpannedOctetString
 from .encrypted_keys import (
@@ -346,6 +348,13 @@ def _interpret_pkcs8(value: Any) -> PrivateKeyData:
         ed = EdPrivateSeed(key_type, seed, public_bits)
         check_ed(ed)
         return ed
+    if algorithm in ML_DSA_OIDS:
+        if params is not None:
+            # RFC 9881 6: the parameters MUST be absent.
+            raise InvalidKey(f"PKCS#8 {ML_DSA_OIDS[algorithm]} key with algorithm parameters")
+        from .ml_dsa_keys import read_ml_dsa_private_key
+
+        return read_ml_dsa_private_key(ML_DSA_OIDS[algorithm], private, public_bits)
     raise InvalidKey(f"unsupported private key algorithm {_oid_text(algorithm)}")
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["EcPrivateNumbers", "EdPrivateSeed", "PrivateKeyData", "RsaPrivateNumbers"]
+__all__ = ["EcPrivateNumbers", "EdPrivateSeed", "MlDsaPrivateKey", "PrivateKeyData",
+           "RsaPrivateNumbers"]
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -67,4 +68,25 @@ class EdPrivateSeed:
     __str__ = __repr__
 
 
-PrivateKeyData = RsaPrivateNumbers | EcPrivateNumbers | EdPrivateSeed
+@dataclass(frozen=True, slots=True, repr=False)
+class MlDsaPrivateKey:
+    """An ML-DSA private key (FIPS 204, RFC 9881 6): ``ml-dsa-44``, ``ml-dsa-65``
+    or ``ml-dsa-87``, its 32-octet ``seed`` and/or its ``expanded`` key
+    (skEncode), with the public key when the key file carried one or it was
+    derived.  Written in the seed form when the seed is known, else as the
+    expanded key (:mod:`csrlib.signers.ml_dsa_keys`)."""
+
+    key_type: str
+    seed: bytes | None = None
+    expanded: bytes | None = None
+    public: bytes | None = None
+
+    def __repr__(self) -> str:
+        form = "+".join(name for name, value in (("seed", self.seed),
+                                                 ("expanded", self.expanded)) if value)
+        return f"<MlDsaPrivateKey {self.key_type} {form or 'empty'}>"
+
+    __str__ = __repr__
+
+
+PrivateKeyData = RsaPrivateNumbers | EcPrivateNumbers | EdPrivateSeed | MlDsaPrivateKey

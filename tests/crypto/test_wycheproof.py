@@ -18,6 +18,8 @@ The vectors are read from ``$CSRLIB_WYCHEPROOF`` or ``../shared/vectors/wychepro
 * ECDSA signatures in the P1363 form (:data:`P1363`), AES-CBC
   (:data:`AES`), PBES2 (:data:`PBES2`) and PBKDF2 (:data:`PBKDF2`): see
   ``test_wycheproof_keys.py``.
+* ML-DSA (:data:`MLDSA`): the verify, sign_seed and sign_noseed files of
+  the three parameter sets, see ``test_wycheproof_mldsa.py``.
 * ``primality_test.json`` (:data:`PRIMALITY`): the test the primes of RSA key
   files go through, :func:`csrlib.signers.primes.is_probable_prime`, calls
   every ``valid`` case prime and every other not (``acceptable``: negative
@@ -64,12 +66,14 @@ _VERIFIED_CURVES = ("secp256r1", "secp384r1", "secp521r1", "secp256k1", "secp224
 
 
 def _family(name: str) -> str:
-    """Return how a vector file is tested: verified, p1363, aes, pbes2, pbkdf2,
+    """Return how a vector file is tested: verified, p1363, aes, pbes2, pbkdf2, mldsa,
     primality or not-yet."""
     if name == "primality_test.json":
         return "primality"
     if name == "aes_cbc_pkcs5_test.json":
         return "aes"
+    if name.startswith("mldsa_"):
+        return "mldsa"
     if name.startswith(("pbes2_", "pbkdf2_")):
         return name.split("_", maxsplit=1)[0]
     if name.startswith(("ed25519", "ed448", "rsa_pss_", "rsa_signature_")):
@@ -89,10 +93,10 @@ P1363 = [n for n in ALL_FILES if _family(n) == "p1363"]
 AES = [n for n in ALL_FILES if _family(n) == "aes"]
 PBES2 = [n for n in ALL_FILES if _family(n) == "pbes2"]
 PBKDF2 = [n for n in ALL_FILES if _family(n) == "pbkdf2"]
+MLDSA = [n for n in ALL_FILES if _family(n) == "mldsa"]
 #: Files whose subject csrlib does not have yet, with the issue that adds it.
 NOT_YET = {
     "ecdh_secp256r1_ecpoint_test.json": "issue 17: EC public-key validation (key.ec.point)",
-    **{n: "issue 18: ML-DSA" for n in ALL_FILES if n.startswith("mldsa_")},
 }
 # The vectors use SHA-1 and small salts on purpose: only the arithmetic is
 # tested here.  The curves and SHA-3 outside the default policy are admitted.
@@ -198,10 +202,11 @@ def test_vectors_are_all_here() -> None:
         pytest.skip("Wycheproof vectors not found")
     manifest = json.loads((VECTORS.parent / "manifest.json").read_text())
     assert sorted(Path(f["file"]).name for f in manifest["files"]) == ALL_FILES
-    tested = VERIFIED + UNSUPPORTED + PRIMALITY + P1363 + AES + PBES2 + PBKDF2
+    tested = VERIFIED + UNSUPPORTED + PRIMALITY + P1363 + AES + PBES2 + PBKDF2 + MLDSA
     assert sorted(tested + list(NOT_YET)) == ALL_FILES
     assert not set(NOT_YET) & set(tested)
     assert len(P1363) == 8 and len(AES) == 1 and len(PBES2) == 15 and len(PBKDF2) == 5
+    assert len(MLDSA) == 9
     # Older entries count cases as numberOfTests, newer ones as tests.
     counts = {Path(f["file"]).name: f.get("tests", f.get("numberOfTests"))
               for f in manifest["files"]}

@@ -119,7 +119,7 @@ _start = time.perf_counter()
 import csrlib
 _elapsed = time.perf_counter() - _start
 _extra = sorted({name.split(".")[0] for name in sys.modules}
-                & {"rsa", "ecdsa", "six", "gmpy2", "hypothesis", "cryptography"})
+                & {"rsa", "ecdsa", "six", "gmpy2", "hypothesis", "cryptography", "dilithium_py"})
 print(f"pyodide: import csrlib {csrlib.__version__} took {_elapsed * 1e3:.0f} ms (sources "
       f"compiled); backends or tools it imported: {', '.join(_extra) or 'none'}", flush=True)
 

@@ -1,0 +1,115 @@
+"""ML-DSA private keys (RFC 9881 6): reading, checking and writing them.
+
+In PKCS#8 the privateKey OCTET STRING holds (RFC 9881 6)::
+
+    ML-DSA-xx-PrivateKey ::= CHOICE {
+      seed        [0] OCTET STRING (SIZE (32)),
+      expandedKey OCTET STRING (SIZE (2560 | 4032 | 4896)),
+      both        SEQUENCE { seed OCTET STRING (SIZE (32)),
+                             expandedKey OCTET STRING (SIZE (...)) } }
+
+:func:`read_ml_dsa_private_key` reads any of the three and checks the key
+(:func:`check_ml_dsa`): the seed derives the key (and, in ``both``, exactly
+the expanded key given: refused otherwise); an expanded key alone must be
+a consistent one (coefficients in range, t0 and tr recomputed); a stated
+public key must be the derived one.  :func:`ml_dsa_private_key_der` writes
+the seed form when the seed is known (RFC 9881 6 recommends it), else the
+expanded key.  Every failure is an :class:`~csrlib.errors.InvalidKey` with no
+key material in it.
+"""
+
+from __future__ import annotations
+
+from ..der.tlv import Context, read_header, tlv
+from ..errors import DecodeError, InvalidKey, UnsupportedAlgorithm
+from ..model.ml_dsa_keys import ML_DSA_SIZES
+from .private import MlDsaPrivateKey
+
+__all__ = ["check_ml_dsa", "ml_dsa_private_key_der", "read_ml_dsa_private_key"]
+
+_SEED_SIZE = 32
+
+
+def _backend_error(exc: UnsupportedAlgorithm) -> InvalidKey:
+    # Starts with "unsupported": an encrypted key's reader lets this message through.
+    return InvalidKey(f"unsupported: {exc}")
+
+
+def check_ml_dsa(key: MlDsaPrivateKey) -> tuple[bytes, bytes]:
+    """Return (public key, expanded key) of ``key``, checked; raise InvalidKey.
+
+    See the module docstring for the checks.  A missing ``dilithium-py``
+    raises InvalidKey saying to install csrlib[pq].
+    """
+    from ..crypto.mldsa import derive, expanded_public_key
+
+    kind = key.key_type
+    if kind not in ML_DSA_SIZES:
+        raise InvalidKey("unsupported ML-DSA key type (expected ml-dsa-44, ml-dsa-65 or ml-dsa-87)")
+    pk_size, sk_size, _ = ML_DSA_SIZES[kind]
+    if key.seed is None and key.expanded is None:
+        raise InvalidKey(f"{kind} private key without a seed or an expanded key")
+    if key.seed is not None and len(key.seed) != _SEED_SIZE:
+        raise InvalidKey(f"{kind} seed is {len(key.seed)} octets, not {_SEED_SIZE}")
+    if key.expanded is not None and len(key.expanded) != sk_size:
+        raise InvalidKey(f"{kind} expanded key is {len(key.expanded)} octets, not {sk_size}")
+    if key.public is not None and len(key.public) != pk_size:
+        raise InvalidKey(f"{kind} public key is {len(key.public)} octets, not {pk_size}")
+    try:
+        if key.seed is not None:
+            public, expanded = derive(kind, key.seed)
+            if key.expanded is not None and key.expanded != expanded:
+                raise InvalidKey(f"{kind} private key: the expanded key is not the one its "
+                                 "seed derives")
+        else:
+            assert key.expanded is not None
+            expanded = bytes(key.expanded)
+            public = expanded_public_key(kind, expanded)
+    except UnsupportedAlgorithm as exc:
+        raise _backend_error(exc) from None
+    if key.public is not None and key.public != public:
+        raise InvalidKey("the key file's public key does not match its private key")
+    return public, expanded
+
+
+def read_ml_dsa_private_key(key_type: str, private: bytes,
+                            public: bytes | None) -> MlDsaPrivateKey:
+    """Return the checked key of a PKCS#8 privateKey's contents (RFC 9881 6 CHOICE)."""
+    sk_size = ML_DSA_SIZES[key_type][1]
+    ctx = Context()
+    seed = expanded = None
+    try:
+        tag, c, e = read_header(private, 0, len(private), ctx)
+        if e != len(private):
+            raise InvalidKey(f"{key_type} private key: data after the key")
+        if tag == 0x80:
+            seed = private[c:e]
+        elif tag == 0x04:
+            expanded = private[c:e]
+        elif tag == 0x30:
+            tag1, c1, e1 = read_header(private, c, e, ctx)
+            tag2, c2, e2 = read_header(private, e1, e, ctx) if e1 < e else (0, e, e)
+            if tag1 != 0x04 or tag2 != 0x04 or e2 != e:
+                raise InvalidKey(f"{key_type} private key: 'both' is not two OCTET STRINGs")
+            seed, expanded = private[c1:e1], private[c2:e2]
+        else:
+            raise InvalidKey(f"{key_type} private key: not a seed [0], expandedKey or both "
+                             "(RFC 9881 6)")
+    except DecodeError as exc:
+        raise InvalidKey(f"{key_type} private key: malformed DER at byte {exc.offset}") from None
+    if seed is not None and len(seed) != _SEED_SIZE:
+        raise InvalidKey(f"{key_type} seed is {len(seed)} octets, not {_SEED_SIZE}")
+    if expanded is not None and len(expanded) != sk_size:
+        raise InvalidKey(f"{key_type} expanded key is {len(expanded)} octets, not {sk_size}")
+    key = MlDsaPrivateKey(key_type, seed, expanded, public)
+    derived, _ = check_ml_dsa(key)
+    return MlDsaPrivateKey(key_type, seed, expanded, derived)
+
+
+def ml_dsa_private_key_der(key: MlDsaPrivateKey) -> bytes:
+    """Return the RFC 9881 6 private key CHOICE: ``seed`` when known, else ``expandedKey``."""
+    check_ml_dsa(key)
+    if key.seed is not None:
+        return tlv(0x80, bytes(key.seed))
+    assert key.expanded is not None
+    return tlv(0x04, bytes(key.expanded))
