@@ -178,6 +178,9 @@ def attribute_oid(name: str) -> str | None:
 CHALLENGE_PASSWORD = "1.2.840.113549.1.9.7"
 EXTENSION_REQUEST = "1.2.840.113549.1.9.14"
 MS_EXTENSION_REQUEST = "1.3.6.1.4.1.311.2.1.14"
+# RFC 9883 (ASN.1 module: id-at-statementOfPossession): the request is signed
+# by the key of a certificate the attribute names.
+STATEMENT_OF_POSSESSION = "1.3.6.1.4.1.22112.2.1"
 
 ATTRIBUTE_NAMES: dict[str, str] = {
     CHALLENGE_PASSWORD: "challengePassword",
@@ -282,6 +285,10 @@ DSA_WITH_SHA224 = "2.16.840.1.101.3.4.3.1"
 DSA_WITH_SHA256 = "2.16.840.1.101.3.4.3.2"
 DSA_WITH_SHA384 = "2.16.840.1.101.3.4.3.3"
 DSA_WITH_SHA512 = "2.16.840.1.101.3.4.3.4"
+# ML-KEM public keys (FIPS 203; RFC 9935 3: id-alg-ml-kem-512/768/1024, NIST CSOR kems).
+ML_KEM_512 = "2.16.840.1.101.3.4.4.1"
+ML_KEM_768 = "2.16.840.1.101.3.4.4.2"
+ML_KEM_1024 = "2.16.840.1.101.3.4.4.3"
 
 #: Named elliptic curves (RFC 5480 2.1.1.1, SEC 2, X9.62, RFC 5639, GB/T
 #: 32918.5), by the names cryptography and OpenSSL use.
@@ -410,6 +417,9 @@ _ALL_NAMES: dict[str, str] = {
     SHA3_256: "sha3-256",
     SHA3_384: "sha3-384",
     SHA3_512: "sha3-512",
+    ML_KEM_512: "ML-KEM-512",
+    ML_KEM_768: "ML-KEM-768",
+    ML_KEM_1024: "ML-KEM-1024",
 }
 
 

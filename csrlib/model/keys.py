@@ -34,17 +34,8 @@ from .reading import Source, maker, plan
 if TYPE_CHECKING:
     from .algorithms import PssParameters
 
-__all__ = [
-    "MAX_RSA_BITS",
-    "MAX_RSA_EXPONENT",
-    "DsaPublicKey",
-    "Ed448PublicKey",
-    "Ed25519PublicKey",
-    "EcPublicKey",
-    "PublicKey",
-    "RsaPublicKey",
-    "UnknownPublicKey",
-]
+__all__ = ["MAX_RSA_BITS", "MAX_RSA_EXPONENT", "DsaPublicKey", "Ed448PublicKey",
+           "Ed25519PublicKey", "EcPublicKey", "PublicKey", "RsaPublicKey", "UnknownPublicKey"]
 
 #: RSA moduli over this many bits are refused (verification cost is quadratic+).
 MAX_RSA_BITS = 16384
@@ -360,6 +351,11 @@ def read_spki(src: Source, value: Any, depth: int, path: str) -> PublicKey:
         if unused or len(bits) != size:
             raise src.fail("bad-key", alg_end, key_path, f"{cls.key_type} key is {size} octets")
         return _EDWARDS_MAKERS[cls](bits, der)
+    if algorithm in (oids.ML_KEM_512, oids.ML_KEM_768, oids.ML_KEM_1024):
+        from .ml_kem_keys import read_ml_kem_key
+
+        return read_ml_kem_key(src, algorithm, params, alg_start, alg_end, bits, unused, der,
+                               path, key_path)
     return UnknownPublicKey(algorithm, params, bits, unused, der)
 
 
