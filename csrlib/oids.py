@@ -188,6 +188,7 @@ ATTRIBUTE_NAMES: dict[str, str] = {
     UNSTRUCTURED_ADDRESS: "unstructuredAddress",
     EXTENSION_REQUEST: "extensionRequest",
     MS_EXTENSION_REQUEST: "msExtensionRequest",
+    STATEMENT_OF_POSSESSION: "privateKeyPossessionStatement",
     "1.3.6.1.4.1.311.13.2.3": "msOsVersion",
     "1.3.6.1.4.1.311.13.2.2": "msEnrollmentCsp",
     "1.3.6.1.4.1.311.21.20": "msRequestClientInfo",
