@@ -5,7 +5,9 @@ RFC 9935 3 and 4: the algorithm is id-alg-ml-kem-512, -768 or -1024
 STRING holds the raw FIPS 203 encapsulation key (``ByteEncode12(t) || rho``):
 800, 1184 or 1568 octets.  Parameters that are present (NULL included) are
 refused by a strict load and listed as a deviation by a lenient one (the
-key keeps them); a key of any other length is refused.
+key keeps them), as is a key that fails FIPS 203's modulus check (a
+coefficient of ``t`` not below q = 3329); a key of any other length is
+refused.
 
 An ML-KEM key cannot sign: a request carrying one is signed with another
 key, named by RFC 9883's privateKeyPossessionStatement attribute
@@ -15,7 +17,7 @@ key, named by RFC 9883's privateKeyPossessionStatement attribute
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from .. import oids
 from ..der.primitives import encode_oid
@@ -54,14 +56,13 @@ class MlKemPublicKey(PublicKey):
     absent), else None.
     """
 
-    key_type: ClassVar[str] = "ml-kem"
     level: int
     public_bytes: bytes = field(repr=False)
     der: bytes = field(repr=False)
     parameters: bytes | None = field(default=None, repr=False)
 
-    @property  # type: ignore[misc]
-    def key_type(self) -> str:  # noqa: F811 (the ClassVar above names the family)
+    @property
+    def key_type(self) -> str:  # type: ignore[override]  # one class, three key types
         """Return ``ml-kem-512``, ``ml-kem-768`` or ``ml-kem-1024``."""
         return f"ml-kem-{self.level}"
 
@@ -121,7 +122,25 @@ def read_ml_kem_key(src: Source, algorithm: str, params: bytes | None, alg_start
     size = ML_KEM_SIZES[kind][0]
     if unused or len(bits) != size:
         raise src.fail("bad-key", alg_end, key_path, f"{kind} public key is {size} octets")
+    if not _modulus_check(bits):
+        # Lenient mode keeps it, as an EC point off its curve, for csrlib.lint.
+        src.deviate("bad-key", alg_end, key_path,
+                    f"{kind} public key fails the FIPS 203 7.2 modulus check")
     return _make(int(kind[7:]), bits, der, params)
+
+
+def _modulus_check(key: bytes) -> bool:
+    """Return whether every 12-bit coefficient of ``t`` (all but the last 32 octets) is below q.
+
+    FIPS 203 7.2: ``ByteEncode12(ByteDecode12(ek[0:384k]))`` must give back
+    the same octets, which holds exactly when no coefficient is 3329 or more.
+    """
+    q = 3329
+    for i in range(0, len(key) - 32, 3):
+        word = key[i] | key[i + 1] << 8 | key[i + 2] << 16
+        if word & 0xFFF >= q or word >> 12 >= q:
+            return False
+    return True
 
 
 _make = maker(MlKemPublicKey)

@@ -13,6 +13,7 @@ from typing import Any
 from .base import AsyncExternalSigner, AsyncSigner, ExternalSigner, Signer
 from .ecdsa_backend import EcdsaSigner, EdDsaSigner
 from .keygen import SPECS, generate
+from .ml_kem import MlKemPrivateKey, generate_ml_kem
 from .private import EcPrivateNumbers, EdPrivateSeed, PrivateKeyData, RsaPrivateNumbers
 from .rsa_backend import RsaSigner
 
@@ -25,11 +26,13 @@ __all__ = [
     "EdDsaSigner",
     "EdPrivateSeed",
     "ExternalSigner",
+    "MlKemPrivateKey",
     "PrivateKeyData",
     "RsaPrivateNumbers",
     "RsaSigner",
     "Signer",
     "generate",
+    "generate_ml_kem",
     "from_cryptography",
     "load_private_key",
     "private_key_pem",
