@@ -211,7 +211,7 @@ class CertificateRequest:
                     f"certificate of serial number {int_text(statement.serial_number)} issued "
                     f"by {statement.issuer.rfc4514()!r} (RFC 9883 "
                     "privateKeyPossessionStatement); verify it with that certificate "
-                    "(signer_certificate)")
+                    "(verify(signer_certificate=...), csrlib verify --signer-cert)")
             if key.key_type.startswith("ml-kem"):
                 raise InvalidSignature(f"an {key.key_type} key cannot sign: its request must be "
                                        "signed by a certificate's key that a "
