@@ -12,6 +12,7 @@ is unsupported).  Each keeps the exact SubjectPublicKeyInfo it came from
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -34,7 +35,7 @@ from .reading import Source, maker, plan
 if TYPE_CHECKING:
     from .algorithms import PssParameters
 
-__all__ = ["MAX_RSA_BITS", "MAX_RSA_EXPONENT", "DsaPublicKey", "Ed448PublicKey",
+__all__ = ["MAX_RSA_BITS", "MAX_RSA_EXPONENT", "SPKI_READERS", "DsaPublicKey", "Ed448PublicKey",
            "Ed25519PublicKey", "EcPublicKey", "PublicKey", "RsaPublicKey", "UnknownPublicKey"]
 
 #: RSA moduli over this many bits are refused (verification cost is quadratic+).
@@ -44,6 +45,12 @@ MAX_RSA_BITS = 16384
 #: size.  Loading bounds the exponent only by the modulus size, so that a
 #: linter sees the key it judges (``csrlib.lint``, rule ``key.rsa.exponent``).
 MAX_RSA_EXPONENT = 2 ** 64
+
+#: Readers of the keys that modules of their own define, by algorithm OID
+#: (``csrlib.model.ml_kem_keys`` registers itself; ``csrlib.model`` imports
+#: it first): ``reader(src, algorithm, params, alg_start, alg_end, bits,
+#: unused, der, path, key_path)`` returns the key or raises DecodeError.
+SPKI_READERS: dict[str, Callable[..., PublicKey]] = {}
 
 _SPKI_PATH = "subjectPublicKey"
 _OFF_CURVE = "point not on the curve"
@@ -351,11 +358,10 @@ def read_spki(src: Source, value: Any, depth: int, path: str) -> PublicKey:
         if unused or len(bits) != size:
             raise src.fail("bad-key", alg_end, key_path, f"{cls.key_type} key is {size} octets")
         return _EDWARDS_MAKERS[cls](bits, der)
-    if algorithm in (oids.ML_KEM_512, oids.ML_KEM_768, oids.ML_KEM_1024):
-        from .ml_kem_keys import read_ml_kem_key
-
-        return read_ml_kem_key(src, algorithm, params, alg_start, alg_end, bits, unused, der,
-                               path, key_path)
+    reader = SPKI_READERS.get(algorithm)
+    if reader is not None:
+        return reader(src, algorithm, params, alg_start, alg_end, bits, unused, der, path,
+                      key_path)
     return UnknownPublicKey(algorithm, params, bits, unused, der)
 
 

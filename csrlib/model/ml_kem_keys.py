@@ -23,7 +23,7 @@ from .. import oids
 from ..der.primitives import encode_oid
 from ..der.tlv import tlv
 from ..errors import bytes_text
-from .keys import PublicKey
+from .keys import SPKI_READERS, PublicKey
 from .reading import maker
 
 if TYPE_CHECKING:
@@ -144,3 +144,6 @@ def _modulus_check(key: bytes) -> bool:
 
 
 _make = maker(MlKemPublicKey)
+
+
+SPKI_READERS.update(dict.fromkeys(ML_KEM_OIDS, read_ml_kem_key))
