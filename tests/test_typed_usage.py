@@ -17,3 +17,15 @@ def test_typed_usage_runs() -> None:
     assert found["purposes"] == ["serverAuth", "clientAuth"]
     assert found["key"] == ("ec", 256, "secp256r1", False)
     assert found["password"] == "secret"
+
+
+def test_typed_kem_request_runs() -> None:
+    from kyber_py.ml_kem import ML_KEM_768
+
+    from csrlib import signers
+    from tests.kem_helpers import make_certificate
+
+    signer = signers.generate("ed25519")
+    found = typed_usage.kem_request(signer, make_certificate(signer, 99),
+                                    ML_KEM_768.keygen()[0])
+    assert found == ("ml-kem-768", 99, True)
