@@ -9,18 +9,35 @@ identifiers are *spanned*, so the model keeps their exact octets.
 
 from __future__ import annotations
 
-from pyasn1.type import namedtype, tag, univ
-from pyasn1_modules import rfc5280
+from pyasn1.type import namedtype, tag, univ, useful
 
 from .schemas import AlgorithmIdentifier, RDNSequence, SubjectPublicKeyInfo
 
 __all__ = ["Certificate", "IssuerAndSerialNumber", "PrivateKeyPossessionStatement",
-           "TBSCertificate"]
+           "TBSCertificate", "Time", "Validity"]
 
 
 def _ctx(number: int, constructed: bool = True) -> tag.Tag:
     return tag.Tag(tag.tagClassContext,
                    tag.tagFormatConstructed if constructed else tag.tagFormatSimple, number)
+
+
+class Time(univ.Choice):
+    """Time (RFC 5280 4.1.2.5): UTCTime or GeneralizedTime."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("utcTime", useful.UTCTime()),
+        namedtype.NamedType("generalTime", useful.GeneralizedTime()),
+    )
+
+
+class Validity(univ.Sequence):
+    """Validity (RFC 5280 4.1.2.5): checked as DER, not judged."""
+
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("notBefore", Time()),
+        namedtype.NamedType("notAfter", Time()),
+    )
 
 
 class TBSCertificate(univ.Sequence):
@@ -32,7 +49,7 @@ class TBSCertificate(univ.Sequence):
         namedtype.NamedType("serialNumber", univ.Integer()),
         namedtype.NamedType("signature", AlgorithmIdentifier()),
         namedtype.NamedType("issuer", RDNSequence()),
-        namedtype.NamedType("validity", rfc5280.Validity()),
+        namedtype.NamedType("validity", Validity()),
         namedtype.NamedType("subject", RDNSequence()),
         namedtype.NamedType("subjectPublicKeyInfo", SubjectPublicKeyInfo()),
         namedtype.OptionalNamedType("issuerUniqueID",
