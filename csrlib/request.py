@@ -209,7 +209,7 @@ class CertificateRequest:
                 raise SignerCertificateRequired(
                     "the request is signed by another key than its own: that of the "
                     f"certificate of serial number {int_text(statement.serial_number)} issued "
-                    f"by {statement.issuer.rfc4514()!r} (RFC 9883 "
+                    f"by {_name_text(statement.issuer)} (RFC 9883 "
                     "privateKeyPossessionStatement); verify it with that certificate "
                     "(verify(signer_certificate=...), csrlib verify --signer-cert)")
             if key.key_type.startswith("ml-kem"):
@@ -232,6 +232,12 @@ class CertificateRequest:
         return load_der(encode(value), strict=strict)
 
 
+def _name_text(name: Name) -> str:
+    """Return a Name as quoted RFC 4514 text for a message, at most 200 characters of it."""
+    text = name.rfc4514()
+    return repr(text if len(text) <= 200 else text[:200] + "...")
+
+
 def _check_signer(statement: PossessionStatement | None, cert: Certificate) -> None:
     """Raise InvalidSignature unless ``statement`` names ``cert`` (RFC 9883 3)."""
     if statement is None:
@@ -240,9 +246,9 @@ def _check_signer(statement: PossessionStatement | None, cert: Certificate) -> N
     if not statement.names(cert):
         raise InvalidSignature(
             "the privateKeyPossessionStatement names another certificate: serial number "
-            f"{int_text(statement.serial_number)} issued by {statement.issuer.rfc4514()!r}, "
+            f"{int_text(statement.serial_number)} issued by {_name_text(statement.issuer)}, "
             f"not serial number {int_text(cert.serial_number)} issued by "
-            f"{cert.issuer.rfc4514()!r}")
+            f"{_name_text(cert.issuer)}")
     if statement.certificate is not None and statement.certificate != cert:
         raise InvalidSignature("the certificate the privateKeyPossessionStatement carries is "
                                "not the signer certificate given")
