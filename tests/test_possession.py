@@ -7,11 +7,14 @@ KEM keys are kyber-py's (there are no Wycheproof ``mlkem_*`` files).
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from kyber_py.ml_kem import ML_KEM_768
 
 import csrlib
@@ -324,3 +327,43 @@ def test_kyber_and_cryptography_keys_in_requests(cert: bytes, signer: signers.Si
         req = _build(MlKemPublicKey.from_bytes(level, ek), cert, signer)
         assert csrlib.load_der(req.der).public_key.key_type == f"ml-kem-{level}"
         req.verify(signer_certificate=cert)
+
+
+def test_every_prefix_and_trailing_bytes_fail_cleanly(kem: MlKemPublicKey, cert: bytes,
+                                                      signer: signers.Signer) -> None:
+    der = _build(kem, cert, signer).der
+    for end in range(len(der)):
+        with pytest.raises(DecodeError):
+            csrlib.load_der(der[:end])
+    with pytest.raises(DecodeError) as info:
+        csrlib.load_der(der + b"\x00")
+    assert info.value.kind == "trailing-data"
+
+
+@settings(max_examples=100)
+@given(data=st.data())
+def test_mutations_raise_only_csrlib_errors(data: st.DataObject, kem: MlKemPublicKey,
+                                            cert: bytes, signer: signers.Signer) -> None:
+    der = bytearray(_kem_request(kem, cert, signer))
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(der) - 1))
+        der[at] = data.draw(st.integers(0, 255))
+    for strict in (True, False):
+        try:
+            req = csrlib.load_der(bytes(der), strict=strict)
+        except DecodeError:
+            continue
+        for certificate in (cert, None):
+            with contextlib.suppress(csrlib.CSRError):
+                req.verify(signer_certificate=certificate)
+        csrlib.load_der(req.to_der(), strict=False)
+
+
+_BUILT: dict[str, bytes] = {}
+
+
+def _kem_request(kem: MlKemPublicKey, cert: bytes, signer: signers.Signer) -> bytes:
+    """Return one RFC 9883 request per test session (hypothesis draws many examples)."""
+    if "der" not in _BUILT:
+        _BUILT["der"] = _build(kem, cert, signer).der
+    return _BUILT["der"]
