@@ -114,3 +114,28 @@ def test_lint(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> Non
     assert status == 1
     assert out.startswith("error sig.invalid: the signature by the certificate the "
                           "privateKeyPossessionStatement carries does not verify")
+
+
+def test_new_makes_a_request_for_a_kem_key(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    signer = signers.generate("ed25519")
+    (tmp_path / "sig.key").write_text(signers.private_key_pem(signer))
+    (tmp_path / "sig.crt").write_bytes(make_certificate(signer, 5))
+    kem = MlKemPublicKey.from_bytes(1024, ML_KEM_1024.keygen()[0])
+    (tmp_path / "kem.pub").write_text(csrlib.pem.encode_pem("PUBLIC KEY", kem.to_der()))
+    paths = {name: str(tmp_path / name) for name in ("sig.key", "sig.crt", "kem.pub", "r.csr")}
+    status, _, err = _run(capsys, "new", "--subject", "CN=kem.example", "--public-key",
+                          paths["kem.pub"], "--signer-cert", paths["sig.crt"], "--key",
+                          paths["sig.key"], "--out", paths["r.csr"])
+    assert (status, err) == (0, "")
+    req = csrlib.load((tmp_path / "r.csr").read_bytes())
+    assert req.public_key == kem and req.signature_algorithm.name == "Ed25519"
+    req.verify(signer_certificate=(tmp_path / "sig.crt").read_bytes())
+    # Each without the others is refused before any key is made or saved.
+    for args in (["--public-key", paths["kem.pub"], "--key", paths["sig.key"]],
+                 ["--signer-cert", paths["sig.crt"], "--key", paths["sig.key"]],
+                 ["--public-key", paths["kem.pub"], "--signer-cert", paths["sig.crt"],
+                  "--key-out", str(tmp_path / "new.key")]):
+        status, _, err = _run(capsys, "new", "--subject", "CN=x", *args)
+        assert status == 2 and "--public-key and --signer-cert go together" in err, args
+    assert not (tmp_path / "new.key").exists()
