@@ -13,6 +13,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from kyber_py.ml_kem import ML_KEM_512, ML_KEM_768, ML_KEM_1024
 
 import csrlib
@@ -213,3 +215,32 @@ def test_save_is_private_and_refuses_to_overwrite(tmp_path: Path) -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with pytest.raises(FileExistsError):
         pair.save(str(path))
+
+
+_COEFFICIENTS = st.one_of(st.sampled_from([0, 1, 3327, 3328, 3329, 3330, 0xD0F, 0xDFF, 4095]),
+                          st.integers(0, 4095))
+
+
+@settings(max_examples=150)
+@given(changes=st.lists(st.tuples(st.integers(0, 511), _COEFFICIENTS), max_size=4))
+def test_modulus_check_agrees_with_kyber(changes: list[tuple[int, int]]) -> None:
+    # kyber-py's encapsulation runs FIPS 203's check: the oracle, for keys
+    # with a few coefficients set, the bounds most often.
+    key = bytearray(ML_KEM_512.key_derive(bytes(64))[0])
+    for index, value in changes:
+        at = index // 2 * 3
+        if index % 2 == 0:
+            key[at], key[at + 1] = value & 0xFF, (key[at + 1] & 0xF0) | value >> 8
+        else:
+            key[at + 1], key[at + 2] = (key[at + 1] & 0x0F) | (value & 0xF) << 4, value >> 4
+    try:
+        ML_KEM_512.encaps(bytes(key))
+        valid = True
+    except ValueError:
+        valid = False
+    try:
+        PublicKey.from_der(_spki(512, bytes(key)))
+        loads = True
+    except DecodeError:
+        loads = False
+    assert loads == valid
