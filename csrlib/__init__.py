@@ -20,6 +20,7 @@ from .errors import (
     InvalidKey,
     InvalidSignature,
     PolicyError,
+    SignerCertificateRequired,
     UnsupportedAlgorithm,
 )
 
@@ -29,6 +30,7 @@ from .errors import (
 from .lint import lint
 from .model.algorithms import PssParameters, SignatureAlgorithm
 from .model.attributes import Attribute, Attributes, AttributeValues, StringValue
+from .model.certificate import Certificate
 from .model.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
@@ -67,6 +69,7 @@ from .model.keys import (
 )
 from .model.lazy import LazySequence
 from .model.ml_dsa_keys import MlDsaPublicKey
+from .model.ml_kem_keys import MlKemPublicKey
 from .model.more_extensions import (
     AccessDescription,
     AuthorityInformationAccess,
@@ -82,6 +85,7 @@ from .model.more_extensions import (
 from .model.ms_attributes import ClientInformation, CspInformation, NameValuePair
 from .model.name_attributes import NameAttribute
 from .model.names import Name, RelativeDistinguishedName
+from .model.possession import PossessionStatement
 from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
 
 if TYPE_CHECKING:
@@ -127,6 +131,7 @@ __all__ = [
     "BuildError",
     "CRLDistributionPoints",
     "CSRError",
+    "Certificate",
     "CertificatePolicies",
     "CertificateRequest",
     "CertificateRequestBuilder",
@@ -159,6 +164,7 @@ __all__ = [
     "IssuerAlternativeName",
     "KeyUsage",
     "LazySequence",
+    "MlKemPublicKey",
     "Limits",
     "MlDsaPublicKey",
     "Name",
@@ -169,10 +175,12 @@ __all__ = [
     "Policy",
     "PolicyError",
     "PolicyInformation",
+    "PossessionStatement",
     "PssParameters",
     "PublicKey",
     "RFC822Name",
     "RegisteredID",
+    "SignerCertificateRequired",
     "RelativeDistinguishedName",
     "RsaPublicKey",
     "SignatureAlgorithm",

@@ -11,7 +11,7 @@ returns is what any other reader of the DER will see.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import oids
 from .der.generic import validate_content
@@ -20,6 +20,7 @@ from .der.tlv import Context, read_header, tlv
 from .errors import BuildError, DecodeError
 from .model import ms_attributes
 from .model.attributes import Attribute, StringValue
+from .model.certificate import Certificate
 from .model.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
@@ -33,8 +34,10 @@ from .model.extensions import (
     UnrecognizedExtension,
 )
 from .model.general_names import check_general_names
+from .model.keys import PublicKey
 from .model.ms_attributes import ClientInformation, CspInformation, NameValuePair
 from .model.names import Name
+from .model.possession import PossessionStatement
 from .request import CertificateRequest, load_der
 from .signers.base import AsyncSigner, Signer, check_pair
 
@@ -64,6 +67,10 @@ class CertificateRequestBuilder:
     critical when ``ca``, the others not); ``add_attribute(...)`` for
     challengePassword, unstructuredName or any attribute given as DER;
     then ``sign(signer)``.
+
+    For a key that cannot sign (an ML-KEM key, RFC 9883): ``public_key(key)``
+    and ``possession_statement(certificate)``, then ``sign(signer)`` with the
+    key of that signature certificate.
     """
 
     _subject: Name | None = None
@@ -71,6 +78,10 @@ class CertificateRequestBuilder:
     _subject_der: bytes = b""
     _extensions: tuple[tuple[ExtensionValue, bool | None, bytes], ...] = ()
     _attributes: tuple[tuple[Attribute, bytes], ...] = ()
+    #: The request's key when it is not the signer's (RFC 9883), and the
+    #: certificate of the signer's key, named by the possession statement.
+    _public_key: PublicKey | None = None
+    _signer_certificate: Certificate | None = None
 
     def subject(self, name: Name | str | Iterable[tuple[str, str]]) -> CertificateRequestBuilder:
         """Return a builder with this subject: a Name, an RFC 4514 string or (type, value) pairs.
@@ -84,7 +95,8 @@ class CertificateRequestBuilder:
             name = Name.from_rfc4514(name)
         elif not isinstance(name, Name):
             name = Name.from_pairs(name)
-        return CertificateRequestBuilder(name, name.to_der(), self._extensions, self._attributes)
+        return CertificateRequestBuilder(name, name.to_der(), self._extensions, self._attributes,
+                                         self._public_key, self._signer_certificate)
 
     def add_extension(self, value: ExtensionValue,
                       critical: bool | None = None) -> CertificateRequestBuilder:
@@ -108,7 +120,8 @@ class CertificateRequestBuilder:
             check_general_names(value.authority_cert_issuer)
         extensions = (*self._extensions, (value, critical, value.to_der()))
         return CertificateRequestBuilder(self._subject, self._subject_der, extensions,
-                                         self._attributes)
+                                         self._attributes, self._public_key,
+                                         self._signer_certificate)
 
     def add_attribute(self, oid_or_name: str,
                       value: str | bytes | ClientInformation | CspInformation | NameValuePair,
@@ -130,6 +143,8 @@ class CertificateRequestBuilder:
             raise BuildError(f"unknown attribute {oid_or_name!r}")
         if oid in (oids.EXTENSION_REQUEST, oids.MS_EXTENSION_REQUEST):
             raise BuildError("add extensions with add_extension()")
+        if oid == oids.STATEMENT_OF_POSSESSION:
+            raise BuildError("add a privateKeyPossessionStatement with possession_statement()")
         if any(a.oid == oid for a, _ in self._attributes):
             raise BuildError(f"attribute {oids.name_of(oid)} is already added")
         typed = _MS_TYPES.get(oid)
@@ -152,7 +167,51 @@ class CertificateRequestBuilder:
             attribute = Attribute(oid, (_one_element(bytes(value)),))
         attributes = (*self._attributes, (attribute, attribute.to_der()))
         return CertificateRequestBuilder(self._subject, self._subject_der, self._extensions,
-                                         attributes)
+                                         attributes, self._public_key, self._signer_certificate)
+
+    def public_key(self, key: PublicKey | bytes | str) -> CertificateRequestBuilder:
+        """Return a builder for a request carrying ``key`` (a PublicKey, or SPKI DER or PEM).
+
+        Set once.  Without it the request carries the signer's key; a key
+        other than the signer's needs :meth:`possession_statement` (RFC
+        9883: the signer proves it holds a certificate instead).
+        """
+        if self._public_key is not None:
+            raise BuildError("the public key is already set")
+        if isinstance(key, str | bytes | bytearray):
+            from .pem import detect_format
+
+            try:
+                key = (PublicKey.from_der(key) if not isinstance(key, str)
+                       and detect_format(bytes(key)) == "der" else PublicKey.from_pem(key))
+            except DecodeError as exc:
+                raise BuildError(f"not a public key: {exc}") from None
+        if not isinstance(key, PublicKey):
+            raise BuildError(f"not a public key: {type(key).__name__}")
+        return replace(self, _public_key=key)
+
+    def possession_statement(self, certificate: Certificate | bytes | str, *,
+                             include_certificate: bool = True) -> CertificateRequestBuilder:
+        """Return a builder that adds RFC 9883's privateKeyPossessionStatement.
+
+        ``certificate`` (DER, PEM or a Certificate) is the signature
+        certificate whose key will sign the request: the statement names it
+        (issuer and serial number) and carries it unless
+        ``include_certificate`` is False (RFC 9883 3: it MAY be left out when
+        the CA issued it).  ``sign()`` then refuses a signer whose key is not
+        that certificate's.
+        """
+        if self._signer_certificate is not None:
+            raise BuildError("the possession statement is already set")
+        if not isinstance(certificate, Certificate):
+            try:
+                certificate = Certificate.load(certificate)
+            except DecodeError as exc:
+                raise BuildError(f"not a certificate: {exc}") from None
+        statement = PossessionStatement.of(certificate, include_certificate)
+        attribute = Attribute(oids.STATEMENT_OF_POSSESSION, (statement,))
+        return replace(self, _signer_certificate=certificate,
+                       _attributes=(*self._attributes, (attribute, attribute.to_der())))
 
     def extensions(self) -> Extensions:
         """Return the extensions as they will be written (defaults resolved)."""
@@ -163,6 +222,7 @@ class CertificateRequestBuilder:
     def tbs_der(self, signer: Signer | AsyncSigner) -> bytes:
         """Return the DER CertificationRequestInfo this builder makes for ``signer``'s key."""
         check_pair(signer.public_key, signer.signature_algorithm)
+        key = self._request_key(signer.public_key)
         subject_der = self._subject_der or b"\x30\x00"
         empty_subject = subject_der == b"\x30\x00"
         if empty_subject and not any(
@@ -182,8 +242,24 @@ class CertificateRequestBuilder:
             attributes.append(tlv(0x30, _EXTENSION_REQUEST_OID
                                   + tlv(0x31, tlv(0x30, extensions))))
         attributes.sort()  # SET OF: DER order (X.690 11.6)
-        return tlv(0x30, b"\x02\x01\x00" + subject_der + signer.public_key.to_der()
+        return tlv(0x30, b"\x02\x01\x00" + subject_der + key.to_der()
                    + tlv(0xA0, b"".join(attributes)))
+
+    def _request_key(self, signer_key: PublicKey) -> PublicKey:
+        """Return the key the request carries; raise BuildError if ``signer_key`` cannot sign it."""
+        cert = self._signer_certificate
+        if cert is not None:
+            if cert.public_key != signer_key:
+                raise BuildError("the signer's key is not the key of the certificate the "
+                                 "possession statement names")
+            if self._public_key is None or self._public_key == signer_key:
+                raise BuildError("a possession statement is for a request carrying another "
+                                 "key than the signer's: set it with public_key()")
+            return self._public_key
+        if self._public_key is not None and self._public_key != signer_key:
+            raise BuildError("the signer's key is not the request's key: a request for a key "
+                             "that does not sign it needs possession_statement() (RFC 9883)")
+        return signer_key
 
     def sign(self, signer: Signer) -> CertificateRequest:
         """Return the request signed by ``signer``, read back through the strict decoder."""

@@ -26,6 +26,7 @@ __all__ = [
     "InvalidKey",
     "InvalidSignature",
     "PolicyError",
+    "SignerCertificateRequired",
     "UnsupportedAlgorithm",
     "join_path",
 ]
@@ -194,6 +195,17 @@ class InvalidSignature(CSRError):
 
 class UnsupportedAlgorithm(CSRError):
     """The key or signature algorithm is unknown to csrlib."""
+
+
+class SignerCertificateRequired(UnsupportedAlgorithm):
+    """The request is signed by another key than its own (RFC 9883).
+
+    Its privateKeyPossessionStatement attribute names the certificate
+    whose key signed it; ``verify(signer_certificate=...)`` checks the
+    signature with that certificate's key.  A subclass of
+    UnsupportedAlgorithm: without the certificate, the signature cannot be
+    checked.
+    """
 
 
 class PolicyError(CSRError):

@@ -178,6 +178,9 @@ def attribute_oid(name: str) -> str | None:
 CHALLENGE_PASSWORD = "1.2.840.113549.1.9.7"
 EXTENSION_REQUEST = "1.2.840.113549.1.9.14"
 MS_EXTENSION_REQUEST = "1.3.6.1.4.1.311.2.1.14"
+# RFC 9883 (ASN.1 module: id-at-statementOfPossession): the request is signed
+# by the key of a certificate the attribute names.
+STATEMENT_OF_POSSESSION = "1.3.6.1.4.1.22112.2.1"
 
 ATTRIBUTE_NAMES: dict[str, str] = {
     CHALLENGE_PASSWORD: "challengePassword",
@@ -185,6 +188,7 @@ ATTRIBUTE_NAMES: dict[str, str] = {
     UNSTRUCTURED_ADDRESS: "unstructuredAddress",
     EXTENSION_REQUEST: "extensionRequest",
     MS_EXTENSION_REQUEST: "msExtensionRequest",
+    STATEMENT_OF_POSSESSION: "privateKeyPossessionStatement",
     "1.3.6.1.4.1.311.13.2.3": "msOsVersion",
     "1.3.6.1.4.1.311.13.2.2": "msEnrollmentCsp",
     "1.3.6.1.4.1.311.21.20": "msRequestClientInfo",
@@ -290,6 +294,10 @@ ML_DSA_87 = "2.16.840.1.101.3.4.3.19"
 HASH_ML_DSA_44 = "2.16.840.1.101.3.4.3.32"
 HASH_ML_DSA_65 = "2.16.840.1.101.3.4.3.33"
 HASH_ML_DSA_87 = "2.16.840.1.101.3.4.3.34"
+# ML-KEM public keys (FIPS 203; RFC 9935 3: id-alg-ml-kem-512/768/1024, NIST CSOR kems).
+ML_KEM_512 = "2.16.840.1.101.3.4.4.1"
+ML_KEM_768 = "2.16.840.1.101.3.4.4.2"
+ML_KEM_1024 = "2.16.840.1.101.3.4.4.3"
 
 #: Named elliptic curves (RFC 5480 2.1.1.1, SEC 2, X9.62, RFC 5639, GB/T
 #: 32918.5), by the names cryptography and OpenSSL use.
@@ -424,6 +432,9 @@ _ALL_NAMES: dict[str, str] = {
     HASH_ML_DSA_44: "id-hash-ml-dsa-44-with-sha512",
     HASH_ML_DSA_65: "id-hash-ml-dsa-65-with-sha512",
     HASH_ML_DSA_87: "id-hash-ml-dsa-87-with-sha512",
+    ML_KEM_512: "ML-KEM-512",
+    ML_KEM_768: "ML-KEM-768",
+    ML_KEM_1024: "ML-KEM-1024",
 }
 
 

@@ -25,12 +25,14 @@ from .der.tlv import (
     read_header,
     tlv,
 )
-from .errors import DecodeError, int_text
+from .errors import DecodeError, InvalidSignature, SignerCertificateRequired, int_text
 from .model.algorithms import SignatureAlgorithm, read_signature_algorithm
 from .model.attributes import Attribute, Attributes, StringValue, read_attributes
+from .model.certificate import Certificate
 from .model.extensions import Extension, Extensions, UnrecognizedExtension
 from .model.keys import PublicKey, RsaPublicKey, read_spki
 from .model.names import Name, read_name
+from .model.possession import PossessionStatement
 from .model.reading import Source, maker, plan
 from .pem import check_text, detect_format, encode_pem, iter_pem_blocks, label_text
 
@@ -167,13 +169,59 @@ class CertificateRequest:
             der = b"\x30" + encode_length(len(rest)) + rest
         return decode(der, rfc2986.CertificationRequest(), strict=not self.deviations)
 
-    def verify(self, *, policy: Policy | None = None) -> None:
-        """Check the self-signature over ``tbs_der``, the exact bytes received; return None.
+    @property
+    def possession_statement(self) -> PossessionStatement | None:
+        """Return the privateKeyPossessionStatement (RFC 9883) naming the signer, or None."""
+        from . import oids
+
+        attribute = self.attributes.get(oids.STATEMENT_OF_POSSESSION)
+        if attribute is None:
+            return None
+        value = attribute.values[0]
+        assert isinstance(value, PossessionStatement)
+        return value
+
+    def verify(self, *, policy: Policy | None = None,
+               signer_certificate: bytes | str | Certificate | None = None) -> None:
+        """Check the signature over ``tbs_der``, the exact bytes received; return None.
+
+        Without ``signer_certificate``, the self-signature, with the
+        request's own key.  A request with a privateKeyPossessionStatement
+        (RFC 9883) is signed by the key of the certificate the statement
+        names: then ``signer_certificate`` (DER, PEM or a
+        :class:`~csrlib.model.certificate.Certificate`) must be that
+        certificate; its key checks the signature, and the statement must
+        name it (same issuer and serial number) and, when it carries a
+        certificate, carry this one.  Checking that certificate itself (its
+        path, validity and key usage, RFC 9883 3) is the caller's job.
 
         Raises InvalidSignature, UnsupportedAlgorithm or PolicyError (see
-        :func:`csrlib.verify_signature`).
+        :func:`csrlib.verify_signature`); :class:`SignerCertificateRequired`
+        (an UnsupportedAlgorithm) when the request names a signer
+        certificate and none was given; InvalidSignature when one was given
+        that the request does not name, or the request names none;
+        DecodeError when ``signer_certificate`` is not a certificate.
         """
-        verify_signature(self.public_key, self.signature_algorithm, self.signature,
+        statement = self.possession_statement
+        key = self.public_key
+        if signer_certificate is None:
+            if statement is not None:
+                raise SignerCertificateRequired(
+                    "the request is signed by another key than its own: that of the "
+                    f"certificate of serial number {int_text(statement.serial_number)} issued "
+                    f"by {_name_text(statement.issuer)} (RFC 9883 "
+                    "privateKeyPossessionStatement); verify it with that certificate "
+                    "(verify(signer_certificate=...), csrlib verify --signer-cert)")
+            if key.key_type.startswith("ml-kem"):
+                raise InvalidSignature(f"an {key.key_type} key cannot sign: its request must be "
+                                       "signed by a certificate's key that a "
+                                       "privateKeyPossessionStatement names (RFC 9883)")
+        else:
+            cert = (signer_certificate if isinstance(signer_certificate, Certificate)
+                    else Certificate.load(signer_certificate))
+            _check_signer(statement, cert)
+            key = cert.public_key
+        verify_signature(key, self.signature_algorithm, self.signature,
                          self.tbs_der, policy=policy, unused_bits=self.signature_unused_bits)
 
     @classmethod
@@ -182,6 +230,28 @@ class CertificateRequest:
         from .asn1 import encode
 
         return load_der(encode(value), strict=strict)
+
+
+def _name_text(name: Name) -> str:
+    """Return a Name as quoted RFC 4514 text for a message, at most 200 characters of it."""
+    text = name.rfc4514()
+    return repr(text if len(text) <= 200 else text[:200] + "...")
+
+
+def _check_signer(statement: PossessionStatement | None, cert: Certificate) -> None:
+    """Raise InvalidSignature unless ``statement`` names ``cert`` (RFC 9883 3)."""
+    if statement is None:
+        raise InvalidSignature("the request has no privateKeyPossessionStatement attribute "
+                               "(RFC 9883): it names no signer certificate")
+    if not statement.names(cert):
+        raise InvalidSignature(
+            "the privateKeyPossessionStatement names another certificate: serial number "
+            f"{int_text(statement.serial_number)} issued by {_name_text(statement.issuer)}, "
+            f"not serial number {int_text(cert.serial_number)} issued by "
+            f"{_name_text(cert.issuer)}")
+    if statement.certificate is not None and statement.certificate != cert:
+        raise InvalidSignature("the certificate the privateKeyPossessionStatement carries is "
+                               "not the signer certificate given")
 
 
 def _input(

@@ -25,3 +25,15 @@ def test_typed_post_quantum_runs() -> None:
     pytest.importorskip("dilithium_py", reason="ML-DSA needs the pq extra (dilithium-py)")
     key_type, level, raw = typed_usage.post_quantum()
     assert (key_type, level, len(raw)) == ("ml-dsa-44", 44, 1312)
+
+
+def test_typed_kem_request_runs() -> None:
+    from kyber_py.ml_kem import ML_KEM_768
+
+    from csrlib import signers
+    from tests.kem_helpers import make_certificate
+
+    signer = signers.generate("ed25519")
+    found = typed_usage.kem_request(signer, make_certificate(signer, 99),
+                                    ML_KEM_768.keygen()[0])
+    assert found == ("ml-kem-768", 99, True)

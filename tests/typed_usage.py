@@ -67,3 +67,20 @@ def post_quantum() -> tuple[str, int, bytes]:
 def main() -> dict[str, object]:
     """Return what :func:`inspect` finds in a request :func:`make_request` made."""
     return inspect(make_request().to_pem().encode())
+
+
+def kem_request(signer: csrlib.signers.Signer, certificate: bytes,
+                kem_key: bytes) -> tuple[str, int | None, bool]:
+    """Build and check an RFC 9883 request for a raw ML-KEM-768 key (README "KEM keys")."""
+    key = csrlib.MlKemPublicKey.from_bytes(768, kem_key)
+    req = (csrlib.CertificateRequestBuilder().subject("CN=kem.example").public_key(key)
+           .possession_statement(certificate).sign(signer))
+    req.verify(signer_certificate=certificate)
+    statement = req.possession_statement
+    try:
+        req.verify()
+        needs_certificate = False
+    except csrlib.SignerCertificateRequired:
+        needs_certificate = True
+    serial = statement.serial_number if statement is not None else None
+    return req.public_key.key_type, serial, needs_certificate

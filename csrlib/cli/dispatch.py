@@ -107,8 +107,17 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    signer = None
+    if args.signer_cert is not None:
+        from ..model.certificate import Certificate
+
+        try:
+            signer = Certificate.load(_read_input(args.signer_cert)).der
+        except CSRError as exc:
+            raise UsageError(f"--signer-cert {args.signer_cert}: not a certificate: "
+                             f"{exc}") from None
     return run_verify(args.files, args.lenient, load_policy(args.policy), args.jobs,
-                      as_json=args.json)
+                      as_json=args.json, signer_certificate=signer)
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -235,7 +244,8 @@ def _parser() -> argparse.ArgumentParser:
                     "all verified; 1: a signature or policy check failed; 2: a file could "
                     "not be read or parsed. Directories are walked for *.csr, *.req, *.pem, "
                     "*.der and *.p10 files.",
-        epilog="examples:\n  csrlib verify request.csr\n  csrlib verify --jobs 4 requests/")
+        epilog="examples:\n  csrlib verify request.csr\n  csrlib verify --jobs 4 requests/\n"
+               "  csrlib verify --signer-cert signature.crt kem.csr")
     verify.add_argument("files", nargs="+", metavar="FILE", type=path_argument,
                         help="files, directories or -")
     verify.add_argument("--lenient", action="store_true", help="accept known DER deviations")
@@ -246,6 +256,10 @@ def _parser() -> argparse.ArgumentParser:
                              "algorithm")
     verify.add_argument("--jobs", "-j", type=count_argument, default=1, metavar="N",
                         help="verify in N processes (at most one per file)")
+    verify.add_argument("--signer-cert", metavar="FILE", type=path_argument,
+                        help="the signature certificate (PEM or DER) whose key signed the "
+                             "requests, as their privateKeyPossessionStatement names it "
+                             "(RFC 9883: requests for ML-KEM and other keys that cannot sign)")
     verify.set_defaults(run=_cmd_verify, parser=verify)
 
     lint = commands.add_parser(

@@ -92,6 +92,12 @@ def new_arguments(parser: argparse.ArgumentParser) -> None:
                           help="challengePassword attribute (visible in the request!)")
     password.add_argument("--challenge-password-file", metavar="FILE", type=path_argument,
                           help="read the challengePassword from FILE (first line)")
+    parser.add_argument("--public-key", metavar="FILE", type=path_argument,
+                        help="the key the request carries when it cannot sign (an ML-KEM "
+                             "key: PEM or DER SubjectPublicKeyInfo), with --signer-cert")
+    parser.add_argument("--signer-cert", metavar="FILE", type=path_argument,
+                        help="the certificate of --key, named in a "
+                             "privateKeyPossessionStatement (RFC 9883)")
     parser.add_argument("--out", "-o", metavar="FILE", type=path_argument,
                         help="write the request here (default: standard output); never an "
                         "existing file without --force")
@@ -185,6 +191,13 @@ def build_request(args: argparse.Namespace, read: Any) -> CertificateRequestBuil
         password = text.splitlines()[0] if text else ""
     if password is not None:
         builder = builder.add_attribute("challengePassword", password)
+    if args.public_key or args.signer_cert:
+        # RFC 9883: a key that cannot sign, signed by a certificate's key.
+        if not (args.public_key and args.signer_cert and args.key):
+            raise BuildError("--public-key and --signer-cert go together, with --key (the "
+                             "signature certificate's private key)")
+        builder = builder.public_key(read(args.public_key))
+        builder = builder.possession_statement(read(args.signer_cert))
     return builder
 
 

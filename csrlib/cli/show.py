@@ -63,6 +63,7 @@ from ..model.keys import (
     UnknownPublicKey,
 )
 from ..model.ml_dsa_keys import MlDsaPublicKey
+from ..model.ml_kem_keys import MlKemPublicKey
 from ..model.more_extensions import (
     AuthorityInformationAccess,
     CertificateTemplate,
@@ -72,6 +73,7 @@ from ..model.more_extensions import (
     TLSFeature,
 )
 from ..model.ms_attributes import ClientInformation, CspInformation, NameValuePair
+from ..model.possession import PossessionStatement
 from ..request import CertificateRequest
 from .show_text import describe
 
@@ -176,8 +178,20 @@ def _attribute_value(value: object) -> Any:
                 "signature": value.signature.hex()}
     if isinstance(value, NameValuePair):
         return {"name": value.name, "value": value.value}
+    if isinstance(value, PossessionStatement):
+        return _possession(value)
     assert isinstance(value, bytes)
     return value.hex()
+
+
+def _possession(value: PossessionStatement) -> dict[str, Any]:
+    """Return an RFC 9883 statement: the signer's issuer and serial, and its certificate."""
+    cert = value.certificate
+    return {"issuer": value.issuer.rfc4514(), "serial": _integer(value.serial_number),
+            "certificate": None if cert is None else {
+                "subject": cert.subject.rfc4514(), "issuer": cert.issuer.rfc4514(),
+                "serial": _integer(cert.serial_number), "key_type": cert.public_key.key_type,
+                "sha256": hashlib.sha256(cert.der).hexdigest()}}
 
 
 def summarize(req: CertificateRequest, policy: Policy | None = None) -> dict[str, Any]:
@@ -244,7 +258,7 @@ def public_key_summary(key: PublicKey) -> dict[str, Any]:
 
     RSA: ``modulus`` (hex), ``exponent``, ``pss_only`` and ``pss`` (an
     id-RSASSA-PSS key's restrictions); EC: ``point`` (the encoded point as
-    received, hex); Ed25519/Ed448: ``public_bytes`` (hex); ML-DSA: ``public_bytes``
+    received, hex); Ed25519/Ed448/ML-KEM: ``public_bytes`` (hex); ML-DSA: ``public_bytes``
     and ``parameters`` (hex, null when absent, as RFC 9881 requires); DSA: ``y``, ``p``,
     ``q``, ``g`` (hex, null when absent); unknown: ``bits`` (hex).
     """
@@ -267,7 +281,7 @@ def public_key_summary(key: PublicKey) -> dict[str, Any]:
                    pss=pss_summary(key.pss))
     elif isinstance(key, EcPublicKey):
         out["point"] = (key.encoded_point or key.point()).hex()
-    elif isinstance(key, Ed25519PublicKey | Ed448PublicKey):
+    elif isinstance(key, Ed25519PublicKey | Ed448PublicKey | MlKemPublicKey):
         out["public_bytes"] = key.public_bytes.hex()
     elif isinstance(key, MlDsaPublicKey):
         out["public_bytes"] = key.public_bytes.hex()

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .. import oids
 from ..errors import int_text
 
 __all__ = ["describe", "hex_block"]
@@ -123,6 +124,9 @@ def key_lines(key: dict[str, Any]) -> list[str]:
                   *hex_block(key["public_bytes"], 15, i3)]
         if key["parameters"] is not None:
             lines.append(f"{i2}Parameters (must be absent): {key['parameters']}")
+    elif kind.startswith("ml-kem"):
+        lines += [f"{i2}{kind.upper()} Public-Key:", f"{i2}ek:",
+                  *hex_block(key["public_bytes"], 15, i3)]
     elif kind == "dsa":
         lines += [f"{i2}Public-Key: {size}", f"{i2}pub:",
                   *hex_block(key["y"], 15, i3, lead_zero=True)]
@@ -253,6 +257,22 @@ def _attribute_text(values: list[Any]) -> str:
     return ", ".join(one(v) for v in values)
 
 
+def _possession_lines(name: str, value: dict[str, Any]) -> list[str]:
+    """Return the lines of an RFC 9883 statement: the signer certificate named, and carried."""
+    indent = " " * 16
+    cert = value["certificate"]
+    lines = [f"            {name}:",
+             f"{indent}Signed by the key of the certificate: serial {_number(value['serial'])},"
+             f" issuer {value['issuer'] or '(empty)'}"]
+    if cert is None:
+        lines.append(f"{indent}Certificate: not included")
+    else:
+        lines += [f"{indent}Certificate included: subject {cert['subject'] or '(empty)'}, "
+                  f"{cert['key_type']} key",
+                  f"{indent}    SHA-256: {cert['sha256']}"]
+    return lines
+
+
 def _signature_text(summary: dict[str, Any]) -> str:
     valid = summary["signature_valid"]
     if valid:
@@ -279,6 +299,9 @@ def describe(summary: dict[str, Any]) -> list[str]:
     for attr in attributes:
         if attr["oid"] in (_EXTENSION_REQUEST, _MS_EXTENSION_REQUEST):
             continue  # shown below, with the extensions
+        if attr["oid"] == oids.STATEMENT_OF_POSSESSION:
+            lines += _possession_lines(attr["name"], attr["values"][0])
+            continue
         lines.append(f"            {attr['name']:<25}:{_attribute_text(attr['values'])}")
     if summary["extensions"]:
         lines.append("            Requested Extensions:")

@@ -7,7 +7,9 @@ request (PRIVATE KEY)``), which leaves the exit status alone.
 
 Each file gets one line: ``OK path``, ``FAIL path: reason`` (a signature or
 the policy refused it), ``ERROR path: reason`` (it cannot be read, is not a
-request, or csrlib cannot check its algorithm: UnsupportedAlgorithm), or
+request, or csrlib cannot check its algorithm: UnsupportedAlgorithm, or
+the request is signed by a certificate's key, RFC 9883, and
+``--signer-cert`` does not give it), or
 ``SKIP path: reason``; with ``--json`` one JSON object a line instead
 (``file``, ``status`` ``ok|fail|error|skipped``, ``reason``, ``key``,
 ``algorithm``).  The exit status is the worst: 0, 1 (fail) or 2 (error).
@@ -43,14 +45,17 @@ def _key(req: CertificateRequest) -> dict[str, Any]:
 
 
 def check_file(path: str, lenient: bool, policy: Policy | bool,
-               walked: bool = False) -> dict[str, Any]:
+               walked: bool = False, signer_certificate: bytes | None = None) -> dict[str, Any]:
     """Return the result of one file as JSON data: ``file``, ``status``, ``reason``,
     ``key`` and ``algorithm`` (of the request that decided; null if none was read).
 
     ``status``: ``ok``, ``fail`` (signature or policy), ``error`` (cannot
     read or parse the file, or check its algorithm) or ``skipped`` (a
     ``walked`` file, found in a directory, that is not for us).  ``policy``
-    True means ``Policy.legacy()``, False the default.
+    True means ``Policy.legacy()``, False the default.  With
+    ``signer_certificate`` (DER), each request must be signed by that
+    certificate's key and name it in a privateKeyPossessionStatement (RFC
+    9883; ``CertificateRequest.verify(signer_certificate=...)``).
     """
     if isinstance(policy, bool):
         policy = Policy.legacy() if policy else Policy()
@@ -69,7 +74,7 @@ def check_file(path: str, lenient: bool, policy: Policy | bool,
         where = f" (request {i + 1})" if len(requests) > 1 else ""
         result.update(key=_key(req), algorithm=req.signature_algorithm.name)
         try:
-            req.verify(policy=policy)
+            req.verify(policy=policy, signer_certificate=signer_certificate)
         except UnsupportedAlgorithm as exc:
             return {**result, "status": "error",
                     "reason": f"cannot check{where}: UnsupportedAlgorithm: {exc}"}
@@ -107,11 +112,11 @@ def _process_pool(jobs: int) -> Executor | None:
 
 
 def run_verify(paths: Sequence[str], lenient: bool, policy: Policy | bool, jobs: int,
-               as_json: bool = False) -> int:
+               as_json: bool = False, signer_certificate: bytes | None = None) -> int:
     """Verify every file; print one line each; return the exit status (0, 1 or 2).
 
     At most one process per file is started, whatever ``jobs`` asks.
-    ``policy`` as in :func:`check_file`.
+    ``policy`` and ``signer_certificate`` as in :func:`check_file`.
     """
     found = list(collect(paths))
     if not found:
@@ -133,7 +138,8 @@ def run_verify(paths: Sequence[str], lenient: bool, policy: Policy | bool, jobs:
         try:
             with pool:
                 for result in pool.map(check_file, files, [lenient] * len(files),
-                                       [policy] * len(files), walked, chunksize=8):
+                                       [policy] * len(files), walked,
+                                       [signer_certificate] * len(files), chunksize=8):
                     record(result)
         except (OSError, RuntimeError):
             # The workers start only now: a sandbox or a process limit may
@@ -141,7 +147,7 @@ def run_verify(paths: Sequence[str], lenient: bool, policy: Policy | bool, jobs:
             # RuntimeError).  The files not yet verified are done here.
             pass
     for path, flag in found[len(results):]:
-        record(check_file(path, lenient, policy, flag))
+        record(check_file(path, lenient, policy, flag, signer_certificate))
     codes = {name: code for code, name in _STATUS_NAMES.items()}
     status = OK
     for result in results:

@@ -1,5 +1,12 @@
 """Signature rules: ``sig.invalid``, ``sig.algorithm``, ``sig.encoding``.
 
+A request with an RFC 9883 privateKeyPossessionStatement is signed by the
+key of the certificate the statement names: ``sig.invalid`` checks the
+signature with the certificate the statement carries (an error when it
+does not verify, or the statement does not name it), and is a notice that
+it was not checked when the statement carries none.  The certificate itself
+(its path, validity, key usage) is not judged.
+
 The exact encodings are those of CA/B BR 7.1.3.1 (the key's
 AlgorithmIdentifier) and 7.1.3.2 (the signature's), as hex of the DER.
 """
@@ -8,7 +15,7 @@ from __future__ import annotations
 
 from .. import oids
 from ..crypto.verify import Policy
-from ..errors import CSRError, InvalidSignature, PolicyError
+from ..errors import CSRError, InvalidSignature, PolicyError, SignerCertificateRequired
 from ..model.keys import EcPublicKey, RsaPublicKey
 from .context import SPKI_PATH, Context
 
@@ -53,12 +60,22 @@ def check_signature(ctx: Context) -> None:
     algorithm = req.signature_algorithm
     sig_offset = ctx.offset_of(algorithm.der) if algorithm.der else None
     if ctx.on("sig.invalid"):
+        statement = req.possession_statement
         try:
-            req.verify(policy=_POLICY)
+            if statement is not None and statement.certificate is not None:
+                # RFC 9883: signed by the key of the certificate the statement
+                # carries (whose own validity only the CA can judge).
+                req.verify(policy=_POLICY, signer_certificate=statement.certificate)
+            else:
+                req.verify(policy=_POLICY)
+        except SignerCertificateRequired as exc:
+            ctx.report("sig.invalid", f"the signature was not checked: {exc}", _PATH,
+                       sig_offset, severity="notice")
         except (InvalidSignature, PolicyError) as exc:
             if isinstance(exc, InvalidSignature):
-                ctx.report("sig.invalid", f"the self-signature does not verify: {exc}", _PATH,
-                           sig_offset)
+                what = ("the signature by the certificate the privateKeyPossessionStatement "
+                        "carries" if statement is not None else "the self-signature")
+                ctx.report("sig.invalid", f"{what} does not verify: {exc}", _PATH, sig_offset)
             else:
                 ctx.report("sig.invalid", f"the self-signature was not checked: {exc}", _PATH,
                            sig_offset, severity="notice")

@@ -39,6 +39,7 @@ from .ms_attributes import (
     NameValuePair,
     read_ms_value,
 )
+from .possession import PossessionStatement, read_possession
 from .reading import Path, Source, maker, out_of_stack, path_text, plan
 
 __all__ = ["Attribute", "AttributeValues", "Attributes", "StringValue", "read_attributes"]
@@ -49,7 +50,7 @@ _STRING_ATTRIBUTES = {
     oids.UNSTRUCTURED_NAME: frozenset((12, 19, 20, 22, 28, 30)),
 }
 _SINGLE_VALUED = frozenset((oids.CHALLENGE_PASSWORD, oids.EXTENSION_REQUEST,
-                            oids.MS_EXTENSION_REQUEST))
+                            oids.MS_EXTENSION_REQUEST, oids.STATEMENT_OF_POSSESSION))
 _EXTENSION_REQUESTS = frozenset((oids.EXTENSION_REQUEST, oids.MS_EXTENSION_REQUEST))
 
 
@@ -82,7 +83,7 @@ class StringValue:
 
 
 AttributeValue = (StringValue | Extensions | ClientInformation | CspInformation | NameValuePair
-                  | bytes)
+                  | PossessionStatement | bytes)
 
 
 class AttributeValues(LazySequence[AttributeValue]):
@@ -291,7 +292,8 @@ def _attribute_of(src: Source, item: Any, depth: int, path: Path, i: int,
     """Return the Attribute of a decoded one; with ``loading``, check it (raise DecodeError)."""
     (oid, values), attr_start, attr_end = item
     attr_path = (path, i)
-    if oid in _EXTENSION_REQUESTS and loading is not None:
+    if loading is not None and (oid in _EXTENSION_REQUESTS
+                                or oid == oids.STATEMENT_OF_POSSESSION):
         if oid in loading.requests:
             raise src.fail("duplicate-attribute", attr_start, attr_path, oids.name_of(oid))
         loading.requests.add(oid)
@@ -308,6 +310,10 @@ def _attribute_of(src: Source, item: Any, depth: int, path: Path, i: int,
         if loading is not None:
             loading.requested.append((found, start, end))
         return _attribute(oid, (found,))
+    if oid == oids.STATEMENT_OF_POSSESSION:
+        # RFC 9883 3: one statement, read (and checked) whole.
+        return _attribute(oid, (read_possession(src, start, end, depth + 2,
+                                                (path, i, "values", 0)),))
     strings = _STRING_ATTRIBUTES.get(oid)
     kind = "strings" if strings is not None else (oid if oid in MS_ATTRIBUTE_TYPES else "der")
     if loading is None:

@@ -12,6 +12,7 @@ is unsupported).  Each keeps the exact SubjectPublicKeyInfo it came from
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -36,17 +37,8 @@ if TYPE_CHECKING:
 
     from .algorithms import PssParameters
 
-__all__ = [
-    "MAX_RSA_BITS",
-    "MAX_RSA_EXPONENT",
-    "DsaPublicKey",
-    "Ed448PublicKey",
-    "Ed25519PublicKey",
-    "EcPublicKey",
-    "PublicKey",
-    "RsaPublicKey",
-    "UnknownPublicKey",
-]
+__all__ = ["MAX_RSA_BITS", "MAX_RSA_EXPONENT", "SPKI_READERS", "DsaPublicKey", "Ed448PublicKey",
+           "Ed25519PublicKey", "EcPublicKey", "PublicKey", "RsaPublicKey", "UnknownPublicKey"]
 
 #: RSA moduli over this many bits are refused (verification cost is quadratic+).
 MAX_RSA_BITS = 16384
@@ -56,8 +48,12 @@ MAX_RSA_BITS = 16384
 #: linter sees the key it judges (``csrlib.lint``, rule ``key.rsa.exponent``).
 MAX_RSA_EXPONENT = 2 ** 64
 
-#: Readers of more key algorithms by OID, registered by their modules (ml_dsa_keys).
+#: Readers of the keys that modules of their own define, by algorithm OID
+#: (``csrlib.model.ml_dsa_keys`` and ``ml_kem_keys`` register themselves;
+#: ``csrlib.model`` imports them first): ``reader(src, algorithm, params, alg_start, alg_end, bits,
+#: unused, der, path, key_path)`` returns the key or raises DecodeError.
 SPKI_READERS: dict[str, Callable[..., PublicKey]] = {}
+
 _SPKI_PATH = "subjectPublicKey"
 _OFF_CURVE = "point not on the curve"
 
@@ -366,7 +362,8 @@ def read_spki(src: Source, value: Any, depth: int, path: str) -> PublicKey:
         return _EDWARDS_MAKERS[cls](bits, der)
     reader = SPKI_READERS.get(algorithm)
     if reader is not None:
-        return reader(src, algorithm, params, alg_start, alg_end, bits, unused, der, path, key_path)
+        return reader(src, algorithm, params, alg_start, alg_end, bits, unused, der, path,
+                      key_path)
     return UnknownPublicKey(algorithm, params, bits, unused, der)
 
 

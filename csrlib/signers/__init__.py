@@ -14,6 +14,7 @@ from .base import AsyncExternalSigner, AsyncSigner, ExternalSigner, Signer
 from .ecdsa_backend import EcdsaSigner, EdDsaSigner
 from .keygen import SPECS, generate
 from .ml_dsa import MlDsaSigner
+from .ml_kem import MlKemPrivateKey, generate_ml_kem
 from .private import (
     EcPrivateNumbers,
     EdPrivateSeed,
@@ -37,11 +38,13 @@ __all__ = [
     "ExternalSigner",
     "MlDsaPrivateKey",
     "MlDsaSigner",
+    "MlKemPrivateKey",
     "PrivateKeyData",
     "RsaPrivateNumbers",
     "RsaSigner",
     "Signer",
     "generate",
+    "generate_ml_kem",
     "from_cryptography",
     "load_private_key",
     "private_key_pem",

@@ -1,0 +1,165 @@
+"""ML-KEM public keys (FIPS 203) as RFC 9935 puts them in a SubjectPublicKeyInfo.
+
+RFC 9935 3 and 4: the algorithm is id-alg-ml-kem-512, -768 or -1024
+(2.16.840.1.101.3.4.4.1 / .2 / .3), its parameters absent, and the BIT
+STRING holds the raw FIPS 203 encapsulation key (``ByteEncode12(t) || rho``):
+800, 1184 or 1568 octets.  Parameters that are present (NULL included) are
+refused by a strict load and listed as a deviation by a lenient one (the
+key keeps them), as is a key that fails FIPS 203's modulus check (a
+coefficient of ``t`` not below q = 3329); a key of any other length is
+refused.
+
+An ML-KEM key cannot sign: a request carrying one is signed with another
+key, named by RFC 9883's privateKeyPossessionStatement attribute
+(:mod:`csrlib.model.possession`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .. import oids
+from ..der.primitives import encode_oid
+from ..der.tlv import tlv
+from ..errors import bytes_text
+from .keys import SPKI_READERS, PublicKey
+from .reading import maker
+
+if TYPE_CHECKING:
+    from .reading import Source
+
+__all__ = ["ML_KEM_OIDS", "ML_KEM_SIZES", "ML_KEM_TYPES", "MlKemPublicKey", "read_ml_kem_key"]
+
+#: Key type by OID (RFC 9935 3).
+ML_KEM_OIDS: dict[str, str] = {
+    oids.ML_KEM_512: "ml-kem-512", oids.ML_KEM_768: "ml-kem-768",
+    oids.ML_KEM_1024: "ml-kem-1024"}
+#: OID by key type.
+ML_KEM_TYPES: dict[str, str] = {kind: oid for oid, kind in ML_KEM_OIDS.items()}
+#: Octets of (encapsulation key, decapsulation key, ciphertext) by key type
+#: (FIPS 203 table 3: 384k + 32, 768k + 96, 32(du k + dv)).
+ML_KEM_SIZES: dict[str, tuple[int, int, int]] = {
+    "ml-kem-512": (800, 1632, 768),
+    "ml-kem-768": (1184, 2400, 1088),
+    "ml-kem-1024": (1568, 3168, 1568),
+}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MlKemPublicKey(PublicKey):
+    """An ML-KEM encapsulation key (FIPS 203, RFC 9935): ``level`` 512, 768 or 1024.
+
+    ``public_bytes``: the raw FIPS 203 encoding; ``key_type``:
+    ``ml-kem-512``, ``ml-kem-768`` or ``ml-kem-1024``; ``parameters``: the
+    DER of algorithm parameters a lenient load met (RFC 9935 requires them
+    absent), else None.
+    """
+
+    level: int
+    public_bytes: bytes = field(repr=False)
+    der: bytes = field(repr=False)
+    parameters: bytes | None = field(default=None, repr=False)
+
+    @property
+    def key_type(self) -> str:  # type: ignore[override]  # one class, three key types
+        """Return ``ml-kem-512``, ``ml-kem-768`` or ``ml-kem-1024``."""
+        return f"ml-kem-{self.level}"
+
+    @property
+    def key_size(self) -> int:
+        """Return the parameter set's number, 512, 768 or 1024 (as OpenSSL reports it)."""
+        return self.level
+
+    @property
+    def algorithm(self) -> str:
+        """Return the OID of the key."""
+        return ML_KEM_TYPES[f"ml-kem-{self.level}"]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PublicKey) and self.der == other.der
+
+    def __hash__(self) -> int:
+        return hash(self.der)
+
+    def __repr__(self) -> str:
+        head = self.public_bytes[:8].hex()
+        params = "" if self.parameters is None else f", parameters={bytes_text(self.parameters)}"
+        return f"MlKemPublicKey(ml-kem-{self.level}, {head}...{params})"
+
+    @staticmethod
+    def from_bytes(level: int | str, public: bytes) -> MlKemPublicKey:
+        """Return the key of level 512, 768 or 1024 (or ``"ml-kem-768"``...) and its raw octets.
+
+        Raises InvalidKey for another level or a key of the wrong length.
+        """
+        from ..errors import DecodeError, InvalidKey
+
+        kind = level if isinstance(level, str) else f"ml-kem-{level}"
+        oid = ML_KEM_TYPES.get(kind) if isinstance(kind, str) else None
+        if oid is None:
+            raise InvalidKey(f"unknown ML-KEM level {str(level)[:20]!r} (512, 768 or 1024)")
+        if not isinstance(public, bytes | bytearray | memoryview):
+            raise TypeError("an ML-KEM public key is bytes")
+        spki = tlv(0x30, tlv(0x30, tlv(0x06, encode_oid(oid)))
+                   + tlv(0x03, b"\x00" + bytes(public)))
+        try:
+            key = PublicKey.from_der(spki)
+        except DecodeError as exc:
+            raise InvalidKey(f"not a valid {kind} public key: {exc.detail or exc.kind}") from None
+        assert isinstance(key, MlKemPublicKey)
+        return key
+
+
+def read_ml_kem_key(src: Source, algorithm: str, params: bytes | None, alg_start: int,
+                    alg_end: int, bits: bytes, unused: int, der: bytes, path: str,
+                    key_path: str) -> MlKemPublicKey:
+    """Return the ML-KEM key of a decoded SubjectPublicKeyInfo (see the module docstring)."""
+    kind = ML_KEM_OIDS[algorithm]
+    if params is not None:
+        src.deviate("bad-parameters", alg_start, f"{path}.algorithm" if path else "algorithm",
+                    "ML-KEM key parameters must be absent (RFC 9935 3)")
+    size = ML_KEM_SIZES[kind][0]
+    if unused or len(bits) != size:
+        raise src.fail("bad-key", alg_end, key_path, f"{kind} public key is {size} octets")
+    if not _modulus_check(bits):
+        # Lenient mode keeps it, as an EC point off its curve, for csrlib.lint.
+        src.deviate("bad-key", alg_end, key_path,
+                    f"{kind} public key fails the FIPS 203 7.2 modulus check")
+    return _make(int(kind[7:]), bits, der, params)
+
+
+def _modulus_check(key: bytes) -> bool:
+    """Return whether every 12-bit coefficient of ``t`` (all but the last 32 octets) is below q.
+
+    FIPS 203 7.2: ``ByteEncode12(ByteDecode12(ek[0:384k]))`` must give back
+    the same octets, which holds exactly when no coefficient is 3329 (0xd01)
+    or more.  Octets ``a b c`` hold ``b & 15 : a`` and ``c : b >> 4``; the
+    scans below run in C, and only a high octet at the bound (0xd, 0xd0:
+    rare in a valid key) is looked at in Python.
+    """
+    end = len(key) - 32
+    low, middle, high = key[0:end:3], key[1:end:3], key[2:end:3]
+    if max(high) > 0xD0 or max(middle.translate(_LOW_NIBBLE)) > 0xD:
+        return False
+    at = high.find(0xD0)
+    while at >= 0:
+        if middle[at] >> 4:
+            return False
+        at = high.find(0xD0, at + 1)
+    nibbles = middle.translate(_LOW_NIBBLE)
+    at = nibbles.find(0xD)
+    while at >= 0:
+        if low[at]:
+            return False
+        at = nibbles.find(0xD, at + 1)
+    return True
+
+
+_LOW_NIBBLE = bytes(i & 15 for i in range(256))
+
+
+_make = maker(MlKemPublicKey)
+
+
+SPKI_READERS.update(dict.fromkeys(ML_KEM_OIDS, read_ml_kem_key))
