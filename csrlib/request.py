@@ -8,14 +8,13 @@ checked over them, never over a re-encoding.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from . import schemas
 from .crypto.verify import Policy, verify_signature
 from .der.canonical import canonical_der
+from .der.collector import collector_paused
 from .der.primitives import encode_integer, encode_oid
 from .der.tlv import (
     DEFAULT_LIMITS,
@@ -37,8 +36,6 @@ from .model.reading import Source, maker, plan
 from .pem import check_text, detect_format, encode_pem, iter_pem_blocks, label_text
 
 __all__ = ["PEM_LABELS", "CertificateRequest", "load", "load_der", "load_pem", "load_pem_all"]
-
-T = TypeVar("T")
 
 #: PEM labels of certificate requests (RFC 7468 7, and the older Netscape form).
 PEM_LABELS = ("CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST")
@@ -232,7 +229,7 @@ def load(
     state restored however the load ends): a load's objects form no cycle,
     and the collector's passes over thousands of them would only cost time.
     """
-    return _collector_paused(_load, data, strict, limits)
+    return collector_paused(_load, data, strict, limits)
 
 
 def _load(data: bytes | bytearray | memoryview | str, strict: bool,
@@ -244,26 +241,6 @@ def _load(data: bytes | bytearray | memoryview | str, strict: bool,
         return _load_pem_all(raw, strict, limits)[0]
     except RecursionError:
         raise _out_of_stack() from None
-
-
-def _collector_paused(fn: Callable[..., T], *args: Any) -> T:
-    """Return ``fn(*args)``, the cyclic garbage collector off meanwhile.
-
-    A load makes many objects and frees most of them again, none in a
-    reference cycle: the collector's passes over them find nothing, and
-    past a few thousand objects the passes of its older generations make
-    the cost grow faster than the input.  Reference counting frees what a
-    load drops as before.  The collector's state is restored however ``fn``
-    ends (it stays off if it was off); in a program where another thread
-    turns it off while a load runs, the load turns it back on at its end.
-    """
-    if not gc.isenabled():
-        return fn(*args)
-    gc.disable()
-    try:
-        return fn(*args)
-    finally:
-        gc.enable()
 
 
 def load_pem(
@@ -293,7 +270,7 @@ def load_pem_all(
     bytes, bytearray, memoryview or str.  The cyclic garbage collector is
     paused meanwhile, as by :func:`load`.
     """
-    return _collector_paused(_load_pem_text, data, strict, limits)
+    return collector_paused(_load_pem_text, data, strict, limits)
 
 
 def _load_pem_text(data: bytes | bytearray | memoryview | str, strict: bool,
@@ -343,7 +320,7 @@ def load_der(
     or memoryview.  The cyclic garbage collector is paused meanwhile, as by
     :func:`load`.
     """
-    return _collector_paused(_load_der_guarded, data, strict, limits)
+    return collector_paused(_load_der_guarded, data, strict, limits)
 
 
 def _load_der_guarded(data: bytes | bytearray | memoryview, strict: bool,

@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from pyasn1_modules import rfc2986
 
 import csrlib
+import csrlib.asn1
 import csrlib.request
 from csrlib import DecodeError
 from csrlib.pem import encode_pem
@@ -97,4 +99,26 @@ def test_the_collector_is_restored_after_any_exception(
     monkeypatch.setattr(csrlib.request, "_load_der", interrupted)
     with pytest.raises(Interrupted):
         LOADERS[name](_form(name, example_der))
+    assert gc.isenabled() == collector
+
+
+@pytest.mark.parametrize("call", ["decode", "decode_plain"])
+def test_the_codec_pauses_the_collector(call: str, example_der: bytes, collector: bool,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    decode = getattr(csrlib.asn1, call)
+    original = csrlib.asn1.decode_element
+    states: list[bool] = []
+
+    def spy(*args: Any) -> Any:
+        states.append(gc.isenabled())
+        return original(*args)
+
+    monkeypatch.setattr(csrlib.asn1, "decode_element", spy)
+    value = decode(example_der, rfc2986.CertificationRequest())
+    # A pyasn1 value encodes back to the input; a plain one is a tuple of three components.
+    assert (csrlib.asn1.encode(value) == example_der if call == "decode"
+            else len(value) == 3)
+    with pytest.raises(DecodeError):
+        decode(example_der[:-1], rfc2986.CertificationRequest())
+    assert states == [False, False]
     assert gc.isenabled() == collector
