@@ -229,18 +229,20 @@ def load(
     state restored however the load ends): a load's objects form no cycle,
     and the collector's passes over thousands of them would only cost time.
     """
-    return collector_paused(_load, data, strict, limits)
+    # The guard stays outermost: from a caller deep in its stack, the
+    # handler itself needs the frames a nested one would not have.
+    try:
+        return collector_paused(_load, data, strict, limits)
+    except RecursionError:
+        raise _out_of_stack() from None
 
 
 def _load(data: bytes | bytearray | memoryview | str, strict: bool,
           limits: Limits | None) -> CertificateRequest:
-    try:
-        raw = _input(data, limits)
-        if detect_format(raw) == "der":
-            return _load_der(raw, strict, limits)
-        return _load_pem_all(raw, strict, limits)[0]
-    except RecursionError:
-        raise _out_of_stack() from None
+    raw = _input(data, limits)
+    if detect_format(raw) == "der":
+        return _load_der(raw, strict, limits)
+    return _load_pem_all(raw, strict, limits)[0]
 
 
 def load_pem(
@@ -270,15 +272,15 @@ def load_pem_all(
     bytes, bytearray, memoryview or str.  The cyclic garbage collector is
     paused meanwhile, as by :func:`load`.
     """
-    return collector_paused(_load_pem_text, data, strict, limits)
+    try:
+        return collector_paused(_load_pem_text, data, strict, limits)
+    except RecursionError:
+        raise _out_of_stack() from None
 
 
 def _load_pem_text(data: bytes | bytearray | memoryview | str, strict: bool,
                    limits: Limits | None) -> list[CertificateRequest]:
-    try:
-        return _load_pem_all(_input(data, limits), strict, limits)
-    except RecursionError:
-        raise _out_of_stack() from None
+    return _load_pem_all(_input(data, limits), strict, limits)
 
 
 def _out_of_stack() -> DecodeError:
@@ -320,13 +322,8 @@ def load_der(
     or memoryview.  The cyclic garbage collector is paused meanwhile, as by
     :func:`load`.
     """
-    return collector_paused(_load_der_guarded, data, strict, limits)
-
-
-def _load_der_guarded(data: bytes | bytearray | memoryview, strict: bool,
-                      limits: Limits | None) -> CertificateRequest:
     try:
-        return _load_der(data, strict, limits)
+        return collector_paused(_load_der, data, strict, limits)
     except RecursionError:
         raise _out_of_stack() from None
 
