@@ -14,6 +14,7 @@ from typing import Any
 from . import schemas
 from .crypto.verify import Policy, verify_signature
 from .der.canonical import canonical_der
+from .der.collector import collector_paused
 from .der.primitives import encode_integer, encode_oid
 from .der.tlv import (
     DEFAULT_LIMITS,
@@ -293,14 +294,25 @@ def load(
     The raw input, PEM or DER, is at most ``limits.max_size`` octets
     (DecodeError ``size-limit`` before any other work).  Raises TypeError
     when ``data`` is not bytes, bytearray, memoryview or str.
+
+    The cyclic garbage collector is paused while the request loads (its
+    state restored however the load ends): a load's objects form no cycle,
+    and the collector's passes over thousands of them would only cost time.
     """
+    # The guard stays outermost: from a caller deep in its stack, the
+    # handler itself needs the frames a nested one would not have.
     try:
-        raw = _input(data, limits)
-        if detect_format(raw) == "der":
-            return _load_der(raw, strict, limits)
-        return _load_pem_all(raw, strict, limits)[0]
+        return collector_paused(_load, data, strict, limits)
     except RecursionError:
         raise _out_of_stack() from None
+
+
+def _load(data: bytes | bytearray | memoryview | str, strict: bool,
+          limits: Limits | None) -> CertificateRequest:
+    raw = _input(data, limits)
+    if detect_format(raw) == "der":
+        return _load_der(raw, strict, limits)
+    return _load_pem_all(raw, strict, limits)[0]
 
 
 def load_pem(
@@ -327,12 +339,18 @@ def load_pem_all(
     PEM block is not PEM: at the offset of the first binary octet), when a
     request block is malformed, or when there is no request block; any kind
     for a request that does not load.  Raises TypeError when ``data`` is not
-    bytes, bytearray, memoryview or str.
+    bytes, bytearray, memoryview or str.  The cyclic garbage collector is
+    paused meanwhile, as by :func:`load`.
     """
     try:
-        return _load_pem_all(_input(data, limits), strict, limits)
+        return collector_paused(_load_pem_text, data, strict, limits)
     except RecursionError:
         raise _out_of_stack() from None
+
+
+def _load_pem_text(data: bytes | bytearray | memoryview | str, strict: bool,
+                   limits: Limits | None) -> list[CertificateRequest]:
+    return _load_pem_all(_input(data, limits), strict, limits)
 
 
 def _out_of_stack() -> DecodeError:
@@ -371,10 +389,11 @@ def load_der(
 
     Raises DecodeError ``size-limit`` for input over ``limits.max_size``
     before copying it, and TypeError when ``data`` is not bytes, bytearray
-    or memoryview.
+    or memoryview.  The cyclic garbage collector is paused meanwhile, as by
+    :func:`load`.
     """
     try:
-        return _load_der(data, strict, limits)
+        return collector_paused(_load_der, data, strict, limits)
     except RecursionError:
         raise _out_of_stack() from None
 

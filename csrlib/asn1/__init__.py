@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..der.collector import collector_paused
 from ..der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits
 from ..errors import DecodeError
 from .decoding import Backend, Decoder, _whole, decode_element
@@ -162,7 +163,7 @@ def _run(
     buf = data if type(data) is bytes else bytes(data)
     ctx = Context(limits, strict, open_types)
     try:
-        value = decode_element(node, backend, buf, ctx)
+        value = collector_paused(decode_element, node, backend, buf, ctx)
     except DecodeError:
         raise
     except RecursionError as exc:

@@ -95,7 +95,8 @@ _LEAVES = {
             "    validate_content(buf, {t}, {pos}, {cs}, {ce}, ctx, {d})",
             "{v} = buf[{pos}:{ce}]"],
     "any-unchecked": ["{v} = buf[{pos}:{ce}]"],
-    "any-unchecked-span": ["{v} = (buf[{pos}:{ce}], {pos}, {ce})"],
+    # The span alone: the model reads the value from the input (see leaves.any_decoder).
+    "any-unchecked-span": ["{v} = (None, {pos}, {ce})"],
 }
 
 

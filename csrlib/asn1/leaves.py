@@ -46,6 +46,14 @@ def checked(node: Node, dec: Decoder, backend: Backend) -> Decoder:
 
 def any_decoder(node: Node, backend: Backend) -> Decoder:
     make = backend.any_value(node)
+    if node.unchecked and node.span and backend.spans:
+        # The caller checks the contents (see Node.unchecked), and reads
+        # them from the input by the span: None for the value, so that a
+        # large one is not copied while the whole request is decoded.
+        def span_only(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
+            return None
+
+        return span_only
     if node.unchecked:
         # The caller checks the contents (see Node.unchecked).
         def unchecked(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:

@@ -86,13 +86,19 @@ def _teletex(buf: bytes, c: int, e: int, ctx: Context) -> str:
     return raw.decode("ascii")
 
 
+#: Strings longer than this are decoded from a view of the input, not a copy.
+_VIEWED = 1 << 12
+
+
 def _codec(name: str, codec: str, unit: int) -> Checker:
     def check(buf: bytes, c: int, e: int, ctx: Context) -> str:
-        raw = buf[c:e]
-        if len(raw) % unit:
+        if (e - c) % unit:
             raise DecodeError("bad-string", c, f"{name} length not a multiple of {unit}")
         try:
-            return raw.decode(codec)
+            if e - c > _VIEWED:
+                with memoryview(buf) as view:
+                    return str(view[c:e], codec)
+            return buf[c:e].decode(codec)
         except UnicodeDecodeError as exc:
             raise DecodeError("bad-string", c + exc.start, name) from None
 

@@ -313,6 +313,15 @@ def _read_general_names(
 def general_name_at(src: Source, pos: int, end: int, i: int, offset: int,
                     path: Path) -> GeneralName:
     """Return the ``i``-th name of a GeneralNames, the element ``buf[pos:end]``, checked."""
+    buf = src.buf
+    if (buf[pos] == 0x82 and buf[pos + 1] < 0x80 and pos + 2 + buf[pos + 1] == end
+            and src.ctx.max_depth > _GENERAL_NAMES_DEPTH):
+        # The common case inline: a short dNSName in ASCII, as the decoder
+        # reads it (IA5String); anything else, errors included, goes the
+        # decoder's way below.
+        raw = buf[pos + 2:end]
+        if raw.isascii():
+            return _dns(raw.decode("ascii"))
     form, value = src.decode(plan(schemas.GeneralName), pos, end, _GENERAL_NAMES_DEPTH, (path, i))
     return _general_name(src, form, value, offset, path, i)
 

@@ -267,17 +267,20 @@ def read_elements(
     marks = offsets(len(buf))
     pos = start
     i = 0
-    prev = b""
+    prev = prev_end = 0  # the span of the element last built (repeats)
     item: T | None = None
     while pos < end:
-        e = element_end(buf, pos)
-        if repeats:
-            raw = buf[pos:e]
-            if raw != prev or item is None:
-                item = build(src, pos, e, i, *args)
-                prev = raw
+        n = buf[pos + 1]
+        if n < 0x80 and buf[pos] & 0x1F != 0x1F:
+            e = pos + 2 + n  # a short-form header, checked by the decoder
         else:
+            e = element_end(buf, pos)
+        if not repeats:
             item = build(src, pos, e, i, *args)
+        elif (item is None or e - pos != prev_end - prev
+              or not buf.startswith(buf[prev:prev_end], pos)):
+            item = build(src, pos, e, i, *args)
+            prev, prev_end = pos, e
         if eager:
             items.append(item)
         elif not i % STEP:

@@ -25,7 +25,7 @@ from ..der.generic import validate_content
 from ..der.primitives import decode_bit_string, encode_oid, oid_arcs
 from ..der.strings import STRING_TYPES, encode_string
 from ..der.times import decode_generalized_time, decode_utc_time
-from ..der.tlv import describe_tag, read_header, tlv
+from ..der.tlv import describe_tag, encode_length, read_header, tlv
 from ..errors import BuildError, EncodeError
 from .reading import Source, maker
 
@@ -309,7 +309,11 @@ def _read_value(src: Source, oid: str, start: int, end: int, depth: int) -> Name
         encoded = buf[start:end]
     else:
         tag, c, e = read_header(buf, start, end, ctx)
-        encoded = tlv(tag, buf[c:e]) if tag < 0x1F else buf[start:end]
+        if tag < 0x1F and c - start != 1 + len(encode_length(e - c)):
+            # Lenient mode: a length in a longer form than DER's, written as DER.
+            encoded = tlv(tag, buf[c:e])
+        else:
+            encoded = buf[start:end]
     type_name = _TYPE_NAMES.get(tag)
     if type_name is None:
         validate_content(buf, tag, start, c, e, ctx, depth)

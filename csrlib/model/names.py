@@ -286,7 +286,8 @@ def _read_many(src: Source, count: int, start: int, end: int, depth: int, path: 
     reader = Reader.of(src, atv_at, (depth, path, i), "attributes")
     if count <= EAGER_MAX:
         attrs = read_elements(src, c, e, count, reader)
-        _refuse_repeats(src, c, e, count, path, i)
+        if count > 1:
+            _refuse_repeats(src, c, e, count, path, i)
         return RelativeDistinguishedName(tuple(attrs))  # puts them in DER order
     marks = offsets(len(buf))
     ordered = True
