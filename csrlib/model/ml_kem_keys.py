@@ -120,8 +120,11 @@ def read_ml_kem_key(src: Source, algorithm: str, params: bytes | None, alg_start
         src.deviate("bad-parameters", alg_start, f"{path}.algorithm" if path else "algorithm",
                     "ML-KEM key parameters must be absent (RFC 9935 3)")
     size = ML_KEM_SIZES[kind][0]
-    if unused or len(bits) != size:
+    if len(bits) != size:
         raise src.fail("bad-key", alg_end, key_path, f"{kind} public key is {size} octets")
+    if unused:
+        raise src.fail("bad-key", alg_end, key_path,
+                       f"{kind} public key BIT STRING has {unused} unused bits (must be 0)")
     if not _modulus_check(bits):
         # Lenient mode keeps it, as an EC point off its curve, for csrlib.lint.
         src.deviate("bad-key", alg_end, key_path,
