@@ -87,6 +87,19 @@ class MlKemPublicKey(PublicKey):
         params = "" if self.parameters is None else f", parameters={bytes_text(self.parameters)}"
         return f"MlKemPublicKey(ml-kem-{self.level}, {head}...{params})"
 
+    def problem(self) -> str | None:
+        """Return why RFC 9935 / FIPS 203 refuse this key (one a lenient load kept), or None.
+
+        Parameters present (RFC 9935 3), or a coefficient failing FIPS 203
+        7.2's modulus check; ``CertificateRequest.verify`` and
+        ``csrlib.lint`` (``key.ml-kem``) refuse such keys.
+        """
+        if self.parameters is not None:
+            return "its algorithm parameters must be absent (RFC 9935 3)"
+        if not _modulus_check(self.public_bytes):
+            return "it fails the FIPS 203 7.2 modulus check (a coefficient not below q = 3329)"
+        return None
+
     @staticmethod
     def from_bytes(level: int | str, public: bytes) -> MlKemPublicKey:
         """Return the key of level 512, 768 or 1024 (or ``"ml-kem-768"``...) and its raw octets.

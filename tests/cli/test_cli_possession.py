@@ -11,6 +11,7 @@ from kyber_py.ml_kem import ML_KEM_1024
 import csrlib
 from csrlib import CertificateRequestBuilder, MlKemPublicKey, signers
 from csrlib.cli import main
+from tests.helpers import oid, tlv
 from tests.kem_helpers import make_certificate
 
 VECTORS = Path(__file__).parent.parent / "vectors"
@@ -63,6 +64,29 @@ def test_verify_with_and_without_the_signer_certificate(
     status, out, _ = _run(capsys, "verify", "--signer-cert", sig, str(files["plain.csr"]))
     assert status == 1 and "no privateKeyPossessionStatement" in out
     assert _run(capsys, "verify", str(files["plain.csr"]))[0] == 0
+
+
+def test_verify_lenient_refuses_an_invalid_kem_key(
+        files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The KEM key with NULL parameters, the request signed again by its signer.
+    signer = signers.generate("ec:P-256")
+    cert = make_certificate(signer, 77, "CN=KEM CA")
+    good = csrlib.load(files["kem.csr"].read_bytes()).public_key
+    assert isinstance(good, MlKemPublicKey)
+    bad = tlv(0x30, tlv(0x30, oid(good.algorithm) + b"\x05\x00")
+              + tlv(0x03, b"\x00" + good.public_bytes))
+    tbs = (CertificateRequestBuilder().subject("CN=kem.example").public_key(good)
+           .possession_statement(cert).sign(signer).tbs_der)
+    head = 2 + (tbs[1] & 0x7F if tbs[1] & 0x80 else 0)
+    tbs = tlv(0x30, tbs[head:].replace(good.to_der(), bad))
+    (tmp_path / "bad.csr").write_bytes(tlv(0x30, tbs + signer.signature_algorithm.to_der()
+                                           + tlv(0x03, b"\x00" + signer.sign(tbs))))
+    (tmp_path / "sig.crt").write_bytes(cert)
+    status, out, _ = _run(capsys, "verify", "--lenient", "--signer-cert",
+                          str(tmp_path / "sig.crt"), str(tmp_path / "bad.csr"))
+    assert status == 1
+    assert out == (f"FAIL {tmp_path / 'bad.csr'}: InvalidSignature: the request's ml-kem-1024 "
+                   "key is not valid: its algorithm parameters must be absent (RFC 9935 3)\n")
 
 
 def test_verify_refuses_a_signer_cert_that_is_no_certificate(
