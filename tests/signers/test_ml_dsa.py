@@ -99,6 +99,25 @@ def test_hedged_by_default_deterministic_on_request() -> None:
                                 hedged.sign(b"tbs"), b"tbS")
 
 
+def test_hedged_randomness_is_csrlib_s_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    # dilithium-py's parameter set objects are shared: another user seeding
+    # them (set_drbg_seed) or, here, making their randomness a constant must
+    # not make csrlib's hedged signatures repeat.
+    from csrlib.crypto.mldsa import backend, derive
+
+    shared = backend("ml-dsa-65")
+    monkeypatch.setattr(shared, "random_bytes", lambda n: bytes(n))
+    expanded = derive("ml-dsa-65", SEED)[1]
+    assert shared.sign(expanded, b"tbs") == shared.sign(expanded, b"tbs")
+    hedged = _signer()
+    first, second = hedged.sign(b"tbs"), hedged.sign(b"tbs")
+    assert first != second and _SIGNER_65.sign(b"tbs") not in (first, second)
+    for signature in (first, second):
+        csrlib.verify_signature(hedged.public_key, hedged.signature_algorithm, signature, b"tbs")
+    # Deterministic signing draws nothing: rnd is 32 zero octets (FIPS 204 3.4).
+    assert _SIGNER_65.sign(b"tbs") == _SIGNER_65.sign(b"tbs")
+
+
 def test_public_key_lengths_and_levels() -> None:
     raw = _SIGNER_65.public_key.public_bytes
     assert MlDsaPublicKey.from_bytes(65, raw) == _SIGNER_65.public_key
