@@ -201,7 +201,8 @@ class CertificateRequest:
         certificate and none was given; InvalidSignature when one was given
         that the request does not name, or the request names none, or when
         the request's ML-KEM key is one a lenient load kept but RFC 9935 or
-        FIPS 203 refuse (``MlKemPublicKey.problem()``); DecodeError when ``signer_certificate`` is not a certificate.
+        FIPS 203 refuse (``MlKemPublicKey.problem()``); DecodeError when
+        ``signer_certificate`` is not a certificate.
         """
         statement = self.possession_statement
         key = self.public_key
