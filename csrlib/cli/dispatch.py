@@ -137,6 +137,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 def _cmd_keygen(args: argparse.Namespace) -> int:
     from .. import signers
+    from ..model.keys import PublicKey
     from ..pem import encode_pem
     from ..signers.files import write_file
 
@@ -152,7 +153,7 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
         # A KEM key (RFC 9935): no signer; its request is signed by another key (RFC 9883).
         kem = signers.generate_ml_kem(args.spec)
         kem.save(args.out, overwrite=args.force, **encryption)
-        public = kem.public_key
+        public: PublicKey = kem.public_key
     else:
         signer = _with_spinner(lambda: signers.generate(args.spec, allow_weak=args.allow_weak),
                                args.spec, True)

@@ -85,13 +85,18 @@ from .encrypted_keys import (
     password_bytes,
 )
 from .keycheck import check_ec, check_ed, check_rsa, pss_public_key
-from .ml_kem import MlKemPrivateKey
-from .private import EcPrivateNumbers, EdPrivateSeed, PrivateKeyData, RsaPrivateNumbers
+from .private import (
+    EcPrivateNumbers,
+    EdPrivateSeed,
+    MlKemKeyParts,
+    PrivateKeyData,
+    RsaPrivateNumbers,
+)
 
 __all__ = ["read_key_file", "read_private_key"]
 
 #: What a key file may hold: a signing key, or an ML-KEM key (RFC 9935), which cannot sign.
-AnyKey = PrivateKeyData | MlKemPrivateKey
+AnyKey = PrivateKeyData | MlKemKeyParts
 
 # -- schemas (RFC 5958 A, RFC 8017 A.1.2, RFC 5915 3, RFC 8410 7) -------------
 
@@ -181,8 +186,8 @@ def read_private_key(data: bytes | str, password: bytes | str | None = None) -> 
     ``data`` is not bytes or str, or ``password`` not bytes, str or None.
     """
     key = read_key_file(data, password)
-    if isinstance(key, MlKemPrivateKey):
-        raise InvalidKey(f"an {key.public_key.key_type} key cannot sign (ML-KEM is a key "
+    if isinstance(key, MlKemKeyParts):
+        raise InvalidKey(f"an {key.key_type} key cannot sign (ML-KEM is a key "
                          "encapsulation mechanism): it makes no signer; read it with "
                          "MlKemPrivateKey.from_pem or from_der")
     return key
@@ -375,9 +380,8 @@ def _interpret_pkcs8(value: Any) -> AnyKey:
         if params is not None:
             # RFC 9935 3 and 6: the parameters MUST be absent.
             raise InvalidKey(f"PKCS#8 {ML_KEM_OIDS[algorithm]} key with algorithm parameters")
-        from .ml_kem import read_ml_kem_private_key
-
-        return read_ml_kem_private_key(ML_KEM_OIDS[algorithm], private, public_bits)
+        # Checked by MlKemPrivateKey (csrlib.signers.ml_kem), which reads this module.
+        return MlKemKeyParts(ML_KEM_OIDS[algorithm], bytes(private), public_bits)
     raise InvalidKey(f"unsupported private key algorithm {_oid_text(algorithm)}")
 
 

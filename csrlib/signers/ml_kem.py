@@ -35,6 +35,7 @@ from ..der.primitives import encode_oid
 from ..der.tlv import tlv
 from ..errors import InvalidKey, UnsupportedAlgorithm
 from ..model.ml_kem_keys import ML_KEM_SIZES, MlKemPublicKey
+from .private import MlKemKeyParts
 
 __all__ = ["MlKemPrivateKey", "generate_ml_kem", "read_ml_kem_private_key"]
 
@@ -182,11 +183,11 @@ def _read(data: str | bytes, password: bytes | str | None, form: str) -> MlKemPr
     if bytes(raw) and detect_format(bytes(raw)) != form:
         other = "from_pem" if form == "der" else "from_der"
         raise InvalidKey(f"not {form.upper()}: use MlKemPrivateKey.{other}")
-    key = read_key_file(bytes(raw), password)
-    if not isinstance(key, MlKemPrivateKey):
-        raise InvalidKey(f"not an ML-KEM key: a {_key_kind(key)} key "
+    parts = read_key_file(bytes(raw), password)
+    if not isinstance(parts, MlKemKeyParts):
+        raise InvalidKey(f"not an ML-KEM key: a {_key_kind(parts)} key "
                          "(csrlib.signers.load_private_key reads it)")
-    return key
+    return read_ml_kem_private_key(parts.key_type, parts.private, parts.public)
 
 
 def _key_kind(key: object) -> str:
