@@ -115,8 +115,9 @@ class MlKemPrivateKey:
         """Return the key of a ``PRIVATE KEY`` or ``ENCRYPTED PRIVATE KEY`` PEM block.
 
         Raises InvalidKey (a key of another type included: "not an ML-KEM
-        key"), never showing key material; UnsupportedAlgorithm-worded
-        InvalidKey when a seed needs kyber-py and it is missing.
+        key"), never showing key material; a seed-form key without kyber-py
+        to expand it raises InvalidKey starting "unsupported: ... install
+        csrlib[pq]".
         """
         return _read(data, password, "pem")
 
