@@ -200,8 +200,10 @@ class CertificateRequest:
         :func:`csrlib.verify_signature`); :class:`SignerCertificateRequired`
         (an UnsupportedAlgorithm) when the request names a signer
         certificate and none was given; InvalidSignature when one was given
-        that the request does not name, or the request names none;
-        DecodeError when ``signer_certificate`` is not a certificate.
+        that the request does not name, or the request names none, or when
+        the request's ML-KEM key is one a lenient load kept but RFC 9935 or
+        FIPS 203 refuse (``MlKemPublicKey.problem()``); DecodeError when
+        ``signer_certificate`` is not a certificate.
         """
         statement = self.possession_statement
         key = self.public_key
@@ -221,6 +223,13 @@ class CertificateRequest:
             cert = (signer_certificate if isinstance(signer_certificate, Certificate)
                     else Certificate.load(signer_certificate))
             _check_signer(statement, cert)
+            from .model.ml_kem_keys import MlKemPublicKey
+
+            problem = key.problem() if isinstance(key, MlKemPublicKey) else None
+            if problem is not None:
+                # A lenient load keeps such a key; it is no key to certify.
+                raise InvalidSignature(f"the request's {key.key_type} key is not valid: "
+                                       f"{problem}")
             key = cert.public_key
         verify_signature(key, self.signature_algorithm, self.signature,
                          self.tbs_der, policy=policy, unused_bits=self.signature_unused_bits)

@@ -5,7 +5,8 @@
 
 The archive holds csrlib and the packages it imports at run time (``pyasn1``,
 ``pyasn1_modules``, ``ecdsa``, ``rsa``, ``idna``, and ``six``, which ``ecdsa``
-needs), and ``dilithium_py`` (ML-DSA, the ``pq`` extra) when it is installed,
+needs), and ``dilithium_py`` and ``kyber_py`` (ML-DSA and ML-KEM, the ``pq``
+extra) when they are installed,
 taken from the interpreter that builds it, with each distribution's
 METADATA and license files. It needs nothing installed (no pip, no
 site-packages), and used as a path entry (``sys.path.insert(0, "csrlib.pyz")``)
@@ -44,12 +45,17 @@ BUNDLED: tuple[tuple[str, str], ...] = (
 )
 
 #: Optional packages (extras) bundled when the building interpreter has them:
-#: dilithium-py, the ``pq`` extra's ML-DSA arithmetic (pure Python).  Without
-#: it the archive still loads ML-DSA requests, and verifying or signing one
-#: says "install csrlib[pq]" (which a single file cannot do: rebuild the
-#: archive where csrlib[pq] is installed).
+#: dilithium-py and kyber-py, the ``pq`` extra's ML-DSA and ML-KEM arithmetic
+#: (pure Python).  kyber-py is bundled because ``csrlib keygen ml-kem-768``
+#: makes ML-KEM keys with it (and reading a seed-form ML-KEM key file expands
+#: the seed with it); reading ML-KEM public keys and requests needs neither.
+#: Without them the archive still loads ML-DSA and ML-KEM requests, and
+#: verifying or signing an ML-DSA one, or making an ML-KEM key, says "install
+#: csrlib[pq]" (which a single file cannot do: rebuild the archive where
+#: csrlib[pq] is installed).
 OPTIONAL: tuple[tuple[str, str], ...] = (
     ("dilithium_py", "dilithium-py"),
+    ("kyber_py", "kyber-py"),
 )
 
 DEFAULT_INTERPRETER = "/usr/bin/env python3"

@@ -156,6 +156,41 @@ def test_missing_statement(cert: bytes, signer: signers.Signer, kem: MlKemPublic
         req.verify()
 
 
+def _resigned(req: csrlib.CertificateRequest, spki: bytes, signer: signers.Signer) -> bytes:
+    """Return ``req`` with ``spki`` for its key, signed again by ``signer``."""
+    tbs = req.tbs_der
+    head = 2 + (tbs[1] & 0x7F if tbs[1] & 0x80 else 0)
+    new_tbs = tlv(0x30, tbs[head:].replace(req.public_key.to_der(), spki))
+    return tlv(0x30, new_tbs + signer.signature_algorithm.to_der()
+               + tlv(0x03, b"\x00" + signer.sign(new_tbs)))
+
+
+@pytest.mark.parametrize(("params", "first", "reason"), [
+    (b"", b"\xff\x0f", "fails the FIPS 203 7.2 modulus check"),  # a coefficient 0xfff
+    (b"\x05\x00", b"", "its algorithm parameters must be absent (RFC 9935 3)"),
+    (oid("1.2.3"), b"", "its algorithm parameters must be absent (RFC 9935 3)"),
+], ids=["modulus", "null-parameters", "oid-parameters"])
+def test_an_invalid_kem_key_does_not_verify(kem: MlKemPublicKey, cert: bytes,
+                                            signer: signers.Signer, params: bytes,
+                                            first: bytes, reason: str) -> None:
+    # A lenient load keeps such a key, and the signer's signature over it is
+    # good: verify() still refuses it, as it refuses ML-DSA keys with parameters.
+    raw = first + kem.public_bytes[len(first):]
+    spki = tlv(0x30, tlv(0x30, oid("2.16.840.1.101.3.4.4.2") + params)
+               + tlv(0x03, b"\x00" + raw))
+    der = _resigned(_build(kem, cert, signer), spki, signer)
+    with pytest.raises(DecodeError):
+        csrlib.load_der(der)
+    req = csrlib.load_der(der, strict=False)
+    assert req.public_key.to_der() == spki and req.deviations
+    with pytest.raises(InvalidSignature, match=f"the request's ml-kem-768 key is not valid: "
+                       f".*{reason[:30]}"):
+        req.verify(signer_certificate=cert)
+    # The same request with the valid key verifies: the refusal is the key's.
+    csrlib.load_der(_resigned(_build(kem, cert, signer), kem.to_der(), signer)).verify(
+        signer_certificate=cert)
+
+
 def test_builder_refusals(kem: MlKemPublicKey, cert: bytes, signer: signers.Signer) -> None:
     other = signers.generate("ec:P-256")
     base = CertificateRequestBuilder().subject("CN=kem.example")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +38,8 @@ def test_typed_kem_request_runs() -> None:
     found = typed_usage.kem_request(signer, make_certificate(signer, 99),
                                     ML_KEM_768.keygen()[0])
     assert found == ("ml-kem-768", 99, True)
+
+
+def test_typed_kem_key_file_runs(tmp_path: Path) -> None:
+    pytest.importorskip("kyber_py", reason="ML-KEM keys need the pq extra (kyber-py)")
+    assert typed_usage.kem_key_file(str(tmp_path / "kem.pem")) == ("ml-kem-512", True, 1632)

@@ -37,7 +37,7 @@ def test_holds_csrlib_and_its_pure_python_dependencies(pyz: Path) -> None:
         names = set(archive.namelist())
     assert {"__main__.py", "csrlib/__init__.py", "csrlib/cli/dispatch.py", "pyasn1/__init__.py",
             "pyasn1_modules/rfc2986.py", "ecdsa/__init__.py", "rsa/__init__.py",
-            "six.py", "dilithium_py/ml_dsa/ml_dsa.py",
+            "six.py", "dilithium_py/ml_dsa/ml_dsa.py", "kyber_py/ml_kem/ml_kem.py",
             # zipimport needs a regular package where dilithium_py has a namespace one
             "dilithium_py/shake/__init__.py"} <= names
     # Bytecode beside the sources for this interpreter; no native code, no caches.
@@ -55,8 +55,9 @@ def test_build_is_reproducible(pyz: Path, tmp_path: Path) -> None:
     versions = zipapp.build(again)
     assert again.read_bytes() == pyz.read_bytes()
     assert versions["csrlib"] == csrlib.__version__
+    # The pq extra (dilithium-py, kyber-py) is installed with the test extra.
     assert set(versions) == {"csrlib", "pyasn1", "pyasn1-modules", "ecdsa", "rsa", "idna", "six",
-                             "dilithium-py"}  # the pq extra, installed with the test extra
+                             "dilithium-py", "kyber-py"}
 
 
 def test_sources_only_and_no_shebang(tmp_path: Path) -> None:
@@ -109,6 +110,23 @@ def test_keygen_and_signing_with_a_key_file(pyz: Path, tmp_path: Path) -> None:
                      "--out", f"{name}.csr", cwd=tmp_path)
         assert made.returncode == 0, made.stderr
         csrlib.load((tmp_path / f"{name}.csr").read_bytes()).verify()
+    # An ML-KEM key (kyber-py, bundled) and a request for it signed by a certificate's key.
+    made = _bare(pyz, "keygen", "ml-kem-768", "--out", "kem.pem", "--public-out", "kem.pub",
+                 cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    from csrlib.signers import MlKemPrivateKey, load_private_key
+    from tests.kem_helpers import make_certificate
+
+    kem = MlKemPrivateKey.from_pem((tmp_path / "kem.pem").read_bytes())
+    assert csrlib.PublicKey.from_pem((tmp_path / "kem.pub").read_bytes()) == kem.public_key
+    signer = load_private_key((tmp_path / "ed.pem").read_bytes())
+    (tmp_path / "sig.crt").write_bytes(make_certificate(signer, 9))
+    made = _bare(pyz, "new", "--key", "ed.pem", "--public-key", "kem.pub", "--signer-cert",
+                 "sig.crt", "--subject", "/CN=kem", "--out", "kem.csr", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    req = csrlib.load((tmp_path / "kem.csr").read_bytes())
+    assert req.public_key == kem.public_key
+    req.verify(signer_certificate=(tmp_path / "sig.crt").read_bytes())
     broken = _bare(pyz, "verify", "missing.csr", cwd=tmp_path)
     assert broken.returncode == 2
     assert broken.stdout.startswith("ERROR missing.csr")
@@ -178,13 +196,13 @@ def _rsa_request(directory: Path) -> Path:
     ("ed25519", "r = csrlib.create('CN=x', signer=signers.generate('ed25519'))\n"
                 "csrlib.load(r.der).verify()", {"rsa", "dilithium_py"}),
     ("rsa", "csrlib.load(open(sys.argv[2], 'rb').read()).verify()",
-     {"ecdsa", "six", "dilithium_py"}),
+     {"ecdsa", "six", "dilithium_py", "kyber_py"}),
     ("ml-dsa", "r = csrlib.create('CN=x', signer=signers.generate('ml-dsa-44'))\n"
-               "csrlib.load(r.der).verify()", {"rsa", "idna"}),
+               "csrlib.load(r.der).verify()", {"rsa", "idna", "kyber_py"}),
 ])
 def test_backends_are_imported_only_when_used(pyz: Path, tmp_path: Path, task: str, code: str,
                                               absent: set[str]) -> None:
-    # The single file holds no optional package but dilithium_py (the pq extra), so
+    # The single file holds no optional package but the pq extra's, so
     # anything imported is csrlib's doing; benchmarks/import_cost.py --check checks the
     # same rules on an installed csrlib.
     extra = [str(_rsa_request(tmp_path))] if task == "rsa" else []
@@ -205,9 +223,9 @@ def test_without_the_pq_extra_ml_dsa_says_what_to_install(
     monkeypatch.setattr(zipapp, "OPTIONAL", ())
     plain = tmp_path / "plain.pyz"
     versions = zipapp.build(plain, compile_bytecode=False)
-    assert "dilithium-py" not in versions
+    assert "dilithium-py" not in versions and "kyber-py" not in versions
     with zipfile.ZipFile(plain) as archive:
-        assert not [n for n in archive.namelist() if n.startswith("dilithium_py")]
+        assert not [n for n in archive.namelist() if n.startswith(("dilithium_py", "kyber_py"))]
     request = csrlib.create("CN=pq.example", signer=signers.generate("ml-dsa-44"))
     (tmp_path / "pq.csr").write_bytes(request.der)
     shown = _bare(plain, "show", "pq.csr", cwd=tmp_path)
@@ -215,5 +233,8 @@ def test_without_the_pq_extra_ml_dsa_says_what_to_install(
     checked = _bare(plain, "verify", "pq.csr", cwd=tmp_path)
     assert checked.returncode != 0 and "install csrlib[pq]" in checked.stdout + checked.stderr
     made = _bare(plain, "keygen", "ml-dsa-44", "--out", "k.pem", cwd=tmp_path)
+    assert made.returncode != 0 and "install csrlib[pq]" in made.stderr
+    assert not (tmp_path / "k.pem").exists()
+    made = _bare(plain, "keygen", "ml-kem-512", "--out", "k.pem", cwd=tmp_path)
     assert made.returncode != 0 and "install csrlib[pq]" in made.stderr
     assert not (tmp_path / "k.pem").exists()

@@ -84,3 +84,16 @@ def kem_request(signer: csrlib.signers.Signer, certificate: bytes,
         needs_certificate = True
     serial = statement.serial_number if statement is not None else None
     return req.public_key.key_type, serial, needs_certificate
+
+
+def kem_key_file(path: str) -> tuple[str, bool, int]:
+    """Make an ML-KEM key, save it encrypted, read it back (README "KEM keys")."""
+    from pathlib import Path
+
+    from csrlib.signers import MlKemPrivateKey, generate_ml_kem
+
+    made = generate_ml_kem(512)
+    made.save(Path(path), password="pw", iterations=1000)
+    again = MlKemPrivateKey.from_pem(Path(path).read_text(), "pw")
+    seed: bytes | None = again.seed
+    return again.public_key.key_type, seed == made.seed, len(again.decapsulation_key())

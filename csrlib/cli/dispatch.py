@@ -137,16 +137,34 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 def _cmd_keygen(args: argparse.Namespace) -> int:
     from .. import signers
+    from ..model.keys import PublicKey
+    from ..pem import encode_pem
+    from ..signers.files import write_file
 
-    if not args.force and os.path.lexists(args.out):
-        # Before the key is made (RSA takes a while); the write checks again, atomically.
-        raise FileExistsError(errno.EEXIST, "already exists", args.out)
+    if args.public_out is not None and os.path.abspath(args.public_out) == os.path.abspath(
+            args.out):
+        raise UsageError("--public-out must name another file than --out")
+    for path in (args.out, args.public_out):
+        if path is not None and not args.force and os.path.lexists(path):
+            # Before the key is made (RSA takes a while); the write checks again, atomically.
+            raise FileExistsError(errno.EEXIST, "already exists", path)
     encryption = new_key_password(args, _read_input)  # asked before the work
-    signer = _with_spinner(lambda: signers.generate(args.spec, allow_weak=args.allow_weak),
-                           args.spec, True)
-    signers.save_private_key(signer, args.out, overwrite=args.force, **encryption)
+    if args.spec.startswith("ml-kem-"):
+        # A KEM key (RFC 9935): no signer; its request is signed by another key (RFC 9883).
+        kem = signers.generate_ml_kem(args.spec)
+        kem.save(args.out, overwrite=args.force, **encryption)
+        public: PublicKey = kem.public_key
+    else:
+        signer = _with_spinner(lambda: signers.generate(args.spec, allow_weak=args.allow_weak),
+                               args.spec, True)
+        signers.save_private_key(signer, args.out, overwrite=args.force, **encryption)
+        public = signer.public_key
     print_line(f"wrote {args.spec} key to {args.out} (mode 0600); public key SHA-256 "
-               f"{signer.public_key.fingerprint().hex()}", sys.stderr)
+               f"{public.fingerprint().hex()}", sys.stderr)
+    if args.public_out is not None:
+        write_file(args.public_out, encode_pem("PUBLIC KEY", public.to_der()).encode("ascii"),
+                   overwrite=args.force)
+        print_line(f"wrote its public key to {args.public_out}", sys.stderr)
     return 0
 
 
@@ -289,13 +307,19 @@ def _parser() -> argparse.ArgumentParser:
         description="Write a new private key as PKCS#8 PEM, readable by its owner only.",
         epilog="examples:\n  csrlib keygen ec:P-256 --out key.pem\n"
                "  csrlib keygen rsa:3072 --out rsa.pem\n"
-               "  csrlib keygen ml-dsa-87 --out mldsa.pem")
+               "  csrlib keygen ml-dsa-87 --out mldsa.pem\n"
+               "  csrlib keygen ml-kem-768 --out kem.pem --public-out kem.pub")
     keygen.add_argument("spec", metavar="SPEC", nargs="?", default="ec:P-256", type=text_argument,
                         help="ec:P-256 (default), ec:P-384, ec:P-521, ec:secp256k1, rsa:2048, "
                              "rsa:3072, rsa:4096, ed25519, ed448, ml-dsa-44, ml-dsa-65, "
-                             "ml-dsa-87 (ML-DSA: the pq extra)")
+                             "ml-dsa-87, ml-kem-512, ml-kem-768, ml-kem-1024 (ML-DSA, "
+                             "ML-KEM: the pq extra; an ML-KEM key cannot sign: see new "
+                             "--public-key)")
     keygen.add_argument("--out", "-o", required=True, metavar="FILE", type=path_argument,
                         help="key file (0600)")
+    keygen.add_argument("--public-out", metavar="FILE", type=path_argument,
+                        help="also write the public key (SubjectPublicKeyInfo PEM), for "
+                             "new --public-key")
     keygen.add_argument("--force", action="store_true",
                         help="replace FILE if it exists (by a new file, never written into)")
     keygen.add_argument("--allow-weak", action="store_true", help="allow RSA under 2048 bits")

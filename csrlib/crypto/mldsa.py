@@ -19,6 +19,7 @@ coefficients in [-η, η] and the t0 and tr that rho, s1 and s2 give
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from ..errors import InvalidKey, InvalidSignature, UnsupportedAlgorithm
@@ -72,10 +73,23 @@ def sign_ml_dsa(key_type: str, expanded: bytes, message: bytes, *,
                 deterministic: bool = False) -> bytes:
     """Return the pure ML-DSA signature (empty context) of ``message``.
 
-    Hedged (FIPS 204 3.4: fresh randomness from ``os.urandom`` mixed with
-    the key) unless ``deterministic``.
+    FIPS 204 algorithm 2 (ML-DSA.Sign) done here: ``rnd`` is 32 fresh octets
+    of :func:`secrets.token_bytes` (hedged, FIPS 204 3.4) or, when
+    ``deterministic``, 32 zero octets; M' = 0 || len(ctx) || ctx || M with
+    the empty context (FIPS 204 5.2); then dilithium-py's ML-DSA.Sign_internal
+    (algorithm 7).  csrlib draws the randomness itself: dilithium-py's
+    parameter set objects are shared by the process, and their
+    ``random_bytes`` may be a seeded DRBG (``set_drbg_seed``) set by
+    another user.
     """
-    return bytes(backend(key_type).sign(expanded, message, deterministic=deterministic))
+    scheme = backend(key_type)
+    rnd = bytes(32) if deterministic else secrets.token_bytes(32)
+    try:
+        sign_internal = scheme._sign_internal
+    except AttributeError:
+        raise UnsupportedAlgorithm("this dilithium-py has no ML-DSA.Sign_internal "
+                                   "(csrlib was tested with 1.5.1)") from None
+    return bytes(sign_internal(expanded, b"\x00\x00" + message, rnd))
 
 
 def _coefficients_in_range(packed: bytes, eta: int) -> bool:

@@ -196,6 +196,10 @@ def _unknown_key(public_key: PublicKey) -> None:
         # keys.read_spki keeps only this EC key as unknown.
         raise UnsupportedAlgorithm("EC key with a compressed point on a curve csrlib has no "
                                    "parameters for is not supported")
+    if algorithm in _HASH_ML_DSA:
+        raise UnsupportedAlgorithm(f"{oids.name_of(algorithm)} key: RFC 9881 "
+                                   "forbids HashML-DSA keys in certificates and requests "
+                                   "(RFC 9881 3)")
     raise UnsupportedAlgorithm(f"unknown public key algorithm {algorithm}")
 
 

@@ -33,14 +33,19 @@ class Context:
         return rule in self.profile.severities
 
     def report(self, rule: str, message: str, path: str = "", offset: int | None = None,
-               severity: Severity | None = None) -> None:
-        """Record a finding of ``rule`` at the profile's severity (or ``severity``, if milder)."""
+               severity: Severity | None = None, citation: str | None = None) -> None:
+        """Record a finding of ``rule`` at the profile's severity (or ``severity``, if milder).
+
+        ``citation``: the source of this finding when narrower than the rule's
+        (one of the sources the rule's citation lists).
+        """
         rated = self.profile.severities.get(rule)
         if rated is None:
             return
         if severity is not None:
             rated = milder(rated, severity)
-        self.findings.append(Finding(rule, rated, message, RULES[rule].citation, path, offset))
+        self.findings.append(Finding(rule, rated, message, citation or RULES[rule].citation,
+                                     path, offset))
 
     def offset_of(self, part: bytes) -> int | None:
         """Return the offset of the exact octets ``part`` in the request's DER, or None."""

@@ -16,7 +16,7 @@ _EXTENSIONS = "certificationRequestInfo.attributes.extensionRequest"
 # Key usage bits each key type cannot have: RFC 5480 3 (EC: no keyEncipherment
 # or dataEncipherment), RFC 3279 2.3.1 / RFC 4055 1.2 (RSA: no keyAgreement,
 # encipherOnly, decipherOnly), RFC 8410 5 (EdDSA: signing bits only), RFC 9881 5
-# (ML-DSA: signing bits only).
+# (ML-DSA: signing bits only), RFC 9935 3 (ML-KEM: keyEncipherment only).
 _FORBIDDEN_USAGES = {
     "ec": ("key_encipherment", "data_encipherment"),
     "rsa": ("key_agreement", "encipher_only", "decipher_only"),
@@ -27,7 +27,17 @@ _FORBIDDEN_USAGES = {
     # RFC 9881 5: ML-DSA keys sign only.
     **{f"ml-dsa-{level}": ("key_encipherment", "data_encipherment", "key_agreement",
                            "encipher_only", "decipher_only") for level in (44, 65, 87)},
+    # RFC 9935 3: "the key usage certificate extension MUST only contain
+    # keyEncipherment".
+    **{f"ml-kem-{level}": ("digital_signature", "content_commitment", "data_encipherment",
+                           "key_agreement", "key_cert_sign", "crl_sign", "encipher_only",
+                           "decipher_only") for level in (512, 768, 1024)},
 }
+# The source of each key type's row above, cited by its findings.
+_USAGE_SOURCES = {"ec": "RFC 5480 3", "rsa": "RFC 8017 / RFC 4055 1.2",
+                  "ed25519": "RFC 8410 5", "ed448": "RFC 8410 5",
+                  **dict.fromkeys(("ml-dsa-44", "ml-dsa-65", "ml-dsa-87"), "RFC 9881 5"),
+                  **dict.fromkeys(("ml-kem-512", "ml-kem-768", "ml-kem-1024"), "RFC 9935 3")}
 _STATUS_REQUEST = 5  # RFC 7633 4: TLS feature status_request (OCSP must-staple)
 
 
@@ -89,7 +99,7 @@ def check_extensions(ctx: Context) -> None:
             bad = [u for u in _FORBIDDEN_USAGES.get(key_type, ()) if getattr(value, u)]
             if bad:
                 ctx.report("ext.key-usage", f"keyUsage {', '.join(bad)} with a {key_type} key",
-                           path, offset)
+                           path, offset, citation=_USAGE_SOURCES.get(key_type))
         if extension.oid == oids.TLS_FEATURE and ctx.on("ext.must-staple"):
             features = _tls_features(extension.value_der)
             if features is None or _STATUS_REQUEST in features:

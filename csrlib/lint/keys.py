@@ -1,4 +1,4 @@
-"""Key rules: ``key.type``, ``key.rsa.*``, ``key.ec.*``, ``key.blocklist``."""
+"""Key rules: ``key.type``, ``key.rsa.*``, ``key.ec.*``, ``key.ml-kem``, ``key.blocklist``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ..errors import int_text
 from ..model.curves import curve_by_name
 from ..model.keys import EcPublicKey, RsaPublicKey
+from ..model.ml_kem_keys import MlKemPublicKey
 from .context import SPKI_PATH, Context
 from .rsa_checks import FERMAT_ROUNDS, fermat_round, roca_fingerprint, small_factor
 
@@ -33,6 +34,12 @@ def check_key(ctx: Context, blocklist: Blocklist | None) -> None:
         _rsa(ctx, key, offset)
     elif isinstance(key, EcPublicKey):
         _ec(ctx, key, offset)
+    elif isinstance(key, MlKemPublicKey) and ctx.on("key.ml-kem"):
+        # A lenient load keeps such a key, as an EC point off its curve.
+        problem = key.problem()
+        if problem is not None:
+            ctx.report("key.ml-kem", f"{key.key_type} public key is not valid: {problem}",
+                       SPKI_PATH, offset)
     if blocklist is not None and ctx.on("key.blocklist"):
         found = blocklist.match(key)
         if found is not None:

@@ -66,6 +66,8 @@ _ALL = [
           "P-521 (letsencrypt: P-256, P-384)", cabf=E),
     _rule("key.ec.point", "NIST SP 800-56A 5.6.2.3.3; CA/B BR 6.1.6", "EC public key fails full "
           "public-key validation", rfc=E),
+    _rule("key.ml-kem", "FIPS 203 7.2; RFC 9935 3", "ML-KEM public key fails the modulus "
+          "check or has algorithm parameters", rfc=E),
     _rule("key.blocklist", "CA/B BR 6.1.1.3", "key found in the blocklist given (SPKI SHA-256, "
           "or Debian weak-key modulus SHA-1)", rfc=E),
     # Signature
@@ -108,8 +110,8 @@ _ALL = [
     _rule("ext.unknown-critical", "RFC 5280 4.2", "an unknown extension marked critical", rfc=W),
     _rule("ext.not-der", "X.690 10; RFC 5280 4.1", "an unrecognized extension value that is "
           "not one DER element", rfc=N),
-    _rule("ext.key-usage", "RFC 5480 3; RFC 8017 / RFC 4055 1.2", "key usage bits the key type "
-          "cannot have", rfc=W),
+    _rule("ext.key-usage", "RFC 5480 3; RFC 8017 / RFC 4055 1.2; RFC 8410 5; RFC 9881 5; "
+          "RFC 9935 3", "key usage bits the key type cannot have", rfc=W),
     _rule("version", "RFC 2986 4.1", "version is not 0", rfc=E),
     _rule("der.deviation", "X.690 10; RFC 2986 4", "a departure from DER tolerated by lenient "
           "loading", rfc=W, cabf=E),

@@ -87,15 +87,19 @@ class MlDsaPublicKey(PublicKey):
     def from_bytes(level: int | str, public: bytes) -> MlDsaPublicKey:
         """Return the key of level 44, 65 or 87 (or ``"ml-dsa-65"``...) and its raw encoding.
 
-        Raises InvalidKey for another level or a key of the wrong length.
+        Raises InvalidKey for another level or a key of the wrong length,
+        TypeError when ``public`` is not bytes, bytearray or memoryview.
         """
         from ..errors import DecodeError, InvalidKey
         from .keys import PublicKey
 
         kind = level if isinstance(level, str) else f"ml-dsa-{level}"
-        oid = ML_DSA_TYPES.get(kind)
+        oid = ML_DSA_TYPES.get(kind) if isinstance(kind, str) else None
         if oid is None:
             raise InvalidKey(f"unknown ML-DSA level {str(level)[:20]!r} (44, 65 or 87)")
+        if not isinstance(public, bytes | bytearray | memoryview):
+            # bytes(1312) would be 1312 zero octets.
+            raise TypeError("an ML-DSA public key is bytes")
         spki = tlv(0x30, tlv(0x30, tlv(0x06, encode_oid(oid)))
                    + tlv(0x03, b"\x00" + bytes(public)))
         try:
@@ -115,8 +119,11 @@ def read_ml_dsa_key(src: Source, algorithm: str, params: bytes | None, alg_start
         src.deviate("bad-parameters", alg_start, f"{path}.algorithm" if path else "algorithm",
                     "ML-DSA key parameters must be absent (RFC 9881 2)")
     size = ML_DSA_SIZES[kind][0]
-    if unused or len(bits) != size:
+    if len(bits) != size:
         raise src.fail("bad-key", alg_end, key_path, f"{kind} public key is {size} octets")
+    if unused:
+        raise src.fail("bad-key", alg_end, key_path,
+                       f"{kind} public key BIT STRING has {unused} unused bits (must be 0)")
     return _make(int(kind[-2:]), bits, der, params)
 
 

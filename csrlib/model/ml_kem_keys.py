@@ -87,6 +87,19 @@ class MlKemPublicKey(PublicKey):
         params = "" if self.parameters is None else f", parameters={bytes_text(self.parameters)}"
         return f"MlKemPublicKey(ml-kem-{self.level}, {head}...{params})"
 
+    def problem(self) -> str | None:
+        """Return why RFC 9935 / FIPS 203 refuse this key (one a lenient load kept), or None.
+
+        Parameters present (RFC 9935 3), or a coefficient failing FIPS 203
+        7.2's modulus check; ``CertificateRequest.verify`` and
+        ``csrlib.lint`` (``key.ml-kem``) refuse such keys.
+        """
+        if self.parameters is not None:
+            return "its algorithm parameters must be absent (RFC 9935 3)"
+        if not _modulus_check(self.public_bytes):
+            return "it fails the FIPS 203 7.2 modulus check (a coefficient not below q = 3329)"
+        return None
+
     @staticmethod
     def from_bytes(level: int | str, public: bytes) -> MlKemPublicKey:
         """Return the key of level 512, 768 or 1024 (or ``"ml-kem-768"``...) and its raw octets.
@@ -120,8 +133,11 @@ def read_ml_kem_key(src: Source, algorithm: str, params: bytes | None, alg_start
         src.deviate("bad-parameters", alg_start, f"{path}.algorithm" if path else "algorithm",
                     "ML-KEM key parameters must be absent (RFC 9935 3)")
     size = ML_KEM_SIZES[kind][0]
-    if unused or len(bits) != size:
+    if len(bits) != size:
         raise src.fail("bad-key", alg_end, key_path, f"{kind} public key is {size} octets")
+    if unused:
+        raise src.fail("bad-key", alg_end, key_path,
+                       f"{kind} public key BIT STRING has {unused} unused bits (must be 0)")
     if not _modulus_check(bits):
         # Lenient mode keeps it, as an EC point off its curve, for csrlib.lint.
         src.deviate("bad-key", alg_end, key_path,

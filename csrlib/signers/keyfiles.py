@@ -74,6 +74,7 @@ from ..errors import KINDS, DecodeError, InvalidKey
 from ..key_schemas import RsaPublicKey
 from ..model.curves import CURVES, Curve, decode_point
 from ..model.ml_dsa_keys import ML_DSA_OIDS
+from ..model.ml_kem_keys import ML_KEM_OIDS
 from ..pem import detect_format, pem_blocks
 from ..schemas import SpannedOctetString
 from .encrypted_keys import (
@@ -84,9 +85,18 @@ from .encrypted_keys import (
     password_bytes,
 )
 from .keycheck import check_ec, check_ed, check_rsa, pss_public_key
-from .private import EcPrivateNumbers, EdPrivateSeed, PrivateKeyData, RsaPrivateNumbers
+from .private import (
+    EcPrivateNumbers,
+    EdPrivateSeed,
+    MlKemKeyParts,
+    PrivateKeyData,
+    RsaPrivateNumbers,
+)
 
-__all__ = ["read_private_key"]
+__all__ = ["read_key_file", "read_private_key"]
+
+#: What a key file may hold: a signing key, or an ML-KEM key (RFC 9935), which cannot sign.
+AnyKey = PrivateKeyData | MlKemKeyParts
 
 # -- schemas (RFC 5958 A, RFC 8017 A.1.2, RFC 5915 3, RFC 8410 7) -------------
 
@@ -165,15 +175,26 @@ _ED_SIZES = {oids.ED25519: ("ed25519", 32), oids.ED448: ("ed448", 57)}
 
 
 def read_private_key(data: bytes | str, password: bytes | str | None = None) -> PrivateKeyData:
-    """Return the key in a PEM or DER key file; raise InvalidKey if it cannot be used.
+    """Return the signing key in a PEM or DER key file; raise InvalidKey if it cannot be used.
 
     See the module docstring for the formats and checks.  ``password``
     (bytes, or str taken as UTF-8) decrypts an encrypted key; a password
     for a key in the clear raises InvalidKey ("key is not encrypted"), and
-    an encrypted key without one InvalidKey ("a password is needed").
-    Raises TypeError only when ``data`` is not bytes or str, or
-    ``password`` not bytes, str or None.
+    an encrypted key without one InvalidKey ("a password is needed").  An
+    ML-KEM key raises InvalidKey: it cannot sign (read it with
+    :meth:`MlKemPrivateKey.from_pem`).  Raises TypeError only when
+    ``data`` is not bytes or str, or ``password`` not bytes, str or None.
     """
+    key = read_key_file(data, password)
+    if isinstance(key, MlKemKeyParts):
+        raise InvalidKey(f"an {key.key_type} key cannot sign (ML-KEM is a key "
+                         "encapsulation mechanism): it makes no signer; read it with "
+                         "MlKemPrivateKey.from_pem or from_der")
+    return key
+
+
+def read_key_file(data: bytes | str, password: bytes | str | None = None) -> AnyKey:
+    """Return the key in a PEM or DER key file, ML-KEM keys included (see read_private_key)."""
     secret = None if password is None else password_bytes(password)
     if isinstance(data, str):
         raw = data.encode("utf-8", "replace")
@@ -192,7 +213,7 @@ def read_private_key(data: bytes | str, password: bytes | str | None = None) -> 
     return key
 
 
-def _decrypted(plain: bytes, structure: str) -> PrivateKeyData:
+def _decrypted(plain: bytes, structure: str) -> AnyKey:
     """Return the key in decrypted octets; any failure but an unsupported key is WRONG_PASSWORD.
 
     The error is raised after the ``except`` blocks, not inside them, so that
@@ -213,14 +234,14 @@ def _decrypted(plain: bytes, structure: str) -> PrivateKeyData:
     raise InvalidKey(WRONG_PASSWORD)
 
 
-def _encrypted_pkcs8(der: bytes, password: bytes | None) -> tuple[PrivateKeyData, bool]:
+def _encrypted_pkcs8(der: bytes, password: bytes | None) -> tuple[AnyKey, bool]:
     if password is None:
         raise InvalidKey(_NEEDS_PASSWORD.format("ENCRYPTED PRIVATE KEY, PKCS#8 "
                                                 "EncryptedPrivateKeyInfo"))
     return _decrypted(decrypt_pkcs8(der, password), _PKCS8), True
 
 
-def _read_pem(raw: bytes, password: bytes | None) -> tuple[PrivateKeyData, bool]:
+def _read_pem(raw: bytes, password: bytes | None) -> tuple[AnyKey, bool]:
     try:
         found = pem_blocks(raw, ())
     except DecodeError as exc:
@@ -255,7 +276,7 @@ def _read_pem(raw: bytes, password: bytes | None) -> tuple[PrivateKeyData, bool]
     return _INTERPRET[structure](value), False
 
 
-def _read_der(der: bytes, password: bytes | None) -> tuple[PrivateKeyData, bool]:
+def _read_der(der: bytes, password: bytes | None) -> tuple[AnyKey, bool]:
     errors: list[tuple[str, DecodeError]] = []
     for structure in (_PKCS8, _PKCS1, _SEC1):
         try:
@@ -296,7 +317,7 @@ def _oid_text(oid: str) -> str:
     return oid if name == oid else f"{name} ({oid})"
 
 
-def _interpret_pkcs8(value: Any) -> PrivateKeyData:
+def _interpret_pkcs8(value: Any) -> AnyKey:
     version, (algorithm, params), (private, _, private_end), _attributes, public = value
     base = private_end - len(private)
     # RFC 5958 2: v1 (0) without publicKey, v2 (1) with it; v2 without it is
@@ -355,6 +376,12 @@ def _interpret_pkcs8(value: Any) -> PrivateKeyData:
         from .ml_dsa_keys import read_ml_dsa_private_key
 
         return read_ml_dsa_private_key(ML_DSA_OIDS[algorithm], private, public_bits)
+    if algorithm in ML_KEM_OIDS:
+        if params is not None:
+            # RFC 9935 3 and 6: the parameters MUST be absent.
+            raise InvalidKey(f"PKCS#8 {ML_KEM_OIDS[algorithm]} key with algorithm parameters")
+        # Checked by MlKemPrivateKey (csrlib.signers.ml_kem), which reads this module.
+        return MlKemKeyParts(ML_KEM_OIDS[algorithm], bytes(private), public_bits)
     raise InvalidKey(f"unsupported private key algorithm {_oid_text(algorithm)}")
 
 

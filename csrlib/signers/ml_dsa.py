@@ -1,7 +1,7 @@
 """ML-DSA signing (FIPS 204 algorithm 2: pure, empty context, RFC 9881 3).
 
 :class:`MlDsaSigner` signs hedged by default (fresh randomness from
-``os.urandom``, FIPS 204 3.4), deterministically with
+:mod:`secrets`, FIPS 204 3.4), deterministically with
 ``deterministic=True``; the arithmetic is ``dilithium-py``'s
 (:mod:`csrlib.crypto.mldsa`, the ``pq`` extra).  Its key is checked first
 and written in the seed form when the seed is known

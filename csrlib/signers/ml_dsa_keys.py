@@ -20,10 +20,11 @@ key material in it.
 
 from __future__ import annotations
 
-from ..der.tlv import Context, read_header, tlv
-from ..errors import DecodeError, InvalidKey, UnsupportedAlgorithm
+from ..der.tlv import tlv
+from ..errors import InvalidKey, UnsupportedAlgorithm
 from ..model.ml_dsa_keys import ML_DSA_SIZES
 from .private import MlDsaPrivateKey
+from .seed_choice import read_seed_choice
 
 __all__ = ["check_ml_dsa", "ml_dsa_private_key_der", "read_ml_dsa_private_key"]
 
@@ -75,32 +76,8 @@ def check_ml_dsa(key: MlDsaPrivateKey) -> tuple[bytes, bytes]:
 def read_ml_dsa_private_key(key_type: str, private: bytes,
                             public: bytes | None) -> MlDsaPrivateKey:
     """Return the checked key of a PKCS#8 privateKey's contents (RFC 9881 6 CHOICE)."""
-    sk_size = ML_DSA_SIZES[key_type][1]
-    ctx = Context()
-    seed = expanded = None
-    try:
-        tag, c, e = read_header(private, 0, len(private), ctx)
-        if e != len(private):
-            raise InvalidKey(f"{key_type} private key: data after the key")
-        if tag == 0x80:
-            seed = private[c:e]
-        elif tag == 0x04:
-            expanded = private[c:e]
-        elif tag == 0x30:
-            tag1, c1, e1 = read_header(private, c, e, ctx)
-            tag2, c2, e2 = read_header(private, e1, e, ctx) if e1 < e else (0, e, e)
-            if tag1 != 0x04 or tag2 != 0x04 or e2 != e:
-                raise InvalidKey(f"{key_type} private key: 'both' is not two OCTET STRINGs")
-            seed, expanded = private[c1:e1], private[c2:e2]
-        else:
-            raise InvalidKey(f"{key_type} private key: not a seed [0], expandedKey or both "
-                             "(RFC 9881 6)")
-    except DecodeError as exc:
-        raise InvalidKey(f"{key_type} private key: malformed DER at byte {exc.offset}") from None
-    if seed is not None and len(seed) != _SEED_SIZE:
-        raise InvalidKey(f"{key_type} seed is {len(seed)} octets, not {_SEED_SIZE}")
-    if expanded is not None and len(expanded) != sk_size:
-        raise InvalidKey(f"{key_type} expanded key is {len(expanded)} octets, not {sk_size}")
+    seed, expanded = read_seed_choice(key_type, private, _SEED_SIZE,
+                                      ML_DSA_SIZES[key_type][1], "RFC 9881 6")
     key = MlDsaPrivateKey(key_type, seed, expanded, public)
     derived, _ = check_ml_dsa(key)
     return MlDsaPrivateKey(key_type, seed, expanded, derived)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["EcPrivateNumbers", "EdPrivateSeed", "MlDsaPrivateKey", "PrivateKeyData",
-           "RsaPrivateNumbers"]
+__all__ = ["EcPrivateNumbers", "EdPrivateSeed", "MlDsaPrivateKey", "MlKemKeyParts",
+           "PrivateKeyData", "RsaPrivateNumbers"]
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -85,6 +85,22 @@ class MlDsaPrivateKey:
         form = "+".join(name for name, value in (("seed", self.seed),
                                                  ("expanded", self.expanded)) if value)
         return f"<MlDsaPrivateKey {self.key_type} {form or 'empty'}>"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class MlKemKeyParts:
+    """An ML-KEM key as a PKCS#8 file holds it, not yet checked: ``ml-kem-512|768|1024``,
+    the privateKey contents (RFC 9935 6 CHOICE) and the publicKey [1] octets, if any.
+    :class:`csrlib.signers.MlKemPrivateKey` reads and checks it; it cannot sign."""
+
+    key_type: str
+    private: bytes
+    public: bytes | None = None
+
+    def __repr__(self) -> str:
+        return f"<MlKemKeyParts {self.key_type}>"
 
     __str__ = __repr__
 

@@ -11,6 +11,7 @@ from kyber_py.ml_kem import ML_KEM_1024
 import csrlib
 from csrlib import CertificateRequestBuilder, MlKemPublicKey, signers
 from csrlib.cli import main
+from tests.helpers import oid, tlv
 from tests.kem_helpers import make_certificate
 
 VECTORS = Path(__file__).parent.parent / "vectors"
@@ -63,6 +64,29 @@ def test_verify_with_and_without_the_signer_certificate(
     status, out, _ = _run(capsys, "verify", "--signer-cert", sig, str(files["plain.csr"]))
     assert status == 1 and "no privateKeyPossessionStatement" in out
     assert _run(capsys, "verify", str(files["plain.csr"]))[0] == 0
+
+
+def test_verify_lenient_refuses_an_invalid_kem_key(
+        files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The KEM key with NULL parameters, the request signed again by its signer.
+    signer = signers.generate("ec:P-256")
+    cert = make_certificate(signer, 77, "CN=KEM CA")
+    good = csrlib.load(files["kem.csr"].read_bytes()).public_key
+    assert isinstance(good, MlKemPublicKey)
+    bad = tlv(0x30, tlv(0x30, oid(good.algorithm) + b"\x05\x00")
+              + tlv(0x03, b"\x00" + good.public_bytes))
+    tbs = (CertificateRequestBuilder().subject("CN=kem.example").public_key(good)
+           .possession_statement(cert).sign(signer).tbs_der)
+    head = 2 + (tbs[1] & 0x7F if tbs[1] & 0x80 else 0)
+    tbs = tlv(0x30, tbs[head:].replace(good.to_der(), bad))
+    (tmp_path / "bad.csr").write_bytes(tlv(0x30, tbs + signer.signature_algorithm.to_der()
+                                           + tlv(0x03, b"\x00" + signer.sign(tbs))))
+    (tmp_path / "sig.crt").write_bytes(cert)
+    status, out, _ = _run(capsys, "verify", "--lenient", "--signer-cert",
+                          str(tmp_path / "sig.crt"), str(tmp_path / "bad.csr"))
+    assert status == 1
+    assert out == (f"FAIL {tmp_path / 'bad.csr'}: InvalidSignature: the request's ml-kem-1024 "
+                   "key is not valid: its algorithm parameters must be absent (RFC 9935 3)\n")
 
 
 def test_verify_refuses_a_signer_cert_that_is_no_certificate(
@@ -139,3 +163,51 @@ def test_new_makes_a_request_for_a_kem_key(tmp_path: Path,
         status, _, err = _run(capsys, "new", "--subject", "CN=x", *args)
         assert status == 2 and "--public-key and --signer-cert go together" in err, args
     assert not (tmp_path / "new.key").exists()
+
+
+def test_keygen_ml_kem_and_a_request_for_it(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import stat
+
+    from csrlib.signers import MlKemPrivateKey
+
+    key, pub = str(tmp_path / "kem.pem"), str(tmp_path / "kem.pub")
+    status, _, err = _run(capsys, "keygen", "ml-kem-512", "--out", key, "--public-out", pub)
+    assert status == 0 and f"wrote ml-kem-512 key to {key} (mode 0600)" in err
+    if os.name == "posix":
+        assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
+    kem = MlKemPrivateKey.from_pem((tmp_path / "kem.pem").read_bytes())
+    assert kem.public_key.key_type == "ml-kem-512" and kem.seed is not None
+    assert csrlib.PublicKey.from_pem((tmp_path / "kem.pub").read_bytes()) == kem.public_key
+    # No silent overwrite, of either file; nor one file for both.
+    before = (tmp_path / "kem.pem").read_bytes()
+    for args in (["--out", key], ["--out", str(tmp_path / "k2.pem"), "--public-out", pub]):
+        status, _, err = _run(capsys, "keygen", "ml-kem-768", *args)
+        assert status == 2 and "already exists" in err
+    assert (tmp_path / "kem.pem").read_bytes() == before and not (tmp_path / "k2.pem").exists()
+    status, _, err = _run(capsys, "keygen", "ml-kem-768", "--out", key, "--public-out", key,
+                          "--force")
+    assert status == 2 and "--public-out must name another file" in err
+    # Encrypted, as other keys.
+    (tmp_path / "pw").write_text("a long password\n")
+    status, _, _ = _run(capsys, "keygen", "ml-kem-1024", "--out", str(tmp_path / "enc.pem"),
+                        "--encrypt", "--key-password-file", str(tmp_path / "pw"))
+    assert status == 0
+    enc = (tmp_path / "enc.pem").read_text()
+    assert enc.startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert MlKemPrivateKey.from_pem(enc, "a long password").public_key.key_type == "ml-kem-1024"
+    # The public key file goes to new --public-key; the request names the signer's certificate.
+    signer = signers.generate("ec:P-256")
+    (tmp_path / "sig.key").write_text(signers.private_key_pem(signer))
+    (tmp_path / "sig.crt").write_bytes(make_certificate(signer, 12))
+    status, _, err = _run(capsys, "new", "--subject", "CN=kem.example", "--public-key", pub,
+                          "--signer-cert", str(tmp_path / "sig.crt"), "--key",
+                          str(tmp_path / "sig.key"), "--out", str(tmp_path / "r.csr"))
+    assert (status, err) == (0, "")
+    req = csrlib.load((tmp_path / "r.csr").read_bytes())
+    assert req.public_key == kem.public_key
+    req.verify(signer_certificate=(tmp_path / "sig.crt").read_bytes())
+    # An ML-KEM key file is no signing key.
+    status, _, err = _run(capsys, "new", "--subject", "CN=x", "--key", key)
+    assert status == 2 and "an ml-kem-512 key cannot sign" in err

@@ -94,6 +94,7 @@ def test_unused_bits_refused() -> None:
     with pytest.raises(DecodeError) as info:
         PublicKey.from_der(_spki(512, ek[:-1] + b"\x00", unused=1))
     assert info.value.kind == "bad-key"
+    assert "ml-kem-512 public key BIT STRING has 1 unused bits" in str(info.value)
 
 
 @pytest.mark.parametrize("params", [b"\x05\x00", oid("1.2.3"), tlv(0x30, b"")],

@@ -99,6 +99,25 @@ def test_hedged_by_default_deterministic_on_request() -> None:
                                 hedged.sign(b"tbs"), b"tbS")
 
 
+def test_hedged_randomness_is_csrlib_s_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    # dilithium-py's parameter set objects are shared: another user seeding
+    # them (set_drbg_seed) or, here, making their randomness a constant must
+    # not make csrlib's hedged signatures repeat.
+    from csrlib.crypto.mldsa import backend, derive
+
+    shared = backend("ml-dsa-65")
+    monkeypatch.setattr(shared, "random_bytes", bytes)  # n zero octets
+    expanded = derive("ml-dsa-65", SEED)[1]
+    assert shared.sign(expanded, b"tbs") == shared.sign(expanded, b"tbs")
+    hedged = _signer()
+    first, second = hedged.sign(b"tbs"), hedged.sign(b"tbs")
+    assert first != second and _SIGNER_65.sign(b"tbs") not in (first, second)
+    for signature in (first, second):
+        csrlib.verify_signature(hedged.public_key, hedged.signature_algorithm, signature, b"tbs")
+    # Deterministic signing draws nothing: rnd is 32 zero octets (FIPS 204 3.4).
+    assert _SIGNER_65.sign(b"tbs") == _SIGNER_65.sign(b"tbs")
+
+
 def test_public_key_lengths_and_levels() -> None:
     raw = _SIGNER_65.public_key.public_bytes
     assert MlDsaPublicKey.from_bytes(65, raw) == _SIGNER_65.public_key
@@ -110,10 +129,15 @@ def test_public_key_lengths_and_levels() -> None:
         MlDsaPublicKey.from_bytes(44, raw)  # a 65 key under the 44 OID
     with pytest.raises(InvalidKey, match="level"):
         MlDsaPublicKey.from_bytes(66, raw)
-    # Unused bits in the BIT STRING: refused.
-    spki = tlv(0x30, tlv(0x30, oid(OIDS["ml-dsa-65"])) + tlv(0x03, b"\x01" + raw))
-    with pytest.raises(DecodeError):
+    # Unused bits in the BIT STRING: refused, saying so.
+    spki = tlv(0x30, tlv(0x30, oid(OIDS["ml-dsa-65"])) + tlv(0x03, b"\x01" + raw[:-1] + b"\x00"))
+    with pytest.raises(DecodeError, match="has 1 unused bits"):
         PublicKey.from_der(spki)
+    # Not bytes: an int would make that many zero octets.
+    for wrong in (1952, "ab" * 976, None):
+        with pytest.raises(TypeError, match="is bytes"):
+            MlDsaPublicKey.from_bytes(65, wrong)  # type: ignore[arg-type]
+    assert MlDsaPublicKey.from_bytes(65, bytearray(raw)) == _SIGNER_65.public_key
 
 
 @pytest.mark.parametrize("params", [b"\x05\x00", tlv(0x04, b"")])
@@ -140,6 +164,13 @@ def test_hash_ml_dsa_and_mismatched_levels_are_refused() -> None:
     # id-hash-ml-dsa-65-with-sha512 (RFC 9881 forbids HashML-DSA in certificates).
     req = csrlib.load(_request_with(algorithm=tlv(0x30, oid("2.16.840.1.101.3.4.3.33"))))
     with pytest.raises(UnsupportedAlgorithm, match="HashML-DSA"):
+        req.verify()
+    # The same OID as the key's algorithm: a key RFC 9881 forbids, said so.
+    raw = _SIGNER_65.public_key.public_bytes
+    spki = tlv(0x30, tlv(0x30, oid("2.16.840.1.101.3.4.3.33")) + tlv(0x03, b"\x00" + raw))
+    req = csrlib.load(_request_with(spki=spki))
+    with pytest.raises(UnsupportedAlgorithm,
+                       match="id-hash-ml-dsa-65-with-sha512 key: RFC 9881 forbids HashML-DSA"):
         req.verify()
     req = csrlib.load(_request_with(algorithm=tlv(0x30, oid(OIDS["ml-dsa-87"]))))
     with pytest.raises(InvalidSignature, match="ml-dsa-65 key"):
