@@ -34,32 +34,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import best_times
+
 TARGET = 0.7
 TARGET_CURVES = ("secp256r1", "secp384r1", "secp521r1", "secp256k1")
 
 
 def best_cpu(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
     """Return the best CPU time per call, in seconds, of each contender."""
-    counts = {}
-    for name, fn in contenders.items():
-        fn()
-        n = 1
-        while True:
-            start = time.process_time()
-            for _ in range(n):
-                fn()
-            if time.process_time() - start >= 0.05:
-                break
-            n *= 2
-        counts[name] = n
-    best = dict.fromkeys(contenders, float("inf"))
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            start = time.process_time()
-            for _ in range(counts[name]):
-                fn()
-            best[name] = min(best[name], (time.process_time() - start) / counts[name])
-    return best
+    return best_times(contenders, rounds=rounds, clock=time.process_time)
 
 
 def run(rounds: int, all_curves: bool) -> bool:

@@ -24,6 +24,7 @@ import importlib.util
 import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -31,6 +32,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 import csrlib
 from csrlib import signers
 from csrlib.lint import PROFILES
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import best_times
 
 TARGETS_MS = {"RSA-2048": 5.0, "P-256": 1.0}
 
@@ -51,26 +55,7 @@ def _requests() -> dict[str, csrlib.CertificateRequest]:
 
 def best_cpu(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
     """Return the best CPU time per call, in seconds, of each contender."""
-    counts = {}
-    for name, fn in contenders.items():
-        fn()
-        n = 1
-        while True:
-            start = time.process_time()
-            for _ in range(n):
-                fn()
-            if time.process_time() - start >= 0.05:
-                break
-            n *= 2
-        counts[name] = n
-    best = dict.fromkeys(contenders, float("inf"))
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            start = time.process_time()
-            for _ in range(counts[name]):
-                fn()
-            best[name] = min(best[name], (time.process_time() - start) / counts[name])
-    return best
+    return best_times(contenders, rounds=rounds, clock=time.process_time)
 
 
 def main() -> None:

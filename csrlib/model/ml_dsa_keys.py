@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import oids
-from ..der.primitives import encode_oid
-from ..der.tlv import tlv
 from ..errors import bytes_text
 from .keys import SPKI_READERS, PublicKey
+from .raw_keys import check_raw_key, raw_key_spki
 from .reading import maker
 
 if TYPE_CHECKING:
@@ -97,11 +96,7 @@ class MlDsaPublicKey(PublicKey):
         oid = ML_DSA_TYPES.get(kind) if isinstance(kind, str) else None
         if oid is None:
             raise InvalidKey(f"unknown ML-DSA level {str(level)[:20]!r} (44, 65 or 87)")
-        if not isinstance(public, bytes | bytearray | memoryview):
-            # bytes(1312) would be 1312 zero octets.
-            raise TypeError("an ML-DSA public key is bytes")
-        spki = tlv(0x30, tlv(0x30, tlv(0x06, encode_oid(oid)))
-                   + tlv(0x03, b"\x00" + bytes(public)))
+        spki = raw_key_spki(oid, public, "ML-DSA")
         try:
             key = PublicKey.from_der(spki)
         except DecodeError as exc:
@@ -115,15 +110,8 @@ def read_ml_dsa_key(src: Source, algorithm: str, params: bytes | None, alg_start
                     key_path: str) -> MlDsaPublicKey:
     """Return the ML-DSA key of a decoded SubjectPublicKeyInfo (see the module docstring)."""
     kind = ML_DSA_OIDS[algorithm]
-    if params is not None:
-        src.deviate("bad-parameters", alg_start, f"{path}.algorithm" if path else "algorithm",
-                    "ML-DSA key parameters must be absent (RFC 9881 2)")
-    size = ML_DSA_SIZES[kind][0]
-    if len(bits) != size:
-        raise src.fail("bad-key", alg_end, key_path, f"{kind} public key is {size} octets")
-    if unused:
-        raise src.fail("bad-key", alg_end, key_path,
-                       f"{kind} public key BIT STRING has {unused} unused bits (must be 0)")
+    check_raw_key(src, kind, ML_DSA_SIZES[kind][0], params, "RFC 9881 2", alg_start, alg_end,
+                  bits, unused, path, key_path)
     return _make(int(kind[-2:]), bits, der, params)
 
 

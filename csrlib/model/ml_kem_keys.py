@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import oids
-from ..der.primitives import encode_oid
-from ..der.tlv import tlv
 from ..errors import bytes_text
 from .keys import SPKI_READERS, PublicKey
+from .raw_keys import check_raw_key, raw_key_spki
 from .reading import maker
 
 if TYPE_CHECKING:
@@ -112,10 +111,7 @@ class MlKemPublicKey(PublicKey):
         oid = ML_KEM_TYPES.get(kind) if isinstance(kind, str) else None
         if oid is None:
             raise InvalidKey(f"unknown ML-KEM level {str(level)[:20]!r} (512, 768 or 1024)")
-        if not isinstance(public, bytes | bytearray | memoryview):
-            raise TypeError("an ML-KEM public key is bytes")
-        spki = tlv(0x30, tlv(0x30, tlv(0x06, encode_oid(oid)))
-                   + tlv(0x03, b"\x00" + bytes(public)))
+        spki = raw_key_spki(oid, public, "ML-KEM")
         try:
             key = PublicKey.from_der(spki)
         except DecodeError as exc:
@@ -129,15 +125,8 @@ def read_ml_kem_key(src: Source, algorithm: str, params: bytes | None, alg_start
                     key_path: str) -> MlKemPublicKey:
     """Return the ML-KEM key of a decoded SubjectPublicKeyInfo (see the module docstring)."""
     kind = ML_KEM_OIDS[algorithm]
-    if params is not None:
-        src.deviate("bad-parameters", alg_start, f"{path}.algorithm" if path else "algorithm",
-                    "ML-KEM key parameters must be absent (RFC 9935 3)")
-    size = ML_KEM_SIZES[kind][0]
-    if len(bits) != size:
-        raise src.fail("bad-key", alg_end, key_path, f"{kind} public key is {size} octets")
-    if unused:
-        raise src.fail("bad-key", alg_end, key_path,
-                       f"{kind} public key BIT STRING has {unused} unused bits (must be 0)")
+    check_raw_key(src, kind, ML_KEM_SIZES[kind][0], params, "RFC 9935 3", alg_start, alg_end,
+                  bits, unused, path, key_path)
     if not _modulus_check(bits):
         # Lenient mode keeps it, as an EC point off its curve, for csrlib.lint.
         src.deviate("bad-key", alg_end, key_path,
