@@ -9,17 +9,12 @@ identifiers are *spanned*, so the model keeps their exact octets.
 
 from __future__ import annotations
 
-from pyasn1.type import namedtype, tag, univ, useful
+from pyasn1.type import namedtype, univ, useful
 
-from .schemas import AlgorithmIdentifier, RDNSequence, SubjectPublicKeyInfo
+from .schemas import AlgorithmIdentifier, RDNSequence, SubjectPublicKeyInfo, _ctx
 
 __all__ = ["Certificate", "IssuerAndSerialNumber", "PrivateKeyPossessionStatement",
            "TBSCertificate", "Time", "Validity"]
-
-
-def _ctx(number: int, constructed: bool = True) -> tag.Tag:
-    return tag.Tag(tag.tagClassContext,
-                   tag.tagFormatConstructed if constructed else tag.tagFormatSimple, number)
 
 
 class Time(univ.Choice):

@@ -213,6 +213,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, escape(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n")
 
 
+def _add_reading_options(parser: argparse.ArgumentParser) -> None:
+    """Add how ``show`` and ``verify`` read and judge requests: --lenient and --policy."""
+    parser.add_argument("--lenient", action="store_true", help="accept known DER deviations")
+    parser.add_argument("--policy", default="default", metavar="default|legacy|FILE",
+                        type=path_argument, help=_POLICY_HELP)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="csrlib",
@@ -251,9 +258,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="PEM or DER files, directories, or - for standard input")
     show.add_argument("--json", action="store_true",
                       help="JSON: one object for one file, else one per line (see README)")
-    show.add_argument("--lenient", action="store_true", help="accept known DER deviations")
-    show.add_argument("--policy", default="default", metavar="default|legacy|FILE",
-                      type=path_argument, help=_POLICY_HELP)
+    _add_reading_options(show)
     show.set_defaults(run=_cmd_show, parser=show)
 
     verify = commands.add_parser(
@@ -266,9 +271,7 @@ def _parser() -> argparse.ArgumentParser:
                "  csrlib verify --signer-cert signature.crt kem.csr")
     verify.add_argument("files", nargs="+", metavar="FILE", type=path_argument,
                         help="files, directories or -")
-    verify.add_argument("--lenient", action="store_true", help="accept known DER deviations")
-    verify.add_argument("--policy", default="default", metavar="default|legacy|FILE",
-                        type=path_argument, help=_POLICY_HELP)
+    _add_reading_options(verify)
     verify.add_argument("--json", action="store_true",
                         help="one JSON object per file and line: file, status, reason, key, "
                              "algorithm")

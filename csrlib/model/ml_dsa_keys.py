@@ -13,13 +13,12 @@ The sizes of the keys and signatures of each parameter set are here too
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from .. import oids
-from ..errors import bytes_text
-from .keys import SPKI_READERS, PublicKey
-from .raw_keys import check_raw_key, raw_key_spki
+from .keys import SPKI_READERS
+from .raw_keys import RawPublicKey, check_raw_key, key_from_raw
 from .reading import maker
 
 if TYPE_CHECKING:
@@ -41,8 +40,8 @@ ML_DSA_SIZES: dict[str, tuple[int, int, int]] = {
 }
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class MlDsaPublicKey(PublicKey):
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class MlDsaPublicKey(RawPublicKey):
     """An ML-DSA public key (FIPS 204, RFC 9881): ``level`` 44, 65 or 87.
 
     ``public_bytes``: the raw FIPS 204 encoding (rho ‖ t1); ``key_type``:
@@ -51,36 +50,13 @@ class MlDsaPublicKey(PublicKey):
     absent: verification refuses such a key), else None.
     """
 
-    level: int
-    public_bytes: bytes = field(repr=False)
-    der: bytes = field(repr=False)
-    parameters: bytes | None = field(default=None, repr=False)
-
-    @property
-    def key_type(self) -> str:  # type: ignore[override]  # one class, three parameter sets
-        """Return ``ml-dsa-44``, ``ml-dsa-65`` or ``ml-dsa-87``."""
-        return f"ml-dsa-{self.level}"
+    _family: ClassVar[str] = "ml-dsa"
+    _types: ClassVar[dict[str, str]] = ML_DSA_TYPES
 
     @property
     def key_size(self) -> int:
         """Return the size of the encoded public key in bits (10496, 15616 or 20736)."""
         return len(self.public_bytes) * 8
-
-    @property
-    def algorithm(self) -> str:
-        """Return the OID of the key (and of its signatures)."""
-        return ML_DSA_TYPES[f"ml-dsa-{self.level}"]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, PublicKey) and self.der == other.der
-
-    def __hash__(self) -> int:
-        return hash(self.der)
-
-    def __repr__(self) -> str:
-        head = self.public_bytes[:8].hex()
-        params = "" if self.parameters is None else f", parameters={bytes_text(self.parameters)}"
-        return f"MlDsaPublicKey(ml-dsa-{self.level}, {head}...{params})"
 
     @staticmethod
     def from_bytes(level: int | str, public: bytes) -> MlDsaPublicKey:
@@ -89,18 +65,7 @@ class MlDsaPublicKey(PublicKey):
         Raises InvalidKey for another level or a key of the wrong length,
         TypeError when ``public`` is not bytes, bytearray or memoryview.
         """
-        from ..errors import DecodeError, InvalidKey
-        from .keys import PublicKey
-
-        kind = level if isinstance(level, str) else f"ml-dsa-{level}"
-        oid = ML_DSA_TYPES.get(kind) if isinstance(kind, str) else None
-        if oid is None:
-            raise InvalidKey(f"unknown ML-DSA level {str(level)[:20]!r} (44, 65 or 87)")
-        spki = raw_key_spki(oid, public, "ML-DSA")
-        try:
-            key = PublicKey.from_der(spki)
-        except DecodeError as exc:
-            raise InvalidKey(f"not a valid public key: {exc.detail or exc.kind}") from None
+        key = key_from_raw(ML_DSA_TYPES, "ML-DSA", "44, 65 or 87", level, public)
         assert isinstance(key, MlDsaPublicKey)
         return key
 

@@ -16,13 +16,12 @@ key, named by RFC 9883's privateKeyPossessionStatement attribute
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from .. import oids
-from ..errors import bytes_text
-from .keys import SPKI_READERS, PublicKey
-from .raw_keys import check_raw_key, raw_key_spki
+from .keys import SPKI_READERS
+from .raw_keys import RawPublicKey, check_raw_key, key_from_raw
 from .reading import maker
 
 if TYPE_CHECKING:
@@ -45,8 +44,8 @@ ML_KEM_SIZES: dict[str, tuple[int, int, int]] = {
 }
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class MlKemPublicKey(PublicKey):
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class MlKemPublicKey(RawPublicKey):
     """An ML-KEM encapsulation key (FIPS 203, RFC 9935): ``level`` 512, 768 or 1024.
 
     ``public_bytes``: the raw FIPS 203 encoding; ``key_type``:
@@ -55,36 +54,13 @@ class MlKemPublicKey(PublicKey):
     absent), else None.
     """
 
-    level: int
-    public_bytes: bytes = field(repr=False)
-    der: bytes = field(repr=False)
-    parameters: bytes | None = field(default=None, repr=False)
-
-    @property
-    def key_type(self) -> str:  # type: ignore[override]  # one class, three key types
-        """Return ``ml-kem-512``, ``ml-kem-768`` or ``ml-kem-1024``."""
-        return f"ml-kem-{self.level}"
+    _family: ClassVar[str] = "ml-kem"
+    _types: ClassVar[dict[str, str]] = ML_KEM_TYPES
 
     @property
     def key_size(self) -> int:
         """Return the parameter set's number, 512, 768 or 1024 (as OpenSSL reports it)."""
         return self.level
-
-    @property
-    def algorithm(self) -> str:
-        """Return the OID of the key."""
-        return ML_KEM_TYPES[f"ml-kem-{self.level}"]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, PublicKey) and self.der == other.der
-
-    def __hash__(self) -> int:
-        return hash(self.der)
-
-    def __repr__(self) -> str:
-        head = self.public_bytes[:8].hex()
-        params = "" if self.parameters is None else f", parameters={bytes_text(self.parameters)}"
-        return f"MlKemPublicKey(ml-kem-{self.level}, {head}...{params})"
 
     def problem(self) -> str | None:
         """Return why RFC 9935 / FIPS 203 refuse this key (one a lenient load kept), or None.
@@ -105,17 +81,7 @@ class MlKemPublicKey(PublicKey):
 
         Raises InvalidKey for another level or a key of the wrong length.
         """
-        from ..errors import DecodeError, InvalidKey
-
-        kind = level if isinstance(level, str) else f"ml-kem-{level}"
-        oid = ML_KEM_TYPES.get(kind) if isinstance(kind, str) else None
-        if oid is None:
-            raise InvalidKey(f"unknown ML-KEM level {str(level)[:20]!r} (512, 768 or 1024)")
-        spki = raw_key_spki(oid, public, "ML-KEM")
-        try:
-            key = PublicKey.from_der(spki)
-        except DecodeError as exc:
-            raise InvalidKey(f"not a valid {kind} public key: {exc.detail or exc.kind}") from None
+        key = key_from_raw(ML_KEM_TYPES, "ML-KEM", "512, 768 or 1024", level, public)
         assert isinstance(key, MlKemPublicKey)
         return key
 
