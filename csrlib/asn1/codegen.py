@@ -193,6 +193,10 @@ class _Generator:
         helpers = {key: self.name(key, value) for key, value in data["helpers"].items()}
         governing = data["open"]
         span = node.span if depth else self.top_span
+        # With low tag numbers only, an error's component is the one the
+        # first octet at the current position names (the helper's own
+        # lookup, see decoding.py's name_error): no need to track it.
+        track = any(k & 0x1F == 0x1F or k > 0xFF for table in tables for k in table)
         e = self.emit
         e(f"{ind}if {lv.c} == {lv.e}:\n")
         empty = f"{helpers['EMPTY']}({lv.e})"
@@ -203,30 +207,54 @@ class _Generator:
         e(f"{ind2}if {lv.d} >= ctx.max_depth:\n")
         e(f"{ind2}    raise DecodeError('depth-limit', {lv.h})\n")
         e(f"{ind2}{lv.d1} = {lv.d} + 1\n{ind2}{lv.pos} = {lv.c}\n{ind2}{lv.t} = -1\n")
-        e(f"{ind2}{lv.i} = 0\n{ind2}{lv.seg} = None\n{ind2}try:\n")
+        e(f"{ind2}{lv.i} = 0\n")
+        if track:
+            e(f"{ind2}{lv.seg} = None\n")
+        e(f"{ind2}try:\n")
         body = ind2 + "    "
         values = []
+        # ``fresh``: no header read and not consumed (t is -1, or that of a
+        # component already decoded: a stale one), known when generating.
+        fresh = True
+        stale = False
         for j, f in enumerate(node.fields):
             v = f"v{j}_{lv.n}"
             values.append(v)
             own = {k: fn for k, (jj, fn) in tables[j].items() if jj == j}
             any_fn = fallbacks[j][1] if fallbacks[j] is not None and fallbacks[j][0] == j else None
-            e(f"{body}if {lv.t} < 0 and {lv.pos} < {lv.e}:\n")
-            e(lv.header(body + "    "))
             if any_fn is not None:
                 others = self.name("CL", frozenset(k for k, (jj, _) in tables[j].items()
                                                    if jj != j))
                 if own:
                     mine = self.name("OWN", frozenset(own))
-                    e(f"{body}if {lv.t} >= 0 and ({lv.t} in {mine} or {lv.t} not in {others}):\n")
+                    match = f"({lv.t} in {mine} or {lv.t} not in {others})"
                 else:
-                    e(f"{body}if {lv.t} >= 0 and {lv.t} not in {others}:\n")
+                    match = f"{lv.t} not in {others}"
             elif len(own) == 1:
-                e(f"{body}if {lv.t} == {next(iter(own))}:\n")
+                match = f"{lv.t} == {next(iter(own))}"
             else:
-                e(f"{body}if {lv.t} in {self.name('K', frozenset(own))}:\n")
-            inner = body + "    "
-            e(f"{inner}{lv.seg} = {f.name!r}\n")
+                match = f"{lv.t} in {self.name('K', frozenset(own))}"
+            missing = f"{helpers['missing']}({lv.t}, {lv.pos}, {lv.e}, {lv.i}, {j})"
+            if fresh and not f.skippable:
+                # A required component after a decoded one (or first): its
+                # header read unconditionally, the code at the same level.
+                e(f"{body}if {lv.pos} >= {lv.e}:\n")
+                e(f"{body}    raise {helpers['missing']}(-1, {lv.pos}, {lv.e}, {lv.i}, {j})\n")
+                e(lv.header(body))
+                e(f"{body}if not {match}:\n{body}    raise {missing}\n")
+                inner = body
+            else:
+                if stale:
+                    e(f"{body}{lv.t} = -1\n")
+                test = f"{lv.pos} < {lv.e}" if fresh else f"{lv.t} < 0 and {lv.pos} < {lv.e}"
+                e(f"{body}if {test}:\n")
+                e(lv.header(body + "    "))
+                e(f"{body}if {lv.t} >= 0 and {match}:\n" if any_fn is not None
+                  else f"{body}if {match}:\n")
+                inner = body + "    "
+            if track:
+                e(f"{inner}{lv.seg} = {f.name!r}\n")
+            comp = inner
             if j in governing:
                 resolver = self.name("OPEN", governing[j][1])
                 e(f"{inner}od = {resolver}(v{governing[j][0]}_{lv.n}) if ctx.open_types "
@@ -234,22 +262,32 @@ class _Generator:
                 e(f"{inner}if od is not None:\n")
                 e(f"{inner}    {v} = od(buf, {lv.pos}, {lv.cs}, {lv.ce}, ctx, {lv.d1})\n")
                 e(f"{inner}else:\n")
-                inner += "    "
-            self.component(f, own, any_fn, lv, v, inner, depth)
-            inner = body + "    "
-            e(f"{inner}{lv.seg} = None\n{inner}{lv.pos} = {lv.ce}\n{inner}{lv.t} = -1\n")
-            e(f"{inner}{lv.i} = {j + 1}\n")
-            e(f"{body}else:\n")
-            if f.skippable:
-                e(f"{body}    {v} = {self.name('D', defaults[j])}\n")
+                comp = inner + "    "
+            self.component(f, own, any_fn, lv, v, comp, depth)
+            if track:
+                e(f"{inner}{lv.seg} = None\n")
+            e(f"{inner}{lv.pos} = {lv.ce}\n{inner}{lv.i} = {j + 1}\n")
+            if inner == body:
+                stale = True  # t holds the header just consumed
             else:
-                e(f"{body}    raise {helpers['missing']}({lv.t}, {lv.pos}, {lv.e}, {lv.i}, {j})\n")
+                e(f"{inner}{lv.t} = -1\n")
+                stale = False
+                e(f"{body}else:\n")
+                if f.skippable:
+                    e(f"{body}    {v} = {self.name('D', defaults[j])}\n")
+                else:
+                    e(f"{body}    raise {missing}\n")
+            fresh = not f.skippable
         e(f"{body}if {lv.pos} < {lv.e}:\n")
-        e(f"{body}    if {lv.t} < 0:\n")
-        e(lv.header(body + "        "))
+        if fresh:
+            e(lv.header(body + "    "))
+        else:
+            e(f"{body}    if {lv.t} < 0:\n")
+            e(lv.header(body + "        "))
         e(f"{body}    raise {helpers['leftover']}({lv.t}, {lv.pos}, {lv.i})\n")
         e(f"{ind2}except DecodeError as err:\n")
-        e(f"{ind2}    {helpers['name_error']}(err, {lv.seg}, buf, {lv.pos}, {lv.e}, {lv.i})\n")
+        seg = lv.seg if track else "None"
+        e(f"{ind2}    {helpers['name_error']}(err, {seg}, buf, {lv.pos}, {lv.e}, {lv.i})\n")
         e(f"{ind2}    raise\n")
         value = f"({', '.join(values)},)" if values else "()"
         e(f"{ind2}{result} = ({value}, {lv.h}, {lv.e})\n" if span
@@ -279,10 +317,13 @@ class _Generator:
                       f"{lv.d1})\n")
 
     def nested(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
-        """Generate the element at ``lv``'s current position inline, one level down."""
+        """Generate the element at ``lv``'s current position inline, one level down.
+
+        The inner level reads its element's start, contents, end and depth
+        from the outer level's variables, which no code writes meanwhile.
+        """
         inner = _Level(lv.n + 1)
-        self.emit(f"{ind}{inner.h} = {lv.pos}\n{ind}{inner.c} = {lv.cs}\n"
-                  f"{ind}{inner.e} = {lv.ce}\n{ind}{inner.d} = {lv.d1}\n")
+        inner.h, inner.c, inner.e, inner.d = lv.pos, lv.cs, lv.ce, lv.d1
         self.element(node, inner, result, ind, depth + 1)
 
     def collection(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
@@ -460,8 +501,8 @@ def generate(node: Node, info: NodeInfo, overrun: Any, span: bool) -> Any:
     """
     gen = _Generator(info, span)
     lv = _Level(0)
+    lv.h, lv.c, lv.e, lv.d = "h", "c", "e", "d"  # the arguments, never written
     gen.emit("def dec(buf, h, c, e, ctx, d):\n")
-    gen.emit(f"    {lv.h} = h\n    {lv.c} = c\n    {lv.e} = e\n    {lv.d} = d\n")
     gen.element(node, lv, "result", "    ", 0)
     gen.emit("    return result\n")
     scope = {**_BASE_NAMESPACE, **gen.ns, "overrun": overrun}

@@ -184,7 +184,11 @@ class Source:
 
     def contents(self, start: int, end: int) -> tuple[int, int]:
         """Return the contents span of the (already validated) element at ``start``."""
-        _, c, e = read_header(self.buf, start, end, self.ctx)
+        buf = self.buf
+        n = buf[start + 1]
+        if n < 0x80 and buf[start] & 0x1F != 0x1F:  # a low tag, a short length
+            return start + 2, start + 2 + n
+        _, c, e = read_header(buf, start, end, self.ctx)
         return c, e
 
     def fail(self, kind: str, offset: int, path: Path, detail: str = "") -> DecodeError:
