@@ -206,8 +206,9 @@ class _Generator:
         ind2 = ind + "    "
         e(f"{ind2}if {lv.d} >= ctx.max_depth:\n")
         e(f"{ind2}    raise DecodeError('depth-limit', {lv.h})\n")
-        e(f"{ind2}{lv.d1} = {lv.d} + 1\n{ind2}{lv.pos} = {lv.c}\n{ind2}{lv.t} = -1\n")
-        e(f"{ind2}{lv.i} = 0\n")
+        e(f"{ind2}{lv.d1} = {lv.d} + 1\n{ind2}{lv.pos} = {lv.c}\n{ind2}{lv.i} = 0\n")
+        if not node.fields or node.fields[0].skippable:
+            e(f"{ind2}{lv.t} = -1\n")  # else the first header is read unconditionally
         if track:
             e(f"{ind2}{lv.seg} = None\n")
         e(f"{ind2}try:\n")

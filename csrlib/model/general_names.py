@@ -333,48 +333,62 @@ def _scan_names(src: Source, pos: int, end: int, count: int, offset: int,
     is not read again (the tuple holds that same object).
     """
     buf = src.buf
-    keep = count <= KEPT_NAMES and end - pos <= KEPT_OCTETS
     inline = src.ctx.max_depth > _GENERAL_NAMES_DEPTH
-    out: list[GeneralName] = []
-    append = out.append
-    marks = offsets(len(buf))
-    new = object.__new__
-    set_value = _DNS_VALUE
-    i = 0
-    prev = prev_end = 0
-    item: GeneralName | None = None
-    while pos < end:
-        if not keep and not i % STEP:
-            marks.append(pos)
-        n = buf[pos + 1]
-        if n < 0x80 and buf[pos] & 0x1F != 0x1F:  # a short-form header
-            e = pos + 2 + n
-            if buf[pos] == 0x82 and inline:
+    last = _Last()
+    if count <= KEPT_NAMES and end - pos <= KEPT_OCTETS:
+        out: list[GeneralName] = []
+        new = object.__new__
+        set_value = _DNS_VALUE
+        while pos < end:
+            n = buf[pos + 1]
+            if n < 0x80 and buf[pos] == 0x82 and inline:
+                e = pos + 2 + n
                 try:
-                    text = buf[pos + 2:e].decode("ascii")
+                    name = new(DNSName)  # as _dns(text), without its call
+                    set_value(name, buf[pos + 2:e].decode("ascii"))
                 except UnicodeDecodeError:
                     pass  # refused below, as the decoder refuses it
                 else:
-                    if keep:
-                        name = new(DNSName)  # as _dns(text), without its call
-                        set_value(name, text)
-                        append(name)
+                    out.append(name)
                     pos = e
-                    i += 1
                     continue
-        else:
-            e = element_end(buf, pos)
-        if (item is None or e - pos != prev_end - prev
-                or not buf.startswith(buf[prev:prev_end], pos)):
-            item = general_name_at(src, pos, e, i, offset, path)
-            prev, prev_end = pos, e
-        if keep:
-            append(item)
+            e = pos + 2 + n if n < 0x80 and buf[pos] & 0x1F != 0x1F else element_end(buf, pos)
+            out.append(last.read(src, pos, e, len(out), offset, path))
+            pos = e
+        return tuple(out)
+    # Too many to keep: each read (and so checked) once now, again when used.
+    marks = offsets(len(buf))
+    i = 0
+    while pos < end:
+        if not i % STEP:
+            marks.append(pos)
+        n = buf[pos + 1]
+        e = pos + 2 + n if n < 0x80 and buf[pos] & 0x1F != 0x1F else element_end(buf, pos)
+        if not (buf[pos] == 0x82 and inline and buf[pos + 2:e].isascii()):
+            last.read(src, pos, e, i, offset, path)
         pos = e
         i += 1
-    if keep:
-        return tuple(out)
     return LazySequence(buf, marks, i, Reader.of(src, general_name_at, (offset, path), "names"))
+
+
+class _Last:
+    """The name last read by :func:`_scan_names`' general path, and its span."""
+
+    __slots__ = ("end", "item", "start")
+
+    def __init__(self) -> None:
+        self.item: GeneralName | None = None
+        self.start = self.end = 0
+
+    def read(self, src: Source, pos: int, end: int, i: int, offset: int,
+             path: Path) -> GeneralName:
+        """Return name ``i``, ``buf[pos:end]``: the last one if encoded alike, else read."""
+        buf = src.buf
+        if (self.item is None or end - pos != self.end - self.start
+                or not buf.startswith(buf[self.start:self.end], pos)):
+            self.item = general_name_at(src, pos, end, i, offset, path)
+            self.start, self.end = pos, end
+        return self.item
 
 
 def general_name_at(src: Source, pos: int, end: int, i: int, offset: int,
