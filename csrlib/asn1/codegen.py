@@ -26,6 +26,7 @@ from ..der.primitives import OID_CACHE, decode_boolean, decode_integer, decode_n
 from ..der.strings import STRING_TYPES
 from ..der.tlv import read_header
 from ..errors import DecodeError
+from .code_templates import HEADER, LEAVES, SET_ORDER
 from .plan import WHOLE_OCTETS, Node, slot
 from .types import (
     ANY,
@@ -51,54 +52,6 @@ __all__ = ["NodeInfo", "generate", "inline_kind"]
 NodeInfo = Callable[[Node], dict[str, Any]]
 
 _MAX_NESTING = 3
-
-# The header of the next element, read inline for the common forms: low tag
-# with a short length, or a minimal one- or two-octet long length (read_header
-# does the rest, and every error).
-_HEADER = """\
-{i}{t} = buf[{pos}]
-{i}if {t} & 0x1F != 0x1F and {pos} + 2 <= {e} and buf[{pos} + 1] < 0x80:
-{i}    {cs} = {pos} + 2
-{i}    {ce} = {cs} + buf[{pos} + 1]
-{i}    if {ce} > {e}:
-{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
-{i}elif ({t} & 0x1F != 0x1F and {pos} + 4 <= {e} and buf[{pos} + 1] == 0x82 and buf[{pos} + 2]
-{i}        and ctx.long_lengths):
-{i}    {cs} = {pos} + 4
-{i}    {ce} = {cs} + (buf[{pos} + 2] << 8 | buf[{pos} + 3])
-{i}    if {ce} > {e}:
-{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
-{i}elif ({t} & 0x1F != 0x1F and {pos} + 3 <= {e} and buf[{pos} + 1] == 0x81
-{i}        and buf[{pos} + 2] >= 0x80 and ctx.long_lengths):
-{i}    {cs} = {pos} + 3
-{i}    {ce} = {cs} + buf[{pos} + 2]
-{i}    if {ce} > {e}:
-{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
-{i}else:
-{i}    {t}, {cs}, {ce} = read_header(buf, {pos}, {e}, ctx)
-"""
-
-_LEAVES = {
-    "oid": [
-        "hit = OIDC.get(buf[{cs}:{ce}])",
-        "if hit is not None and hit[2] <= ctx.max_oid_arcs and hit[3] <= ctx.max_oid_octets:",
-        "    {v} = hit[0]",
-        "else:",
-        "    {v} = decode_oid(buf, {cs}, {ce}, ctx)[0]",
-    ],
-    "int": ["{v} = decode_integer(buf, {cs}, {ce}, ctx)"],
-    "bool": ["{v} = decode_boolean(buf, {cs}, {ce}, ctx)"],
-    "null": ["decode_null(buf, {cs}, {ce}, ctx)", "{v} = None"],
-    "octets": ["{v} = buf[{cs}:{ce}]"],
-    # An empty NULL (the usual AlgorithmIdentifier parameters) needs no check.
-    "any": ["if {t} != 5 or {cs} != {ce}:",
-            "    validate_content(buf, {t}, {pos}, {cs}, {ce}, ctx, {d})",
-            "{v} = buf[{pos}:{ce}]"],
-    "any-unchecked": ["{v} = buf[{pos}:{ce}]"],
-    # The span alone: the model reads the value from the input (see leaves.any_decoder).
-    "any-unchecked-span": ["{v} = (None, {pos}, {ce})"],
-}
-
 
 def inline_kind(node: Node) -> str | None:
     """Return how an element of ``node``'s type can be decoded as a leaf inline, or None."""
@@ -128,7 +81,7 @@ class _Level:
         self.items, self.prev, self.prev_end = f"items_{n}", f"prev_{n}", f"prev_end_{n}"
 
     def header(self, indent: str) -> str:
-        return _HEADER.format(i=indent, t=self.t, pos=self.pos, e=self.e, cs=self.cs,
+        return HEADER.format(i=indent, t=self.t, pos=self.pos, e=self.e, cs=self.cs,
                               ce=self.ce)
 
     def leaf(self, kind: str, target: str, indent: str) -> str:
@@ -137,7 +90,7 @@ class _Level:
         return "".join(
             indent + line.format(v=target, pos=self.pos, t=self.t, cs=self.cs, ce=self.ce,
                                  d=self.d1) + "\n"
-            for line in _LEAVES[kind])
+            for line in LEAVES[kind])
 
 
 class _Generator:
@@ -366,7 +319,7 @@ class _Generator:
             e(f"{body}if fn is None:\n")
             e(f"{body}    raise {helpers['unexpected']}({lv.t}, {lv.pos})\n")
         if node.kind == SET_OF:
-            e(_SET_ORDER.format(i=body, prev=lv.prev, prev_end=lv.prev_end, pos=lv.pos,
+            e(SET_ORDER.format(i=body, prev=lv.prev, prev_end=lv.prev_end, pos=lv.pos,
                                 ce=lv.ce))
         if leaf is not None:
             e(lv.leaf(leaf, v, body))
@@ -442,7 +395,7 @@ class _Generator:
             e(f"{body}if {lv.t} != {item_key}:\n")
             e(f"{body}    raise {unexpected}({lv.t}, {lv.pos})\n")
         if node.kind == SET_OF:
-            e(_SET_ORDER.format(i=body, prev=lv.prev, prev_end=lv.prev_end, pos=lv.pos,
+            e(SET_ORDER.format(i=body, prev=lv.prev, prev_end=lv.prev_end, pos=lv.pos,
                                 ce=lv.ce))
         e(f"{body}{lv.items} += 1\n{body}{lv.pos} = {lv.ce}\n")
         e(f"{ind}except DecodeError as err:\n")
@@ -455,19 +408,6 @@ class _Generator:
         span = node.span if depth else self.top_span
         e(f"{ind}{result} = ({lv.items}, {lv.h}, {lv.e})\n" if span
           else f"{ind}{result} = {lv.items}\n")
-
-
-# X.690 11.6: SET OF elements in ascending order of their encodings.  Lenient
-# mode records the first element out of order, once per SET OF: the SET is
-# unsorted, and one entry per element would grow with the input.
-_SET_ORDER = """\
-{i}if {prev} >= 0 and buf[{prev}:{prev_end}] > buf[{pos}:{ce}]:
-{i}    ctx.deviate('setof-unsorted', {pos})
-{i}    {prev} = -2
-{i}if {prev} != -2:
-{i}    {prev} = {pos}
-{i}    {prev_end} = {ce}
-"""
 
 
 def _count_sizes(size: tuple[float, float] | None) -> Callable[[int, int], None]:
