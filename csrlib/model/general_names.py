@@ -256,7 +256,7 @@ def parse_general_name(text: str) -> GeneralName:
 
 
 _dns = maker(DNSName)
-_DNS_VALUE = DNSName.value.__set__  # type: ignore[attr-defined]
+_DNS_VALUE = vars(DNSName)["value"].__set__
 _ip = maker(IPAddress)
 
 

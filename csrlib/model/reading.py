@@ -264,7 +264,8 @@ def maker(cls: type[T]) -> Callable[..., T]:
     """
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
     args = ", ".join(f"a{i}" for i in range(len(names)))
-    twin = _twin(cls)
+    # Giving an object its class costs about two descriptor calls: worth it from three fields.
+    twin = _twin(cls) if len(names) >= _TWIN_FIELDS else None
     scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "twin": twin}
     if twin is not None:
         body = "".join(f"    obj.{name} = a{i}\n" for i, name in enumerate(names))
@@ -284,6 +285,10 @@ def maker(cls: type[T]) -> Callable[..., T]:
                 range(len(names))):
             raise AssertionError(f"maker of {cls.__name__}")  # pragma: no cover
     return make
+
+
+#: Fields from which a maker fills a twin class (measured: 2 fields cost the same either way).
+_TWIN_FIELDS = 3
 
 
 def _twin(cls: type[Any]) -> type[Any] | None:

@@ -23,6 +23,13 @@ class _Pair:
 
 
 @dataclass(frozen=True, slots=True)
+class _Triple:
+    a: int
+    b: int
+    c: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class _Base:
     first: int
 
@@ -43,7 +50,7 @@ def _constructed(obj: Any) -> Any:
 
 
 def test_a_made_object_is_of_its_class_frozen_and_equal() -> None:
-    pair = maker(_Pair)(1, "a")
+    pair = maker(_Pair)(1, "a")  # two fields: set through the descriptors
     assert type(pair) is _Pair and (pair.left, pair.right) == (1, "a")
     assert pair == _constructed(pair) and hash(pair) == hash(_constructed(pair))
     assert repr(pair) == "_Pair(left=1, right='a')"
@@ -51,6 +58,15 @@ def test_a_made_object_is_of_its_class_frozen_and_equal() -> None:
         pair.left = 2  # type: ignore[misc]
     assert not hasattr(pair, "__dict__")
     assert pickle.loads(pickle.dumps(pair)) == pair
+
+
+def test_an_object_of_many_fields_is_made_through_a_twin_class() -> None:
+    triple = maker(_Triple)(1, 2, b"c")
+    assert type(triple) is _Triple and triple == _Triple(1, 2, b"c")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        triple.a = 2  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(triple)) == triple
+    assert not hasattr(triple, "__dict__")
 
 
 def test_inherited_fields_are_set_too() -> None:
