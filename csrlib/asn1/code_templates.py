@@ -31,12 +31,10 @@ HEADER = """\
 """
 
 LEAVES = {
+    # An OID decoded before (within the limits: see Context.oids), else decoded.
     "oid": [
-        "hit = OIDC.get(buf[{cs}:{ce}])",
-        "if hit is not None and hit[2] <= ctx.max_oid_arcs and hit[3] <= ctx.max_oid_octets:",
-        "    {v} = hit[0]",
-        "else:",
-        "    {v} = decode_oid(buf, {cs}, {ce}, ctx)[0]",
+        "hit = ctx.oids.get(buf[{cs}:{ce}])",
+        "{v} = hit[0] if hit is not None else decode_oid(buf, {cs}, {ce}, ctx)[0]",
     ],
     "int": ["{v} = decode_integer(buf, {cs}, {ce}, ctx)"],
     "bool": ["{v} = decode_boolean(buf, {cs}, {ce}, ctx)"],
