@@ -40,8 +40,10 @@ LEAVES = {
     "bool": ["{v} = decode_boolean(buf, {cs}, {ce}, ctx)"],
     "null": ["decode_null(buf, {cs}, {ce}, ctx)", "{v} = None"],
     "octets": ["{v} = buf[{cs}:{ce}]"],
-    # An empty NULL (the usual AlgorithmIdentifier parameters) needs no check.
-    "any": ["if {t} != 5 or {cs} != {ce}:",
+    # An empty NULL (the usual AlgorithmIdentifier parameters) needs no check,
+    # nor an OID decoded before (a named curve: see Context.oids).
+    "any": ["if (({t} != 5 or {cs} != {ce})",
+            "        and ({t} != 6 or buf[{cs}:{ce}] not in ctx.oids)):",
             "    validate_content(buf, {t}, {pos}, {cs}, {ce}, ctx, {d})",
             "{v} = buf[{pos}:{ce}]"],
     "any-unchecked": ["{v} = buf[{pos}:{ce}]"],
