@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["HEADER", "LEAVES", "SET_ORDER"]
+__all__ = ["HEADER", "HEADER_END", "LEAVES", "SET_ORDER"]
 
 # The header of the next element, read inline for the common forms: low tag
 # with a short length, or a minimal one- or two-octet long length (read_header
@@ -27,6 +27,15 @@ HEADER = """\
 {i}    if {ce} > {e}:
 {i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
 {i}else:
+{i}    {t}, {cs}, {ce} = read_header(buf, {pos}, {e}, ctx)
+"""
+
+# The header of an element whose contents are not read (a counted item):
+# its tag and end, inline for a low tag with a short length.
+HEADER_END = """\
+{i}{t} = buf[{pos}]
+{i}if not ({t} & 0x1F != 0x1F and {pos} + 2 <= {e} and buf[{pos} + 1] < 0x80
+{i}        and ({ce} := {pos} + 2 + buf[{pos} + 1]) <= {e}):
 {i}    {t}, {cs}, {ce} = read_header(buf, {pos}, {e}, ctx)
 """
 

@@ -26,7 +26,7 @@ from ..der.primitives import decode_boolean, decode_integer, decode_null, decode
 from ..der.strings import STRING_TYPES
 from ..der.tlv import read_header
 from ..errors import DecodeError
-from .code_templates import HEADER, LEAVES, SET_ORDER
+from .code_templates import HEADER, HEADER_END, LEAVES, SET_ORDER
 from .plan import WHOLE_OCTETS, Node, compile_node, slot
 from .types import (
     ANY,
@@ -80,9 +80,10 @@ class _Level:
         self.cs, self.ce, self.i, self.seg = f"cs_{n}", f"ce_{n}", f"i_{n}", f"seg_{n}"
         self.items, self.prev, self.prev_end = f"items_{n}", f"prev_{n}", f"prev_end_{n}"
 
-    def header(self, indent: str) -> str:
-        return HEADER.format(i=indent, t=self.t, pos=self.pos, e=self.e, cs=self.cs,
-                              ce=self.ce)
+    def header(self, indent: str, ends_only: bool = False) -> str:
+        """Return the code reading the next header; ``ends_only``: its contents' start unused."""
+        return (HEADER_END if ends_only else HEADER).format(
+            i=indent, t=self.t, pos=self.pos, e=self.e, cs=self.cs, ce=self.ce)
 
     def leaf(self, kind: str, target: str, indent: str) -> str:
         if kind.startswith("str"):
@@ -417,7 +418,7 @@ class _Generator:
             e(f"{ind}{lv.prev} = -1\n{ind}{lv.prev_end} = -1\n")
         e(f"{ind}try:\n{ind}    while {lv.pos} < {lv.e}:\n")
         body = ind + "        "
-        e(lv.header(body))
+        e(lv.header(body, ends_only=True))
         if item_key is not None:
             e(f"{body}if {lv.t} != {item_key}:\n")
             e(f"{body}    raise {unexpected}({lv.t}, {lv.pos})\n")
