@@ -79,6 +79,8 @@ def _split(text: str, sep: str, keep_escapes: bool = True) -> list[str]:
 
 
 def _unescaped_partition(part: str) -> tuple[str, str, str]:
+    if "\\" not in part:
+        return part.partition("=")
     i = 0
     while i < len(part):
         if part[i] == "\\":
