@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import oids
-from .built_request import plain_name, read_back_value, request_of
+from .built_request import encode_name, read_back_value, request_of
 from .der.generic import validate_content
 from .der.primitives import encode_oid
 from .der.tlv import Context, read_header, tlv
@@ -105,8 +105,9 @@ class CertificateRequestBuilder:
             name = Name.from_rfc4514(name)
         elif not isinstance(name, Name):
             name = Name.from_pairs(name)
-        return _builder(name, name.to_der(), self._extensions, self._attributes,
-                        self._public_key, self._signer_certificate, plain_name(name))
+        der, plain = encode_name(name)
+        return _builder(name, der, self._extensions, self._attributes, self._public_key,
+                        self._signer_certificate, plain)
 
     def add_extension(self, value: ExtensionValue,
                       critical: bool | None = None) -> CertificateRequestBuilder:

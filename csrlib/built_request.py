@@ -37,12 +37,18 @@ from .model.extensions import Extension, Extensions, ExtensionValue, SubjectAlte
 from .model.general_names import DNSName
 from .model.keys import PublicKey, read_spki
 from .model.lazy import EAGER_MAX, LazySequence
-from .model.name_attributes import _PLAIN_STRINGS, _TYPE_NAMES, VALUE_TAGS, NameAttribute
+from .model.name_attributes import (
+    _PLAIN_STRINGS,
+    _TYPE_NAMES,
+    VALUE_TAGS,
+    NameAttribute,
+    atv_der,
+)
 from .model.names import Name, RelativeDistinguishedName
 from .model.reading import Source, maker, plan
 from .request import CertificateRequest
 
-__all__ = ["plain_name", "read_back_value", "request_of"]
+__all__ = ["encode_name", "plain_name", "read_back_value", "request_of"]
 
 _request = maker(CertificateRequest)
 _extension = maker(Extension)
@@ -114,7 +120,7 @@ def _plain_oid(oid: str) -> bool:
     return known
 
 
-def _plain_attribute(attribute: NameAttribute, ctx: Context) -> bool:
+def _plain_attribute(attribute: NameAttribute) -> bool:
     """Return True if a load reads ``attribute`` back from its encoding as it is."""
     if type(attribute) is not NameAttribute or type(attribute.value) is not str:
         return False
@@ -134,10 +140,14 @@ def _plain_attribute(attribute: NameAttribute, ctx: Context) -> bool:
             # A short-form header: the decoder's reading of it.
             c, e = 2, 2 + encoded[1]
         else:
-            _, c, e = read_header(encoded, 0, size, ctx)
-        return e == size and check(encoded, c, e, ctx) == attribute.value
+            _, c, e = read_header(encoded, 0, size, _STRICT)
+        return e == size and check(encoded, c, e, _STRICT) == attribute.value
     except DecodeError:
         return False
+
+
+#: The checkers' context: strict, so it records nothing (a deviation raises).
+_STRICT = Context(DEFAULT_LIMITS)
 
 
 def plain_name(name: Name) -> bool:
@@ -148,18 +158,31 @@ def plain_name(name: Name) -> bool:
     string its type allows that reads back to the same text; False
     otherwise (the builder then reads the request back).
     """
+    return encode_name(name)[1]
+
+
+def encode_name(name: Name) -> tuple[bytes, bool]:
+    """Return ``name.to_der()`` and :func:`plain_name` of it, in one pass over the attributes."""
     rdns = name.rdns
-    if type(name) is not Name or type(rdns) is not tuple or len(rdns) > EAGER_MAX:
-        return False
-    ctx = Context(DEFAULT_LIMITS)
+    if type(name) is not Name or type(rdns) is not tuple:
+        return name.to_der(), False
+    plain = len(rdns) <= EAGER_MAX
+    parts = []
     for rdn in rdns:
         attributes = rdn.attributes
-        if (type(rdn) is not RelativeDistinguishedName or type(attributes) is not tuple
-                or len(attributes) > EAGER_MAX):
-            return False
-        if not all(_plain_attribute(a, ctx) for a in attributes):
-            return False
-    return True
+        if type(rdn) is not RelativeDistinguishedName or type(attributes) is not tuple:
+            parts.append(rdn.to_der())
+            plain = False
+        elif len(attributes) == 1:
+            # RelativeDistinguishedName.to_der() of one attribute, inline.
+            attribute = attributes[0]
+            parts.append(tlv(0x31, atv_der(attribute)))
+            plain = plain and _plain_attribute(attribute)
+        else:
+            parts.append(rdn.to_der())
+            plain = (plain and len(attributes) <= EAGER_MAX
+                     and all(_plain_attribute(a) for a in attributes))
+    return tlv(0x30, b"".join(parts)), plain
 
 
 def _plain_san(value: ExtensionValue) -> bool:

@@ -94,8 +94,10 @@ def check_dns_name(name: str, *, wildcard: bool = True) -> None:
     with :func:`dns_name_to_ascii`), and so is a wildcard when
     ``wildcard`` is false.
     """
+    if _plain_dns(name, wildcard):
+        return  # the common case, without the label-by-label walk
     try:
-        _check_dns(name, wildcard)
+        _check_dns_labels(name, wildcard)
     except _Refused as exc:
         raise BuildError(f"DNS name {name!r}: {exc}") from None
 
@@ -200,10 +202,27 @@ _LDH_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _PLAIN_NAME = re.compile(rf"(?:\*\.)?{_LDH_LABEL}(?:\.{_LDH_LABEL})*", re.ASCII)
 
 
+#: Names _plain_dns accepted lately, with the wildcard flag: the builder checks
+#: a name when a string is parsed into it and again when it is added, and the
+#: answer cannot change (bounded: cleared when full).
+_PLAIN_SEEN: set[tuple[str, bool]] = set()
+_PLAIN_SEEN_MAX = 1024
+
+
 def _plain_dns(name: str, wildcard: bool) -> bool:
     """Return True if ``name`` is a plain LDH name that _check_dns_labels accepts."""
-    return (len(name) <= _MAX_NAME and _PLAIN_NAME.fullmatch(name) is not None
-            and (wildcard or name[0] != "*") and "xn--" not in name.lower())
+    if type(name) is not str:
+        return False  # a subclass takes the label-by-label path
+    key = (name, wildcard)
+    if key in _PLAIN_SEEN:
+        return True
+    if (len(name) <= _MAX_NAME and _PLAIN_NAME.fullmatch(name) is not None
+            and (wildcard or name[0] != "*") and "xn--" not in name.lower()):
+        if len(_PLAIN_SEEN) >= _PLAIN_SEEN_MAX:
+            _PLAIN_SEEN.clear()
+        _PLAIN_SEEN.add(key)
+        return True
+    return False
 
 
 def _check_dns(name: str, wildcard: bool) -> None:

@@ -25,8 +25,11 @@ def parse_rfc4514(text: str) -> list[tuple[NameAttribute, ...]]:
     trailing spaces are ignored (a common human habit the RFC does not allow;
     write ``\\ `` for a space that belongs to the value).
     """
-    parsed = [tuple(_attribute(part) for part in _split(rdn_text, "+"))
-              for rdn_text in (_split(text, ",") if text.strip() else ())]
+    if not text.strip():
+        return []
+    parsed = [(_attribute(rdn_text),) if "+" not in rdn_text
+              else tuple(_attribute(part) for part in _split(rdn_text, "+"))
+              for rdn_text in _split(text, ",")]
     return parsed[::-1]
 
 

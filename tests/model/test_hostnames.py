@@ -432,3 +432,27 @@ def test_the_fast_dns_path_on_its_edges() -> None:
     assert not _plain_dns("example.com.", True) and not _plain_dns("", True)
     assert not _plain_dns("XN--fa-hia.example", True)  # A-labels take the checked path
     assert not _plain_dns("exam\u0131ple.com", True)
+
+
+def test_names_checked_before_are_judged_alike() -> None:
+    # The builder checks a name when parsed and again when added; what the
+    # first check remembers must not change the second's verdict.
+    from csrlib.model import hostnames
+
+    hostnames.check_dns_name("*.cache.example")
+    with pytest.raises(csrlib.BuildError, match="no wildcard here"):
+        hostnames.check_dns_name("*.cache.example", wildcard=False)
+    with pytest.raises(csrlib.BuildError, match="no wildcard here"):
+        hostnames.check_email("a@*.cache.example")
+
+    class Odd(str):
+        __slots__ = ()
+
+    hostnames.check_dns_name(Odd("cache.example"))
+    with pytest.raises(csrlib.BuildError, match="empty label"):
+        hostnames.check_dns_name(Odd("cache..example"))
+    for i in range(hostnames._PLAIN_SEEN_MAX + 5):
+        hostnames.check_dns_name(f"n{i}.cache.example")
+    assert len(hostnames._PLAIN_SEEN) <= hostnames._PLAIN_SEEN_MAX
+    with pytest.raises(csrlib.BuildError):
+        hostnames.check_dns_name("-bad.cache.example")
