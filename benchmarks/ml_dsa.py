@@ -14,7 +14,7 @@ request it times:
 * cryptography load + verify: ``load_der_x509_csr(der).is_signature_valid``
   (where its OpenSSL has ML-DSA);
 * csrlib sign: ``CertificateRequestBuilder(...).sign(signer)``, the whole
-  request built, signed and read back (deterministic signer);
+  request built and signed, as a strict load reads it (deterministic signer);
 * csrlib signer only: ``signer.sign(tbs)``;
 * bare dilithium-py sign: ``ML_DSA_65.sign(sk, tbs, deterministic=True)``;
 * cryptography sign: ``CertificateSigningRequestBuilder().sign(key, None)``

@@ -16,7 +16,7 @@ and five DNS names in a subjectAltName, with RSA-2048 PKCS#1 v1.5 SHA-256,
 RSA-2048 PSS SHA-256, P-256 (deterministic ECDSA, SHA-256) and Ed25519:
 
 * csrlib builder.sign: ``builder.sign(signer)`` on a builder made beforehand
-  (encoding, signing, and reading the result back through the strict decoder);
+  (encoding, signing, and returning the request a strict load of its DER returns);
 * csrlib from strings: the builder made from the subject string and the
   ``DNS:`` strings, then signed: what a caller of the library does;
 * cryptography: ``CertificateSigningRequestBuilder`` from the subject string

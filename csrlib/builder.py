@@ -4,16 +4,19 @@ Every method validates its input and returns a new builder, so a builder
 can be shared and extended without surprises, and a mistake raises
 :class:`~csrlib.BuildError` at the call that made it.  ``sign()`` encodes
 the CertificationRequestInfo once, signs exactly those bytes, embeds them
-unchanged, and reads the result back through the strict decoder, so what it
-returns is what any other reader of the DER will see.
+unchanged, and returns what the strict decoder reads of the result, so what
+it returns is what any other reader of the DER will see (made from the
+parts the builder holds where reading would give those same objects:
+:mod:`csrlib.built_request`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from . import oids
+from .built_request import encode_name, read_back_value, request_of
 from .der.generic import validate_content
 from .der.primitives import encode_oid
 from .der.tlv import Context, read_header, tlv
@@ -38,6 +41,7 @@ from .model.keys import PublicKey
 from .model.ms_attributes import ClientInformation, CspInformation, NameValuePair
 from .model.names import Name
 from .model.possession import PossessionStatement
+from .model.reading import maker
 from .request import CertificateRequest, load_der
 from .signers.base import AsyncSigner, Signer, check_pair
 
@@ -48,6 +52,9 @@ _STRING_ATTRIBUTES = {oids.CHALLENGE_PASSWORD: ("UTF8String", "PrintableString",
                       oids.UNSTRUCTURED_NAME: ("UTF8String", "PrintableString", "IA5String",
                                                "TeletexString", "UniversalString", "BMPString")}
 _EXTENSION_REQUEST_OID = tlv(0x06, encode_oid(oids.EXTENSION_REQUEST))
+_EMPTY = Name()
+#: What a load reads of an extension added: (OID, value), or None (then sign() reads back).
+_ReadBack = tuple[str, ExtensionValue] | None
 #: The typed values of the Microsoft enrollment attributes (model/ms_attributes.py).
 _MS_TYPES: dict[str, type] = {
     ms_attributes.OS_VERSION: str,
@@ -76,12 +83,15 @@ class CertificateRequestBuilder:
     _subject: Name | None = None
     # Each part is encoded once, when it is added (which also checks it).
     _subject_der: bytes = b""
-    _extensions: tuple[tuple[ExtensionValue, bool | None, bytes], ...] = ()
+    #: (value, critical as given, DER of the value, what a load reads of it or None).
+    _extensions: tuple[tuple[ExtensionValue, bool | None, bytes, _ReadBack], ...] = ()
     _attributes: tuple[tuple[Attribute, bytes], ...] = ()
     #: The request's key when it is not the signer's (RFC 9883), and the
     #: certificate of the signer's key, named by the possession statement.
     _public_key: PublicKey | None = None
     _signer_certificate: Certificate | None = None
+    #: Whether a load reads the subject's DER back to the subject itself (plain_name).
+    _subject_plain: bool = field(default=True, repr=False, compare=False)
 
     def subject(self, name: Name | str | Iterable[tuple[str, str]]) -> CertificateRequestBuilder:
         """Return a builder with this subject: a Name, an RFC 4514 string or (type, value) pairs.
@@ -95,8 +105,9 @@ class CertificateRequestBuilder:
             name = Name.from_rfc4514(name)
         elif not isinstance(name, Name):
             name = Name.from_pairs(name)
-        return CertificateRequestBuilder(name, name.to_der(), self._extensions, self._attributes,
-                                         self._public_key, self._signer_certificate)
+        der, plain = encode_name(name)
+        return _builder(name, der, self._extensions, self._attributes, self._public_key,
+                        self._signer_certificate, plain)
 
     def add_extension(self, value: ExtensionValue,
                       critical: bool | None = None) -> CertificateRequestBuilder:
@@ -108,7 +119,7 @@ class CertificateRequestBuilder:
         """
         if not isinstance(value, ExtensionValue):
             raise BuildError(f"not an extension value: {type(value).__name__}")
-        if any(v.oid == value.oid for v, _, _ in self._extensions):
+        if any(v.oid == value.oid for v, _, _, _ in self._extensions):
             raise BuildError(f"extension {oids.name_of(value.oid)} is already added")
         value.check()
         # Checked here, where a request is built, not in the name classes'
@@ -118,10 +129,10 @@ class CertificateRequestBuilder:
             check_general_names(value.names)
         elif isinstance(value, AuthorityKeyIdentifier) and value.authority_cert_issuer:
             check_general_names(value.authority_cert_issuer)
-        extensions = (*self._extensions, (value, critical, value.to_der()))
-        return CertificateRequestBuilder(self._subject, self._subject_der, extensions,
-                                         self._attributes, self._public_key,
-                                         self._signer_certificate)
+        der = value.to_der()
+        extensions = (*self._extensions, (value, critical, der, read_back_value(value, der)))
+        return _builder(self._subject, self._subject_der, extensions, self._attributes,
+                        self._public_key, self._signer_certificate, self._subject_plain)
 
     def add_attribute(self, oid_or_name: str,
                       value: str | bytes | ClientInformation | CspInformation | NameValuePair,
@@ -166,8 +177,8 @@ class CertificateRequestBuilder:
                 raise BuildError(f"attribute {oid} takes its value as DER bytes")
             attribute = Attribute(oid, (_one_element(bytes(value)),))
         attributes = (*self._attributes, (attribute, attribute.to_der()))
-        return CertificateRequestBuilder(self._subject, self._subject_der, self._extensions,
-                                         attributes, self._public_key, self._signer_certificate)
+        return _builder(self._subject, self._subject_der, self._extensions, attributes,
+                        self._public_key, self._signer_certificate, self._subject_plain)
 
     def public_key(self, key: PublicKey | bytes | str) -> CertificateRequestBuilder:
         """Return a builder for a request carrying ``key`` (a PublicKey, or SPKI DER or PEM).
@@ -217,33 +228,38 @@ class CertificateRequestBuilder:
         """Return the extensions as they will be written (defaults resolved)."""
         empty_subject = not self._subject
         return Extensions([Extension(v.oid, _critical(v, c, empty_subject), v, der)
-                           for v, c, der in self._extensions])
+                           for v, c, der, _ in self._extensions])
 
     def tbs_der(self, signer: Signer | AsyncSigner) -> bytes:
         """Return the DER CertificationRequestInfo this builder makes for ``signer``'s key."""
+        return self._tbs(signer)[0]
+
+    def _tbs(self, signer: Signer | AsyncSigner) -> tuple[bytes, bytes, tuple[bool, ...]]:
+        """Return the CertificationRequestInfo, its key's DER and each extension's criticality."""
         check_pair(signer.public_key, signer.signature_algorithm)
-        key = self._request_key(signer.public_key)
+        key_der = self._request_key(signer.public_key).to_der()
         subject_der = self._subject_der or b"\x30\x00"
         empty_subject = subject_der == b"\x30\x00"
         if empty_subject and not any(
-                v.oid == oids.SUBJECT_ALT_NAME for v, _, _ in self._extensions):
+                v.oid == oids.SUBJECT_ALT_NAME for v, _, _, _ in self._extensions):
             raise BuildError("a request with an empty subject needs a subjectAltName "
                              "(RFC 5280 4.2.1.6)")
         attributes = [der for _, der in self._attributes]
+        criticals = tuple(bool(_critical(v, c, empty_subject)) for v, c, _, _ in self._extensions)
         if self._extensions:
             # Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE,
             # extnValue OCTET STRING } (RFC 5280 4.1), in an extensionRequest
             # attribute (RFC 2985 5.4.2): each value was encoded when added.
             extensions = b"".join(
-                tlv(0x30, tlv(0x06, encode_oid(v.oid))
-                    + (b"\x01\x01\xff" if _critical(v, c, empty_subject) else b"")
+                tlv(0x30, tlv(0x06, encode_oid(v.oid)) + (b"\x01\x01\xff" if critical else b"")
                     + tlv(0x04, der))
-                for v, c, der in self._extensions)
+                for (v, _, der, _), critical in zip(self._extensions, criticals, strict=True))
             attributes.append(tlv(0x30, _EXTENSION_REQUEST_OID
                                   + tlv(0x31, tlv(0x30, extensions))))
         attributes.sort()  # SET OF: DER order (X.690 11.6)
-        return tlv(0x30, b"\x02\x01\x00" + subject_der + key.to_der()
-                   + tlv(0xA0, b"".join(attributes)))
+        tbs = tlv(0x30, b"\x02\x01\x00" + subject_der + key_der
+                  + tlv(0xA0, b"".join(attributes)))
+        return tbs, key_der, criticals
 
     def _request_key(self, signer_key: PublicKey) -> PublicKey:
         """Return the key the request carries; raise BuildError if ``signer_key`` cannot sign it."""
@@ -262,14 +278,45 @@ class CertificateRequestBuilder:
         return signer_key
 
     def sign(self, signer: Signer) -> CertificateRequest:
-        """Return the request signed by ``signer``, read back through the strict decoder."""
-        tbs = self.tbs_der(signer)
-        return _assemble(tbs, signer, signer.sign(tbs))
+        """Return the request signed by ``signer``: what the strict decoder reads of its DER.
+
+        A request the decoder would refuse raises BuildError.  The result is
+        made from the builder's parts where reading the DER would give those
+        same objects (:mod:`csrlib.built_request`); otherwise the DER is read
+        back.
+        """
+        tbs, key_der, criticals = self._tbs(signer)
+        return self._assemble(tbs, key_der, criticals, signer, signer.sign(tbs))
 
     async def sign_async(self, signer: AsyncSigner) -> CertificateRequest:
         """Return the request signed by an :class:`~csrlib.signers.AsyncSigner`."""
-        tbs = self.tbs_der(signer)
-        return _assemble(tbs, signer, await signer.sign(tbs))
+        tbs, key_der, criticals = self._tbs(signer)
+        return self._assemble(tbs, key_der, criticals, signer, await signer.sign(tbs))
+
+    def _assemble(self, tbs: bytes, key_der: bytes, criticals: tuple[bool, ...],
+                  signer: Signer | AsyncSigner, signature: bytes) -> CertificateRequest:
+        """Return the signed request as a strict load reads it; BuildError if a load refuses it."""
+        if not isinstance(signature, bytes | bytearray):
+            raise BuildError(f"the signer returned {type(signature).__name__}, not bytes")
+        signature = bytes(signature)
+        algorithm_der = signer.signature_algorithm.to_der()
+        der = tlv(0x30, tbs + algorithm_der + tlv(0x03, b"\x00" + signature))
+        if not self._attributes:
+            made = request_of(
+                der, tbs, signature, (self._subject or _EMPTY) if self._subject_plain else None,
+                key_der, algorithm_der,
+                [(read, critical, value_der) for (_, _, value_der, read), critical
+                 in zip(self._extensions, criticals, strict=True)])
+            if made is not None:
+                return made
+        try:
+            return load_der(der)
+        except DecodeError as exc:
+            raise BuildError(f"the signed request does not read back: {exc}") from None
+
+
+#: A builder of its fields, without ``__init__`` (each method checks what it adds).
+_builder = maker(CertificateRequestBuilder)
 
 
 def _critical(value: ExtensionValue, critical: bool | None, empty_subject: bool) -> bool:
@@ -298,17 +345,6 @@ def _one_element(value: bytes) -> bytes:
     except DecodeError as exc:
         raise BuildError(f"attribute value is not one DER element: {exc}") from None
     return value
-
-
-def _assemble(tbs: bytes, signer: Signer | AsyncSigner, signature: bytes) -> CertificateRequest:
-    if not isinstance(signature, bytes | bytearray):
-        raise BuildError(f"the signer returned {type(signature).__name__}, not bytes")
-    der = tlv(0x30, tbs + signer.signature_algorithm.to_der()
-              + tlv(0x03, b"\x00" + bytes(signature)))
-    try:
-        return load_der(der)
-    except DecodeError as exc:
-        raise BuildError(f"the signed request does not read back: {exc}") from None
 
 
 def create(

@@ -36,6 +36,7 @@ LAYER = {
     "oids": 2, "pem": 2, "schemas": 2, "key_schemas": 2, "cert_schemas": 2,
     "asn1": 3, "model": 4,
     "crypto": 5, "signers": 6, "request": 7, "builder": 8, "lint": 9, "fuzz": 9, "cli": 9,
+    "built_request": 8,
     "__init__": 10, "__main__": 11, "zipapp": 11,
 }
 #: Narrower rules the numbers do not say.

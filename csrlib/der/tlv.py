@@ -15,6 +15,7 @@ class and the constructed bit always take part in a comparison (X.690 8.1.2).
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -236,11 +237,15 @@ def encode_length(n: int) -> bytes:
     return bytes((0x80 | k,)) + n.to_bytes(k, "big")
 
 
+#: Two octets from two ints: faster than ``bytes((a, b))``.
+_two_octets = struct.Struct("BB").pack
+
+
 def tlv(key: int, content: bytes) -> bytes:
     """Return one DER element: identifier, length and ``content``."""
     n = len(content)
     if key <= 0xFF and n < 0x80:  # one identifier octet, short length: most elements
-        return bytes((key, n)) + content
+        return _two_octets(key, n) + content
     return encode_tag(key) + encode_length(n) + content
 
 

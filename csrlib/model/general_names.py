@@ -56,6 +56,9 @@ class GeneralName:
 
 
 def _ia5(number: int, value: str) -> bytes:
+    if value.isascii():
+        # ASCII is IA5String's whole alphabet: the encoding is the text's octets.
+        return tlv(0x80 | number, value.encode("ascii"))
     try:
         return tlv(0x80 | number, encode_string(22, value))
     except EncodeError as exc:

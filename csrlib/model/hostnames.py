@@ -94,8 +94,10 @@ def check_dns_name(name: str, *, wildcard: bool = True) -> None:
     with :func:`dns_name_to_ascii`), and so is a wildcard when
     ``wildcard`` is false.
     """
+    if _plain_dns(name, wildcard):
+        return  # the common case, without the label-by-label walk
     try:
-        _check_dns(name, wildcard)
+        _check_dns_labels(name, wildcard)
     except _Refused as exc:
         raise BuildError(f"DNS name {name!r}: {exc}") from None
 

@@ -212,6 +212,14 @@ def _oid_for(oid_or_name: str) -> str:
 
 
 def _encode_value(value: str | bytes, string_type: str) -> bytes:
+    if string_type == "UTF8String" and type(value) is str:
+        # The common case: any text but a lone surrogate is UTF-8 (RFC 3629 3),
+        # which is all the UTF8String checker asks; a surrogate takes the
+        # general path below, for its message.
+        try:
+            return tlv(12, value.encode("utf-8"))
+        except UnicodeEncodeError:
+            pass
     if string_type == "DER":
         if not isinstance(value, bytes):
             raise BuildError("a DER attribute value must be bytes")

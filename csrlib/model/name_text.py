@@ -25,8 +25,11 @@ def parse_rfc4514(text: str) -> list[tuple[NameAttribute, ...]]:
     trailing spaces are ignored (a common human habit the RFC does not allow;
     write ``\\ `` for a space that belongs to the value).
     """
-    parsed = [tuple(_attribute(part) for part in _split(rdn_text, "+"))
-              for rdn_text in (_split(text, ",") if text.strip() else ())]
+    if not text.strip():
+        return []
+    parsed = [(_attribute(rdn_text),) if "+" not in rdn_text
+              else tuple(_attribute(part) for part in _split(rdn_text, "+"))
+              for rdn_text in _split(text, ",")]
     return parsed[::-1]
 
 
@@ -79,6 +82,8 @@ def _split(text: str, sep: str, keep_escapes: bool = True) -> list[str]:
 
 
 def _unescaped_partition(part: str) -> tuple[str, str, str]:
+    if "\\" not in part:
+        return part.partition("=")
     i = 0
     while i < len(part):
         if part[i] == "\\":

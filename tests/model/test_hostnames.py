@@ -432,3 +432,23 @@ def test_the_fast_dns_path_on_its_edges() -> None:
     assert not _plain_dns("example.com.", True) and not _plain_dns("", True)
     assert not _plain_dns("XN--fa-hia.example", True)  # A-labels take the checked path
     assert not _plain_dns("exam\u0131ple.com", True)
+
+
+def test_the_plain_path_judges_as_the_label_walk() -> None:
+    # check_dns_name tries the one-regex test first: it gives the walk's verdicts.
+    from csrlib.model import hostnames
+
+    hostnames.check_dns_name("*.plain.example")
+    with pytest.raises(csrlib.BuildError, match="no wildcard here"):
+        hostnames.check_dns_name("*.plain.example", wildcard=False)
+    with pytest.raises(csrlib.BuildError, match="no wildcard here"):
+        hostnames.check_email("a@*.plain.example")
+
+    class Odd(str):
+        __slots__ = ()
+
+    hostnames.check_dns_name(Odd("plain.example"))
+    with pytest.raises(csrlib.BuildError, match="empty label"):
+        hostnames.check_dns_name(Odd("plain..example"))
+    with pytest.raises(csrlib.BuildError):
+        hostnames.check_dns_name("-bad.plain.example")
