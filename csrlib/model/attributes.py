@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, overload
 
 from .. import oids, schemas
@@ -31,6 +31,7 @@ from ..der.tlv import Writer, read_header, tlv
 from ..errors import BuildError, DecodeError, EncodeError
 from .extension_reading import SeenOids, join_extensions, read_extensions
 from .extensions import Extensions
+from .frozen import frozen
 from .lazy import STEP, LazySequence, Reader, element_end, offsets, read_elements
 from .ms_attributes import (
     MS_ATTRIBUTE_TYPES,
@@ -54,7 +55,7 @@ _SINGLE_VALUED = frozenset((oids.CHALLENGE_PASSWORD, oids.EXTENSION_REQUEST,
 _EXTENSION_REQUESTS = frozenset((oids.EXTENSION_REQUEST, oids.MS_EXTENSION_REQUEST))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StringValue:
     """A string attribute value and the string type it is encoded in.
 
@@ -102,7 +103,7 @@ class AttributeValues(LazySequence[AttributeValue]):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Attribute:
     """One request attribute: type OID and its values (see the module docstring).
 

@@ -21,13 +21,14 @@ csrlib.crypto.ec_arith.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pyasn1.type import namedtype, univ
 
 from .. import oids, schemas
 from ..asn1 import compile_schema
+from .frozen import frozen
 from .reading import plan
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Curve:
     """A short Weierstrass curve y^2 = x^3 + ax + b over GF(p), with base point
     (gx, gy) of prime order n; ``bits`` is the size of n (the key size)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Union
 
 from .. import schemas
@@ -13,6 +13,7 @@ from ..der.primitives import encode_oid
 from ..der.strings import encode_string
 from ..der.tlv import tlv
 from ..errors import BuildError, EncodeError
+from .frozen import frozen
 from .hostnames import check_dns_name, check_email, check_uri, dns_name_to_ascii, email_to_ascii
 from .lazy import Reader, read_elements
 from .names import Name, read_name
@@ -62,7 +63,7 @@ def _ia5(number: int, value: str) -> bytes:
         raise BuildError(str(exc)) from None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DNSName(GeneralName):
     """dNSName [2] IA5String."""
 
@@ -74,7 +75,7 @@ class DNSName(GeneralName):
         return _ia5(2, self.value)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RFC822Name(GeneralName):
     """rfc822Name [1] IA5String (an email address)."""
 
@@ -86,7 +87,7 @@ class RFC822Name(GeneralName):
         return _ia5(1, self.value)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class UniformResourceIdentifier(GeneralName):
     """uniformResourceIdentifier [6] IA5String."""
 
@@ -98,7 +99,7 @@ class UniformResourceIdentifier(GeneralName):
         return _ia5(6, self.value)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class IPAddress(GeneralName):
     """iPAddress [7] OCTET STRING: an IPv4 or IPv6 address."""
 
@@ -110,7 +111,7 @@ class IPAddress(GeneralName):
         return tlv(0x87, self.value.packed)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RegisteredID(GeneralName):
     """registeredID [8] OBJECT IDENTIFIER."""
 
@@ -122,7 +123,7 @@ class RegisteredID(GeneralName):
         return tlv(0x88, encode_oid(self.value))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DirectoryName(GeneralName):
     """directoryName [4] Name."""
 
@@ -134,7 +135,7 @@ class DirectoryName(GeneralName):
         return tlv(0xA4, self.value.to_der())
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class OtherName(GeneralName):
     """otherName [0]: a type OID and the DER of its value."""
 
@@ -147,7 +148,7 @@ class OtherName(GeneralName):
         return tlv(0xA0, tlv(0x06, encode_oid(self.type_id)) + tlv(0xA0, self.value))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class X400Address(GeneralName):
     """x400Address [3], kept as its DER."""
 
@@ -164,7 +165,7 @@ class X400Address(GeneralName):
         return self.der
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EDIPartyName(GeneralName):
     """ediPartyName [5], kept as its DER."""
 

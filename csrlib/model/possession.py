@@ -19,20 +19,21 @@ certificate that really signed is checked by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .. import cert_schemas
 from ..der.primitives import encode_integer
 from ..der.tlv import tlv
 from ..errors import int_text
 from .certificate import Certificate, read_certificate
+from .frozen import frozen
 from .names import Name, read_name
 from .reading import Path, Source, maker, path_text, plan
 
 __all__ = ["PossessionStatement", "read_possession"]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class PossessionStatement:
     """The value of a privateKeyPossessionStatement attribute (RFC 9883 3).
 

@@ -1,0 +1,273 @@
+"""``@frozen``: the model's value classes, made as ``@dataclass(frozen=True, slots=True)``
+makes them, at a fraction of the import cost.
+
+``dataclasses`` compiles six methods from source for every frozen class
+(``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``,
+``__delattr__``): about half of what ``import csrlib`` cost.  Here only
+``__init__`` is compiled (it runs on every construction, so it stays
+straight-line code that sets each slot), and not before the class is first
+instantiated; the other methods are closures over the class's field names
+(``operator.attrgetter`` reads the fields as a tuple in C).
+
+What the classes keep of a dataclass: the same ``__init__`` signature
+(defaults, annotations) and ``__post_init__`` call, ``__repr__``
+(``Name(field=value, ...)``, ``repr=False`` fields left out), ``__eq__``
+(same class, fields with ``compare=True``) and ``__hash__`` (the hash of the
+compared fields' tuple) unless the class defines its own or asks ``eq=False``,
+``FrozenInstanceError`` on assignment or deletion, ``__slots__`` (a new class
+is made, as ``slots=True`` does), pickling and copying, ``__match_args__``,
+and ``__dataclass_fields__`` of ``dataclasses.Field`` objects, so
+``dataclasses.fields``, ``replace``, ``asdict`` and ``is_dataclass`` work
+on them.  Fields come from the class's annotations (``ClassVar`` ones
+excluded) and those of ``@frozen`` bases; a default is a plain value or
+``dataclasses.field(default=..., repr=..., compare=...)``.  No recursion guard in
+``__repr__``: a frozen value cannot contain itself.
+"""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+import inspect
+from collections.abc import Callable, Mapping
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
+
+__all__ = ["frozen"]
+
+T = TypeVar("T")
+
+_FrozenInstanceError = dataclasses.FrozenInstanceError
+
+
+def _is_class_var(annotation: object) -> bool:
+    if isinstance(annotation, str):
+        return annotation.startswith(("ClassVar", "typing.ClassVar"))
+    return getattr(annotation, "__origin__", annotation) is ClassVar
+
+
+def _is_init_var(annotation: object) -> bool:
+    if isinstance(annotation, str):
+        return annotation.startswith(("InitVar", "dataclasses.InitVar"))
+    return isinstance(annotation, dataclasses.InitVar) or annotation is dataclasses.InitVar
+
+
+def _fields(cls: type) -> dict[str, dataclasses.Field[Any]]:
+    """Return the fields of ``cls``: its ``@frozen`` bases' first, then its own."""
+    fields: dict[str, dataclasses.Field[Any]] = {}
+    for base in cls.__mro__[-1:0:-1]:
+        fields.update(getattr(base, "__dataclass_fields__", {}))
+    for name, annotation in inspect.get_annotations(cls).items():
+        if _is_class_var(annotation):
+            continue
+        default = cls.__dict__.get(name, dataclasses.MISSING)
+        if isinstance(default, dataclasses.Field):
+            spec = default
+        else:
+            spec = dataclasses.field(default=default)
+        spec.name = name
+        spec.type = annotation
+        if spec.kw_only is dataclasses.MISSING:
+            spec.kw_only = False
+        if not spec.init or spec.kw_only or _is_init_var(annotation):
+            raise TypeError(f"@frozen does not take init=False, kw_only or InitVar fields ({name})")
+        spec._field_type = dataclasses._FIELD  # type: ignore[attr-defined]  # what fields() selects
+        fields[name] = spec
+    return fields
+
+
+class _FirstUseInit:
+    """A class's ``__init__`` until first used: any access (a call, ``inspect.signature``,
+    ``help``) compiles the real one, puts it on the class and returns it."""
+
+    __slots__ = ("cls", "fields")
+
+    def __init__(self, cls: type, fields: list[dataclasses.Field[Any]]) -> None:
+        self.cls = cls
+        self.fields = fields
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        init = _compile_init(self.cls, self.fields)
+        self.cls.__init__ = init  # type: ignore[misc]
+        return init.__get__(obj, owner)
+
+
+_NONE = object()  # a defaulted-by-factory argument not given
+
+
+def _compile_init(cls: type, fields: list[dataclasses.Field[Any]]) -> Callable[..., None]:
+    scope: dict[str, Any] = {}
+    params = []
+    body = []
+    for i, f in enumerate(fields):
+        scope[f"_set{i}"] = getattr(cls, f.name).__set__  # the slot's descriptor
+        if f.default is not dataclasses.MISSING:
+            scope[f"_default{i}"] = f.default
+            params.append(f"{f.name}=_default{i}")
+        elif f.default_factory is not dataclasses.MISSING:
+            scope[f"_factory{i}"] = f.default_factory
+            scope["_NONE"] = _NONE
+            params.append(f"{f.name}=_NONE")
+            body.append(f"    if {f.name} is _NONE:\n        {f.name} = _factory{i}()\n")
+        else:
+            params.append(f.name)
+        body.append(f"    _set{i}(self, {f.name})\n")
+    if hasattr(cls, "__post_init__"):
+        body.append("    self.__post_init__()\n")
+    source = f"def __init__(self, {', '.join(params)}):\n{''.join(body) or '    pass'}\n"
+    exec(compile(source, f"<csrlib __init__ of {cls.__qualname__}>", "exec"), scope)
+    init: Callable[..., None] = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {f.name: f.type for f in fields}
+    init.__annotations__["return"] = None
+    return init
+
+
+def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """Return ``get(obj) -> (obj.name0, obj.name1, ...)``."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return lambda obj: ()
+
+
+def _frozen_methods(cls: type, names: frozenset[str]) -> dict[str, Any]:
+    parent: Any = super(cls, cls)  # what a subclass's own attributes are set through
+
+    def __setattr__(self: Any, name: str, value: object) -> None:
+        if type(self) is cls or name in names:
+            raise _FrozenInstanceError(f"cannot assign to field {name!r}")
+        parent.__setattr__(self, name, value)
+
+    def __delattr__(self: Any, name: str) -> None:
+        if type(self) is cls or name in names:
+            raise _FrozenInstanceError(f"cannot delete field {name!r}")
+        parent.__delattr__(self, name)
+
+    return {"__setattr__": __setattr__, "__delattr__": __delattr__}
+
+
+def _state_methods(all_names: list[str]) -> dict[str, Any]:
+    get_all = _getter(all_names)
+
+    def __getstate__(self: Any) -> list[Any]:
+        return list(get_all(self))
+
+    def __setstate__(self: Any, state: list[Any]) -> None:
+        for name, value in zip(all_names, state, strict=False):
+            object.__setattr__(self, name, value)
+
+    return {"__getstate__": __getstate__, "__setstate__": __setstate__}
+
+
+def _repr_method(shown: list[str]) -> Callable[[Any], str]:
+    get_shown = _getter(shown)
+    labels = [f"{name}=" for name in shown]
+
+    def __repr__(self: Any) -> str:
+        values = ", ".join([label + repr(value)
+                            for label, value in zip(labels, get_shown(self), strict=True)])
+        return f"{self.__class__.__qualname__}({values})"
+
+    return __repr__
+
+
+def _eq_method(compared: list[str]) -> Callable[[Any, object], bool]:
+    get_compared = _getter(compared)
+
+    def __eq__(self: Any, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return get_compared(self) == get_compared(other)
+        return NotImplemented
+
+    return __eq__
+
+
+def _hash_method(hashed: list[str]) -> Callable[[Any], int]:
+    get_hashed = _getter(hashed)
+
+    def __hash__(self: Any) -> int:
+        return hash(get_hashed(self))
+
+    return __hash__
+
+
+def _methods(cls: type, own: Mapping[str, Any], fields: list[dataclasses.Field[Any]], *,
+             eq: bool, with_repr: bool) -> dict[str, Any]:
+    """Return the methods ``@frozen`` adds to the slotted ``cls`` (``own``: its body)."""
+    methods = _frozen_methods(cls, frozenset(f.name for f in fields))
+    state = _state_methods([f.name for f in fields])
+    methods.update((name, method) for name, method in state.items() if name not in own)
+    if with_repr and "__repr__" not in own:
+        methods["__repr__"] = _repr_method([f.name for f in fields if f.repr])
+    if eq:
+        if "__eq__" not in own:
+            methods["__eq__"] = _eq_method([f.name for f in fields if f.compare])
+        explicit_hash = own.get("__hash__", dataclasses.MISSING)
+        if explicit_hash is dataclasses.MISSING or (explicit_hash is None and "__eq__" in own):
+            methods["__hash__"] = _hash_method(
+                [f.name for f in fields if (f.compare if f.hash is None else f.hash)])
+    for name, method in methods.items():
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+    methods["__init__"] = _FirstUseInit(cls, fields)
+    return methods
+
+
+def _slot_names(base: type) -> tuple[str, ...]:
+    slots = base.__dict__.get("__slots__", ())
+    return (slots,) if isinstance(slots, str) else tuple(slots)
+
+
+def _make(cls: type, *, eq: bool, with_repr: bool) -> type:
+    """Return the slotted, frozen remake of ``cls`` with its dataclass methods."""
+    own = cls.__dict__
+    if "__slots__" in own:
+        raise TypeError(f"{cls.__name__} already specifies __slots__")
+    fields = _fields(cls)
+    defaulted = ""
+    for f in fields.values():
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
+            defaulted = f.name
+        elif defaulted:
+            raise TypeError(f"non-default argument {f.name!r} follows default argument")
+    inherited = {name for base in cls.__mro__[1:-1] for name in _slot_names(base)}
+    namespace = dict(own)
+    for name in fields:
+        namespace.pop(name, None)
+    namespace.pop("__dict__", None)
+    namespace.pop("__weakref__", None)
+    namespace["__slots__"] = tuple(name for name in fields if name not in inherited)
+    namespace["__dataclass_fields__"] = fields
+    field_list = list(fields.values())
+    namespace["__match_args__"] = tuple(f.name for f in field_list if f.init)
+    made = type(cls)(cls.__name__, cls.__bases__, namespace)
+    made.__qualname__ = cls.__qualname__
+    for name, method in _methods(made, own, field_list, eq=eq, with_repr=with_repr).items():
+        setattr(made, name, method)
+    abc.update_abstractmethods(made)
+    if made.__doc__ is None:
+        made.__doc__ = made.__name__ + str(inspect.signature(made)).replace(" -> None", "")
+    return made
+
+
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+
+    @overload
+    def frozen(cls: type[T], /) -> type[T]: ...
+
+    @overload
+    def frozen(*, eq: bool = True, repr: bool = True) -> Callable[[type[T]], type[T]]: ...
+
+    @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
+    def frozen(cls: type[T] | None = None, /, *, eq: bool = True,
+               repr: bool = True) -> Any:
+        """Type checkers' view: a frozen dataclass."""
+else:
+    def frozen(cls=None, /, *, eq=True, repr=True):
+        """Make ``cls`` what ``@dataclass(frozen=True, slots=True, eq=eq, repr=repr)`` would."""
+        if cls is None:
+            return lambda cls: _make(cls, eq=eq, with_repr=repr)
+        return _make(cls, eq=eq, with_repr=True)
