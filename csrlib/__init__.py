@@ -30,7 +30,6 @@ from .errors import (
 from .lint import lint
 from .model.algorithms import PssParameters, SignatureAlgorithm
 from .model.attributes import Attribute, Attributes, AttributeValues, StringValue
-from .model.certificate import Certificate
 from .model.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
@@ -70,37 +69,47 @@ from .model.keys import (
 from .model.lazy import LazySequence
 from .model.ml_dsa_keys import MlDsaPublicKey
 from .model.ml_kem_keys import MlKemPublicKey
-from .model.more_extensions import (
-    AccessDescription,
-    AuthorityInformationAccess,
-    CertificateTemplate,
-    CertificateTemplateName,
-    CRLDistributionPoints,
-    DistributionPoint,
-    GeneralSubtree,
-    IPNetworkName,
-    NameConstraints,
-    TLSFeature,
-)
 from .model.ms_attributes import ClientInformation, CspInformation, NameValuePair
 from .model.name_attributes import NameAttribute
 from .model.names import Name, RelativeDistinguishedName
-from .model.possession import PossessionStatement
 from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
 
 if TYPE_CHECKING:
     from . import signers
     from .builder import CertificateRequestBuilder, create
     from .lint.findings import Finding
+    from .model.certificate import Certificate
+    from .model.more_extensions import (
+        AccessDescription,
+        AuthorityInformationAccess,
+        CertificateTemplate,
+        CertificateTemplateName,
+        CRLDistributionPoints,
+        DistributionPoint,
+        GeneralSubtree,
+        IPNetworkName,
+        NameConstraints,
+        TLSFeature,
+    )
+    from .model.possession import PossessionStatement
 
 # Building, signing and the lint rules are imported when first used, not by
-# ``import csrlib`` (reading a request needs none of them): PEP 562 module
-# attributes.  name: (module under csrlib, attribute or None for the module)
+# ``import csrlib`` (reading a request needs none of them), and so are the
+# model's rarer types (read from a request only when it carries them:
+# model.extension_reading and model.attributes import their modules then):
+# PEP 562 module attributes.  name: (module under csrlib, attribute or None
+# for the module)
 _LAZY: dict[str, tuple[str, str | None]] = {
     "signers": ("signers", None),
     "CertificateRequestBuilder": ("builder", "CertificateRequestBuilder"),
     "create": ("builder", "create"),
     "Finding": ("lint.findings", "Finding"),
+    "Certificate": ("model.certificate", "Certificate"),
+    "PossessionStatement": ("model.possession", "PossessionStatement"),
+    **{name: ("model.more_extensions", name) for name in (
+        "AccessDescription", "AuthorityInformationAccess", "CertificateTemplate",
+        "CertificateTemplateName", "CRLDistributionPoints", "DistributionPoint",
+        "GeneralSubtree", "IPNetworkName", "NameConstraints", "TLSFeature")},
 }
 
 

@@ -24,6 +24,19 @@ needs_subprocess = pytest.mark.skipif(sys.platform in ("emscripten", "wasi"),
 NOT_AT_IMPORT = ("csrlib.builder", "csrlib.signers", "csrlib.lint.engine", "csrlib.lint.rules",
                  "csrlib.lint.rsa_checks", "csrlib.lint.profiles", "csrlib.cli",
                  "pyasn1_modules.rfc5280", "pyasn1_modules.rfc2986")
+# Imported when a request that carries what they type is read, or a name of
+# theirs is asked of csrlib; not by ``import csrlib`` or a plain load.
+ON_FIRST_USE = ("csrlib.model.more_extensions", "csrlib.model.possession",
+                "csrlib.model.certificate", "csrlib.cert_schemas")
+#: csrlib's names that come from those modules.
+LAZY_MODEL_NAMES = {
+    "csrlib.model.more_extensions": (
+        "AccessDescription", "AuthorityInformationAccess", "CertificateTemplate",
+        "CertificateTemplateName", "CRLDistributionPoints", "DistributionPoint",
+        "GeneralSubtree", "IPNetworkName", "NameConstraints", "TLSFeature"),
+    "csrlib.model.certificate": ("Certificate",),
+    "csrlib.model.possession": ("PossessionStatement",),
+}
 
 
 def run(code: str) -> object:
@@ -37,8 +50,73 @@ def run(code: str) -> object:
 def test_import_csrlib_imports_no_builder_signers_or_rules() -> None:
     loaded = run("import sys, json, csrlib; print(json.dumps(sorted(sys.modules)))")
     assert isinstance(loaded, list)
-    assert [name for name in NOT_AT_IMPORT if name in loaded] == []
+    assert [name for name in NOT_AT_IMPORT + ON_FIRST_USE if name in loaded] == []
     assert "csrlib.request" in loaded
+
+
+_LOADED_AFTER = """\
+import sys, json, csrlib
+before = sorted(m for m in {watched!r} if m in sys.modules)
+req = csrlib.load(bytes.fromhex({der!r}))
+{code}
+print(json.dumps([before, sorted(m for m in {watched!r} if m in sys.modules), result]))
+"""
+
+
+def _after_load(der: bytes, code: str) -> object:
+    return run(_LOADED_AFTER.format(watched=ON_FIRST_USE, der=der.hex(), code=code))
+
+
+@needs_subprocess
+def test_a_plain_load_and_verify_import_none_of_the_rarer_model_modules() -> None:
+    der = csrlib.create("CN=plain.example", san=["DNS:plain.example"],
+                        signer=csrlib.signers.generate("ec:P-256")).der
+    code = ("req.verify(); san = req.extensions.value(csrlib.SubjectAlternativeName); "
+            "result = [req.possession_statement is None, [n.value for n in san.names]]")
+    assert _after_load(der, code) == [[], [], [True, ["plain.example"]]]
+
+
+@needs_subprocess
+def test_a_load_types_the_more_extensions_after_importing_their_module() -> None:
+    tls = csrlib.TLSFeature((5,))
+    aia = csrlib.AuthorityInformationAccess((csrlib.AccessDescription(
+        "1.3.6.1.5.5.7.48.1", csrlib.UniformResourceIdentifier("http://ocsp.example/")),))
+    der = (csrlib.CertificateRequestBuilder().subject("CN=more.example").add_extension(tls)
+           .add_extension(aia).sign(csrlib.signers.generate("ec:P-256")).der)
+    code = ("values = [e.value for e in req.extensions]; "
+            "result = [[type(v).__module__, type(v).__name__] for v in values] "
+            "+ [values[0] == csrlib.TLSFeature((5,)), repr(values[1])]")
+    assert _after_load(der, code) == [
+        [], ["csrlib.model.more_extensions"],
+        [["csrlib.model.more_extensions", "TLSFeature"],
+         ["csrlib.model.more_extensions", "AuthorityInformationAccess"], True, repr(aia)]]
+
+
+@needs_subprocess
+def test_a_load_reads_a_possession_statement_after_importing_its_modules() -> None:
+    from tests.kem_helpers import make_certificate
+
+    signer = csrlib.signers.generate("ec:P-256")
+    cert = make_certificate(signer, 0x1234)
+    other = csrlib.signers.generate("ec:P-256").public_key  # the key the request is for
+    der = (csrlib.CertificateRequestBuilder().subject("CN=other.example").public_key(other)
+           .possession_statement(cert).sign(signer).der)
+    code = (f"s = req.possession_statement; req.verify(signer_certificate=bytes.fromhex("
+            f"{cert.hex()!r})); result = [type(s).__name__, s.serial_number, "
+            "s.issuer.rfc4514(), isinstance(s.certificate, csrlib.Certificate)]")
+    assert _after_load(der, code) == [
+        [], sorted(ON_FIRST_USE[1:]),
+        ["PossessionStatement", 0x1234, "CN=Test CA,O=Example", True]]
+
+
+@needs_subprocess
+@pytest.mark.parametrize("module", sorted(LAZY_MODEL_NAMES))
+def test_asking_csrlib_for_a_lazy_model_name_imports_its_module(module: str) -> None:
+    name = LAZY_MODEL_NAMES[module][0]
+    code = (f"import sys, json, csrlib\nbefore = {module!r} in sys.modules\n"
+            f"value = csrlib.{name}\n"
+            f"print(json.dumps([before, {module!r} in sys.modules, value.__module__]))")
+    assert run(code) == [False, True, module]
 
 
 def test_lazy_names_are_the_real_objects() -> None:
@@ -48,6 +126,10 @@ def test_lazy_names_are_the_real_objects() -> None:
     from csrlib.lint.findings import Finding as RealFinding
 
     assert CertificateRequestBuilder is Builder
+    for module, names in LAZY_MODEL_NAMES.items():
+        for name in names:
+            assert getattr(csrlib, name) is getattr(sys.modules[module], name), name
+            assert name in csrlib.__all__ and name in dir(csrlib)
     assert create is real_create
     assert Finding is RealFinding
     assert signers is sys.modules["csrlib.signers"]
@@ -84,3 +166,9 @@ def test_lint_through_the_lazy_package_finds_what_the_engine_finds() -> None:
     found = csrlib.lint(req, "cabf")
     assert [f.rule for f in found] == [f.rule for f in run_rules(req, "cabf", None, None)]
     assert "cn.not-in-san" in {f.rule for f in found}  # BR 7.1.4.3: a CN with no SAN
+
+
+def test_the_load_path_knows_every_extension_more_extensions_types() -> None:
+    from csrlib.model import extension_reading, more_extensions
+
+    assert extension_reading.MORE_OIDS == more_extensions.MORE_OIDS

@@ -22,7 +22,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import field
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from .. import oids, schemas
 from ..der.primitives import encode_oid
@@ -40,7 +40,6 @@ from .ms_attributes import (
     NameValuePair,
     read_ms_value,
 )
-from .possession import PossessionStatement, read_possession
 from .reading import Path, Source, maker, out_of_stack, path_text, plan
 
 __all__ = ["Attribute", "AttributeValues", "Attributes", "StringValue", "read_attributes"]
@@ -83,11 +82,14 @@ class StringValue:
             raise BuildError(str(exc)) from None
 
 
-AttributeValue = (StringValue | Extensions | ClientInformation | CspInformation | NameValuePair
-                  | PossessionStatement | bytes)
+if TYPE_CHECKING:  # imported when a request carries the attribute (model.possession)
+    from .possession import PossessionStatement
+
+    AttributeValue = (StringValue | Extensions | ClientInformation | CspInformation
+                      | NameValuePair | PossessionStatement | bytes)
 
 
-class AttributeValues(LazySequence[AttributeValue]):
+class AttributeValues(LazySequence["AttributeValue"]):
     """The values of a loaded attribute, read from the request's octets when used.
 
     The values were checked when the request loaded; each use (iteration,
@@ -313,6 +315,8 @@ def _attribute_of(src: Source, item: Any, depth: int, path: Path, i: int,
         return _attribute(oid, (found,))
     if oid == oids.STATEMENT_OF_POSSESSION:
         # RFC 9883 3: one statement, read (and checked) whole.
+        from .possession import read_possession
+
         return _attribute(oid, (read_possession(src, start, end, depth + 2,
                                                 (path, i, "values", 0)),))
     strings = _STRING_ATTRIBUTES.get(oid)
