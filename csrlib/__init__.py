@@ -7,72 +7,84 @@
 See the README for the whole API; ``csrlib.asn1`` is the DER codec underneath.
 """
 
-from typing import TYPE_CHECKING, Any
+import gc as _gc
 
-from ._version import __version__
-from .crypto.verify import Policy, verify_signature
-from .der.tlv import Deviation, Limits
-from .errors import (
-    BuildError,
-    CSRError,
-    DecodeError,
-    EncodeError,
-    InvalidKey,
-    InvalidSignature,
-    PolicyError,
-    SignerCertificateRequired,
-    UnsupportedAlgorithm,
-)
+# The cyclic GC is paused while the package imports (it makes no garbage;
+# collections would only walk the new objects again and again), then left
+# as it was.
+_collecting = _gc.isenabled()
+_gc.disable()
+try:
+    from typing import TYPE_CHECKING, Any
 
-# The function takes the name of its package here (``csrlib.lint(req)``), after
-# the import of the package has set ``csrlib.lint`` to the module; ``from
-# csrlib.lint import Profile, RULES, ...`` still finds the package.
-from .lint import lint
-from .model.algorithms import PssParameters, SignatureAlgorithm
-from .model.attributes import Attribute, Attributes, AttributeValues, StringValue
-from .model.extensions import (
-    AuthorityKeyIdentifier,
-    BasicConstraints,
-    CertificatePolicies,
-    ExtendedKeyUsage,
-    Extension,
-    Extensions,
-    ExtensionValue,
-    IssuerAlternativeName,
-    KeyUsage,
-    PolicyInformation,
-    SubjectAlternativeName,
-    SubjectKeyIdentifier,
-    UnrecognizedExtension,
-)
-from .model.general_names import (
-    DirectoryName,
-    DNSName,
-    EDIPartyName,
-    GeneralName,
-    IPAddress,
-    OtherName,
-    RegisteredID,
-    RFC822Name,
-    UniformResourceIdentifier,
-    X400Address,
-)
-from .model.keys import (
-    DsaPublicKey,
-    EcPublicKey,
-    Ed448PublicKey,
-    Ed25519PublicKey,
-    PublicKey,
-    RsaPublicKey,
-    UnknownPublicKey,
-)
-from .model.lazy import LazySequence
-from .model.ml_dsa_keys import MlDsaPublicKey
-from .model.ml_kem_keys import MlKemPublicKey
-from .model.ms_attributes import ClientInformation, CspInformation, NameValuePair
-from .model.name_attributes import NameAttribute
-from .model.names import Name, RelativeDistinguishedName
-from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
+    from ._version import __version__
+    from .crypto.verify import Policy, verify_signature
+    from .der.tlv import Deviation, Limits
+    from .errors import (
+        BuildError,
+        CSRError,
+        DecodeError,
+        EncodeError,
+        InvalidKey,
+        InvalidSignature,
+        PolicyError,
+        SignerCertificateRequired,
+        UnsupportedAlgorithm,
+    )
+
+    # The function takes the name of its package here (``csrlib.lint(req)``), after
+    # the import of the package has set ``csrlib.lint`` to the module; ``from
+    # csrlib.lint import Profile, RULES, ...`` still finds the package.
+    from .lint import lint
+    from .model.algorithms import PssParameters, SignatureAlgorithm
+    from .model.attributes import Attribute, Attributes, AttributeValues, StringValue
+    from .model.extensions import (
+        AuthorityKeyIdentifier,
+        BasicConstraints,
+        CertificatePolicies,
+        ExtendedKeyUsage,
+        Extension,
+        Extensions,
+        ExtensionValue,
+        IssuerAlternativeName,
+        KeyUsage,
+        PolicyInformation,
+        SubjectAlternativeName,
+        SubjectKeyIdentifier,
+        UnrecognizedExtension,
+    )
+    from .model.general_names import (
+        DirectoryName,
+        DNSName,
+        EDIPartyName,
+        GeneralName,
+        IPAddress,
+        OtherName,
+        RegisteredID,
+        RFC822Name,
+        UniformResourceIdentifier,
+        X400Address,
+    )
+    from .model.keys import (
+        DsaPublicKey,
+        EcPublicKey,
+        Ed448PublicKey,
+        Ed25519PublicKey,
+        PublicKey,
+        RsaPublicKey,
+        UnknownPublicKey,
+    )
+    from .model.lazy import LazySequence
+    from .model.ml_dsa_keys import MlDsaPublicKey
+    from .model.ml_kem_keys import MlKemPublicKey
+    from .model.ms_attributes import ClientInformation, CspInformation, NameValuePair
+    from .model.name_attributes import NameAttribute
+    from .model.names import Name, RelativeDistinguishedName
+    from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
+finally:
+    if _collecting:
+        _gc.enable()
+    del _collecting
 
 if TYPE_CHECKING:
     from . import signers

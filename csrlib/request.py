@@ -8,7 +8,6 @@ checked over them, never over a re-encoding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import schemas
@@ -27,6 +26,7 @@ from .der.tlv import (
     tlv,
 )
 from .errors import DecodeError, InvalidSignature, SignerCertificateRequired, int_text
+from .frozen import field, frozen
 from .model.algorithms import SignatureAlgorithm, read_signature_algorithm
 from .model.attributes import Attribute, Attributes, StringValue, read_attributes
 from .model.extensions import Extension, Extensions, UnrecognizedExtension
@@ -50,7 +50,7 @@ _SPKI = f"{_CRI}.subjectPKInfo"
 _ATTRIBUTES = f"{_CRI}.attributes"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class CertificateRequest:
     """A parsed PKCS#10 certification request (RFC 2986).
 

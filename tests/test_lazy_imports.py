@@ -26,8 +26,11 @@ NOT_AT_IMPORT = ("csrlib.builder", "csrlib.signers", "csrlib.lint.engine", "csrl
                  "pyasn1_modules.rfc5280", "pyasn1_modules.rfc2986")
 # Imported when a request that carries what they type is read, or a name of
 # theirs is asked of csrlib; not by ``import csrlib`` or a plain load.
-ON_FIRST_USE = ("csrlib.model.more_extensions", "csrlib.model.possession",
+LAZY_MODULES = ("csrlib.model.more_extensions", "csrlib.model.possession",
                 "csrlib.model.certificate", "csrlib.cert_schemas")
+#: ipaddress: read when a request holds an IP address (verification may import
+#: it through gmpy2 when that is installed).
+ON_FIRST_USE = (*LAZY_MODULES, "ipaddress")
 #: csrlib's names that come from those modules.
 LAZY_MODEL_NAMES = {
     "csrlib.model.more_extensions": (
@@ -63,8 +66,8 @@ print(json.dumps([before, sorted(m for m in {watched!r} if m in sys.modules), re
 """
 
 
-def _after_load(der: bytes, code: str) -> object:
-    return run(_LOADED_AFTER.format(watched=ON_FIRST_USE, der=der.hex(), code=code))
+def _after_load(der: bytes, code: str, watched: tuple[str, ...] = LAZY_MODULES) -> object:
+    return run(_LOADED_AFTER.format(watched=watched, der=der.hex(), code=code))
 
 
 @needs_subprocess
@@ -105,8 +108,20 @@ def test_a_load_reads_a_possession_statement_after_importing_its_modules() -> No
             f"{cert.hex()!r})); result = [type(s).__name__, s.serial_number, "
             "s.issuer.rfc4514(), isinstance(s.certificate, csrlib.Certificate)]")
     assert _after_load(der, code) == [
-        [], sorted(ON_FIRST_USE[1:]),
+        [], ["csrlib.cert_schemas", "csrlib.model.certificate", "csrlib.model.possession"],
         ["PossessionStatement", 0x1234, "CN=Test CA,O=Example", True]]
+
+
+@needs_subprocess
+def test_a_load_reads_ip_addresses_after_importing_ipaddress() -> None:
+    der = csrlib.create("CN=ip.example", san=["IP:192.0.2.1", "IP:2001:db8::1"],
+                        signer=csrlib.signers.generate("ec:P-256")).der
+    code = ("san = req.extensions.value(csrlib.SubjectAlternativeName); "
+            "result = [repr(n) for n in san.names]")
+    assert _after_load(der, code, ("ipaddress",)) == [
+        [], ["ipaddress"],
+        ["IPAddress(value=IPv4Address('192.0.2.1'))",
+         "IPAddress(value=IPv6Address('2001:db8::1'))"]]
 
 
 @needs_subprocess
@@ -172,3 +187,11 @@ def test_the_load_path_knows_every_extension_more_extensions_types() -> None:
     from csrlib.model import extension_reading, more_extensions
 
     assert extension_reading.MORE_OIDS == more_extensions.MORE_OIDS
+
+
+@needs_subprocess
+@pytest.mark.parametrize("enabled", [True, False])
+def test_import_csrlib_leaves_the_cyclic_gc_as_it_found_it(enabled: bool) -> None:
+    code = (f"import gc, json\ngc.enable() if {enabled} else gc.disable()\nimport csrlib\n"
+            "print(json.dumps(gc.isenabled()))")
+    assert run(code) is enabled

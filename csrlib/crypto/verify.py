@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidSignature, PolicyError, UnsupportedAlgorithm, int_text
+from ..frozen import field, frozen
 from .rsa import verify_pkcs1v15, verify_pss
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ _HASH_ML_DSA = frozenset({"2.16.840.1.101.3.4.3.32", "2.16.840.1.101.3.4.3.33",
                           "2.16.840.1.101.3.4.3.34"})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Policy:
     """What a verifier accepts.  ``Policy()`` is the safe default.
 
@@ -125,6 +125,8 @@ class Policy:
         unknown = [name for name in changes if name not in self.__dataclass_fields__]
         if unknown:
             raise TypeError(f"unknown Policy field {unknown[0]!r}")
+        from dataclasses import replace
+
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def hash_allowed(self, name: str) -> bool:

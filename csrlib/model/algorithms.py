@@ -8,14 +8,13 @@ parameters, and verification will call them unsupported.
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any
 
 from .. import key_schemas, oids, schemas
 from ..der.primitives import encode_integer, encode_oid
 from ..der.tlv import Limits, tlv
 from ..errors import BuildError, EncodeError, bytes_text, int_text
-from .frozen import frozen
+from ..frozen import field, frozen
 from .reading import Source, maker, plan
 
 __all__ = ["HASHES", "PssParameters", "SignatureAlgorithm", "is_null", "read_pss_parameters"]

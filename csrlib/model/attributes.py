@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import field
 from typing import TYPE_CHECKING, Any, overload
 
 from .. import oids, schemas
@@ -29,9 +28,9 @@ from ..der.primitives import encode_oid
 from ..der.strings import STRING_TYPES, encode_string
 from ..der.tlv import Writer, read_header, tlv
 from ..errors import BuildError, DecodeError, EncodeError
+from ..frozen import field, frozen
 from .extension_reading import SeenOids, join_extensions, read_extensions
 from .extensions import Extensions
-from .frozen import frozen
 from .lazy import STEP, LazySequence, Reader, element_end, offsets, read_elements
 from .ms_attributes import (
     MS_ATTRIBUTE_TYPES,

@@ -10,14 +10,13 @@ CA validate the signature certificate's path, RFC 5280 6).
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any
 
 from .. import cert_schemas
 from ..der.tlv import Limits
 from ..errors import DecodeError, int_text
+from ..frozen import field, frozen
 from .algorithms import SignatureAlgorithm, read_signature_algorithm
-from .frozen import frozen
 from .keys import PublicKey, read_spki
 from .names import Name, read_name
 from .reading import Source, maker, plan

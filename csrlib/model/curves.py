@@ -21,14 +21,13 @@ csrlib.crypto.ec_arith.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pyasn1.type import namedtype, univ
 
 from .. import oids, schemas
 from ..asn1 import compile_schema
-from .frozen import frozen
+from ..frozen import frozen
 from .reading import plan
 
 if TYPE_CHECKING:
@@ -387,4 +386,4 @@ def read_specified_curve(src: Source, start: int, end: int, depth: int,
     g = decode_point(curve, base)
     if isinstance(g, str):
         raise src.fail("bad-parameters", start, path, f"EC base point: {g}")
-    return curve.bits, replace(curve, gx=g[0], gy=g[1])
+    return curve.bits, Curve("explicit", "", curve.bits, p, a_int, b_int, n, "", "", *g)

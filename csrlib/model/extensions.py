@@ -17,14 +17,13 @@ fields were typed ``tuple`` before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import field
 from typing import ClassVar, TypeVar, overload
 
 from .. import oids
 from ..der.primitives import encode_bit_string, encode_integer, encode_oid
 from ..der.tlv import tlv
 from ..errors import BuildError, bytes_text, int_text
-from .frozen import frozen
+from ..frozen import field, frozen
 from .general_names import GeneralName, parse_general_name
 from .lazy import LazySequence
 

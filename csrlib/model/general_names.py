@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import field
 from typing import TYPE_CHECKING, Any, Union
 
 from .. import schemas
@@ -13,11 +11,14 @@ from ..der.primitives import encode_oid
 from ..der.strings import encode_string
 from ..der.tlv import tlv
 from ..errors import BuildError, EncodeError
-from .frozen import frozen
+from ..frozen import field, frozen
 from .hostnames import check_dns_name, check_email, check_uri, dns_name_to_ascii, email_to_ascii
 from .lazy import Reader, read_elements
 from .names import Name, read_name
 from .reading import Path, Source, maker, out_of_stack, path_text, plan
+
+if TYPE_CHECKING:
+    import ipaddress
 
 __all__ = [
     "DNSName",
@@ -183,8 +184,8 @@ class EDIPartyName(GeneralName):
 
 
 #: What ``GeneralName.value`` holds, by form (see :class:`GeneralName`).
-GeneralNameValue = Union[str, ipaddress.IPv4Address, ipaddress.IPv6Address,
-                         ipaddress.IPv4Network, ipaddress.IPv6Network, "Name", bytes]
+GeneralNameValue = Union[str, "ipaddress.IPv4Address", "ipaddress.IPv6Address",
+                         "ipaddress.IPv4Network", "ipaddress.IPv6Network", "Name", bytes]
 
 
 def check_general_names(names: Iterable[GeneralName]) -> None:
@@ -238,6 +239,8 @@ def parse_general_name(text: str) -> GeneralName:
     if form == "DNS":
         return DNSName(dns_name_to_ascii(value))
     if form == "IP":
+        import ipaddress  # imported when first needed (see _general_name)
+
         try:
             return IPAddress(ipaddress.ip_address(value))
         except ValueError:
@@ -340,6 +343,8 @@ def _general_name(src: Source, form: str, v: Any, offset: int, path: Path,
         # RFC 5280 4.2.1.6: four octets for IPv4, sixteen for IPv6.
         if len(v) not in (4, 16):
             raise src.fail("bad-extension", offset, (path, i), f"iPAddress of {len(v)} octets")
+        import ipaddress  # imported when first needed: it costs import csrlib 3 %
+
         return _ip((ipaddress.IPv4Address if len(v) == 4 else ipaddress.IPv6Address)(v))
     if form == "registeredID":
         return RegisteredID(v)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import key_schemas, oids, schemas
 from ..der.primitives import decode_oid, encode_integer, encode_oid
 from ..der.tlv import Limits, read_header, tlv
 from ..errors import bytes_text, int_text
+from ..frozen import field, frozen
 from .algorithms import is_null, read_pss_parameters
 from .curves import (
     Curve,
@@ -30,7 +30,6 @@ from .curves import (
     read_specified_curve,
     split_point,
 )
-from .frozen import frozen
 from .reading import Source, maker, plan
 
 if TYPE_CHECKING:

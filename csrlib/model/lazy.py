@@ -27,7 +27,7 @@ from itertools import islice
 from typing import Any, Generic, TypeVar, overload
 
 from ..der.tlv import Limits
-from .frozen import frozen
+from ..frozen import frozen
 from .reading import Source
 
 __all__ = ["EAGER_MAX", "STEP", "LazySequence", "Reader", "Repeats", "contents_start",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from .. import oids
-from .frozen import frozen
+from ..frozen import frozen
 from .keys import SPKI_READERS
 from .raw_keys import RawPublicKey, check_raw_key, key_from_raw
 from .reading import maker

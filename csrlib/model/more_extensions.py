@@ -25,8 +25,8 @@ from ..der.primitives import (
 from ..der.strings import decode_string, encode_string
 from ..der.tlv import Context, Element, Reader, tlv
 from ..errors import BuildError, DecodeError, EncodeError
+from ..frozen import frozen
 from .extensions import ExtensionValue
-from .frozen import frozen
 from .general_names import (
     DNSName,
     GeneralName,

@@ -25,7 +25,7 @@ from ..der.primitives import decode_integer, encode_integer
 from ..der.strings import STRING_TYPES, encode_string
 from ..der.tlv import DEFAULT_LIMITS, Context, read_header, tlv
 from ..errors import BuildError, DecodeError, EncodeError, int_text
-from .frozen import frozen
+from ..frozen import frozen
 
 __all__ = ["MS_ATTRIBUTE_TYPES", "ClientInformation", "CspInformation", "NameValuePair",
            "read_ms_value"]

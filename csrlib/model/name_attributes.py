@@ -18,7 +18,6 @@ for an unknown type.
 from __future__ import annotations
 
 import re
-from dataclasses import field
 
 from .. import oids
 from ..der.generic import validate_content
@@ -27,7 +26,7 @@ from ..der.strings import STRING_TYPES, encode_string
 from ..der.times import decode_generalized_time, decode_utc_time
 from ..der.tlv import describe_tag, encode_length, read_header, tlv
 from ..errors import BuildError, EncodeError
-from .frozen import frozen
+from ..frozen import field, frozen
 from .reading import Source, maker
 
 __all__ = ["POSTAL_LINE_TAGS", "STRING_TYPE_NUMBERS", "VALUE_TAGS", "NameAttribute",

@@ -21,7 +21,7 @@ from typing import Any
 from .. import oids, schemas
 from ..der.tlv import Writer, encode_length
 from ..errors import BuildError, DecodeError
-from .frozen import frozen
+from ..frozen import frozen
 from .lazy import (
     EAGER_MAX,
     STEP,

@@ -19,14 +19,12 @@ certificate that really signed is checked by
 
 from __future__ import annotations
 
-from dataclasses import field
-
 from .. import cert_schemas
 from ..der.primitives import encode_integer
 from ..der.tlv import tlv
 from ..errors import int_text
+from ..frozen import field, frozen
 from .certificate import Certificate, read_certificate
-from .frozen import frozen
 from .names import Name, read_name
 from .reading import Path, Source, maker, path_text, plan
 

@@ -8,13 +8,12 @@ parameter set.  :func:`check_raw_key` makes the checks of reading one;
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import TYPE_CHECKING, ClassVar
 
 from ..der.primitives import encode_oid
 from ..der.tlv import tlv
 from ..errors import DecodeError, InvalidKey, bytes_text
-from .frozen import frozen
+from ..frozen import field, frozen
 from .keys import PublicKey
 
 if TYPE_CHECKING:

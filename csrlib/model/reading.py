@@ -16,7 +16,6 @@ field order.
 
 from __future__ import annotations
 
-import dataclasses
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
@@ -28,6 +27,7 @@ from ..asn1 import UNEXPECTED_ERRORS, Plan, compile_schema, name_deviations
 from ..der.generic import validate_content
 from ..der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits, read_header
 from ..errors import DecodeError, join_path
+from ..frozen import field_names
 
 __all__ = ["Path", "Rereading", "Source", "maker", "out_of_stack", "path_text", "plan"]
 
@@ -251,7 +251,7 @@ class Source:
 
 def maker(cls: type[T]) -> Callable[..., T]:
     """Return ``make(*field_values) -> cls`` that skips ``__init__`` and ``__post_init__``."""
-    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    names = field_names(cls)
     scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
     for i, name in enumerate(names):
         scope[f"set{i}"] = getattr(cls, name).__set__

@@ -1,43 +1,82 @@
-"""``@frozen``: the model's value classes, made as ``@dataclass(frozen=True, slots=True)``
+"""``@frozen``: csrlib's value classes, made as ``@dataclass(frozen=True, slots=True)``
 makes them, at a fraction of the import cost.
 
 ``dataclasses`` compiles six methods from source for every frozen class
 (``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``,
-``__delattr__``): about half of what ``import csrlib`` cost.  Here only
-``__init__`` is compiled (it runs on every construction, so it stays
-straight-line code that sets each slot), and not before the class is first
-instantiated; the other methods are closures over the class's field names
-(``operator.attrgetter`` reads the fields as a tuple in C).
+``__delattr__``), and importing it imports ``inspect`` (with ``ast``,
+``dis`` and ``tokenize``): together most of what ``import csrlib`` cost.
+Here only ``__init__`` is compiled (it runs on every construction, so it
+stays straight-line code that sets each slot), and not before the class is
+first used; the other methods are closures over the class's field names
+(``operator.attrgetter`` reads the fields as a tuple in C); ``dataclasses``
+is imported only when something asks for what it defines.
 
 What the classes keep of a dataclass: the same ``__init__`` signature
-(defaults, annotations) and ``__post_init__`` call, ``__repr__``
-(``Name(field=value, ...)``, ``repr=False`` fields left out), ``__eq__``
+(defaults, annotations) and ``__post_init__`` call; ``__repr__``
+(``Name(field=value, ...)``, ``repr=False`` fields left out); ``__eq__``
 (same class, fields with ``compare=True``) and ``__hash__`` (the hash of the
-compared fields' tuple) unless the class defines its own or asks ``eq=False``,
-``FrozenInstanceError`` on assignment or deletion, ``__slots__`` (a new class
-is made, as ``slots=True`` does), pickling and copying, ``__match_args__``,
-and ``__dataclass_fields__`` of ``dataclasses.Field`` objects, so
-``dataclasses.fields``, ``replace``, ``asdict`` and ``is_dataclass`` work
-on them.  Fields come from the class's annotations (``ClassVar`` ones
-excluded) and those of ``@frozen`` bases; a default is a plain value or
-``dataclasses.field(default=..., repr=..., compare=...)``.  No recursion guard in
-``__repr__``: a frozen value cannot contain itself.
+compared fields' tuple) unless the class defines its own or asks
+``eq=False``; ``dataclasses.FrozenInstanceError`` on assignment or deletion;
+``__slots__`` (a new class is made, as ``slots=True`` does); pickling and
+copying; ``__match_args__``; and ``__dataclass_fields__`` (of
+``dataclasses.Field`` objects, made when first read) and
+``__dataclass_params__``, so ``dataclasses.fields``, ``replace``,
+``asdict`` and ``is_dataclass`` work on them.  Fields come from the
+class's annotations (``ClassVar`` ones excluded) and those of ``@frozen``
+bases; a default is a plain value or :func:`field` (``default``, ``repr``,
+``compare``, ``hash``).  No recursion guard in ``__repr__``: a frozen value
+cannot contain itself.
 """
 
 from __future__ import annotations
 
 import abc
-import dataclasses
-import inspect
 from collections.abc import Callable, Mapping
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
-__all__ = ["frozen"]
+__all__ = ["field", "field_names", "frozen"]
 
 T = TypeVar("T")
 
-_FrozenInstanceError = dataclasses.FrozenInstanceError
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+class Field:
+    """What :func:`field` says of one field (and, once named, the field itself)."""
+
+    __slots__ = ("compare", "default", "hash", "name", "repr", "type")
+
+    def __init__(self, default: object, repr: bool, compare: bool, hash: bool | None) -> None:
+        self.default = default
+        self.repr = repr
+        self.compare = compare
+        self.hash = hash
+        self.name = ""
+        self.type: object = None
+
+
+if TYPE_CHECKING:
+    @overload
+    def field(*, default: T, repr: bool = True, compare: bool = True,
+              hash: bool | None = None) -> T: ...
+
+    @overload
+    def field(*, repr: bool = True, compare: bool = True, hash: bool | None = None) -> Any: ...
+
+
+def field(*, default: Any = MISSING, repr: bool = True, compare: bool = True,
+          hash: bool | None = None) -> Any:
+    """Describe a field of a ``@frozen`` class, as ``dataclasses.field`` does."""
+    return Field(default, repr, compare, hash)
 
 
 def _is_class_var(annotation: object) -> bool:
@@ -46,69 +85,102 @@ def _is_class_var(annotation: object) -> bool:
     return getattr(annotation, "__origin__", annotation) is ClassVar
 
 
-def _is_init_var(annotation: object) -> bool:
-    if isinstance(annotation, str):
-        return annotation.startswith(("InitVar", "dataclasses.InitVar"))
-    return isinstance(annotation, dataclasses.InitVar) or annotation is dataclasses.InitVar
-
-
-def _fields(cls: type) -> dict[str, dataclasses.Field[Any]]:
+def _fields(cls: type) -> dict[str, Field]:
     """Return the fields of ``cls``: its ``@frozen`` bases' first, then its own."""
-    fields: dict[str, dataclasses.Field[Any]] = {}
+    fields: dict[str, Field] = {}
     for base in cls.__mro__[-1:0:-1]:
-        fields.update(getattr(base, "__dataclass_fields__", {}))
-    for name, annotation in inspect.get_annotations(cls).items():
+        fields.update(base.__dict__.get("__frozen_fields__", {}))
+    for name, annotation in cls.__annotations__.items():
         if _is_class_var(annotation):
             continue
-        default = cls.__dict__.get(name, dataclasses.MISSING)
-        if isinstance(default, dataclasses.Field):
-            spec = default
-        else:
-            spec = dataclasses.field(default=default)
+        if str(annotation).startswith(("InitVar", "dataclasses.InitVar")):
+            raise TypeError(f"@frozen does not take InitVar fields ({name})")
+        default = cls.__dict__.get(name, MISSING)
+        spec = default if isinstance(default, Field) else Field(default, True, True, None)
         spec.name = name
         spec.type = annotation
-        if spec.kw_only is dataclasses.MISSING:
-            spec.kw_only = False
-        if not spec.init or spec.kw_only or _is_init_var(annotation):
-            raise TypeError(f"@frozen does not take init=False, kw_only or InitVar fields ({name})")
-        spec._field_type = dataclasses._FIELD  # type: ignore[attr-defined]  # what fields() selects
         fields[name] = spec
     return fields
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """Return the names of the fields of a ``@frozen`` class, in order."""
+    return tuple(cls.__dict__["__frozen_fields__"])
 
 
 class _FirstUseInit:
     """A class's ``__init__`` until first used: any access (a call, ``inspect.signature``,
     ``help``) compiles the real one, puts it on the class and returns it."""
 
-    __slots__ = ("cls", "fields")
+    __slots__ = ("cls",)
 
-    def __init__(self, cls: type, fields: list[dataclasses.Field[Any]]) -> None:
+    def __init__(self, cls: type) -> None:
         self.cls = cls
-        self.fields = fields
 
     def __get__(self, obj: object, owner: type | None = None) -> Any:
-        init = _compile_init(self.cls, self.fields)
+        init = _compile_init(self.cls, list(self.cls.__dict__["__frozen_fields__"].values()))
         self.cls.__init__ = init  # type: ignore[misc]
         return init.__get__(obj, owner)
 
 
-_NONE = object()  # a defaulted-by-factory argument not given
+class _DataclassFields:
+    """``__dataclass_fields__`` until first read: then ``dataclasses.Field`` objects,
+    so that ``dataclasses.fields``, ``replace`` and ``asdict`` work."""
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+
+    def __get__(self, obj: object, owner: type | None = None) -> dict[str, Any]:
+        import dataclasses
+
+        cls = self.cls
+        made: dict[str, Any] = {}
+        for name, spec in cls.__dict__["__frozen_fields__"].items():
+            default = dataclasses.MISSING if spec.default is MISSING else spec.default
+            real: Any = dataclasses.field(default=default, repr=spec.repr,
+                                          compare=spec.compare, hash=spec.hash)
+            real.name = name
+            real.type = spec.type
+            real.kw_only = False
+            # What fields() selects (dataclasses marks its fields so, in every version).
+            real._field_type = dataclasses._FIELD  # type: ignore[attr-defined]
+            made[name] = real
+        cls.__dataclass_fields__ = made  # type: ignore[attr-defined]
+        return made
 
 
-def _compile_init(cls: type, fields: list[dataclasses.Field[Any]]) -> Callable[..., None]:
+class _DataclassParams:
+    """``__dataclass_params__`` until first read: those of a dataclass made with
+    the same parameters (``dataclasses`` reads them when a dataclass subclasses)."""
+
+    __slots__ = ("cls", "eq", "repr")
+
+    def __init__(self, cls: type, eq: bool, with_repr: bool) -> None:
+        self.cls = cls
+        self.eq = eq
+        self.repr = with_repr
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        import dataclasses
+
+        model: Any = dataclasses.dataclass(frozen=True, slots=True, eq=self.eq, repr=self.repr)(
+            type("Model", (), {}))
+        params = model.__dataclass_params__
+        self.cls.__dataclass_params__ = params  # type: ignore[attr-defined]
+        return params
+
+
+def _compile_init(cls: type, fields: list[Field]) -> Callable[..., None]:
     scope: dict[str, Any] = {}
     params = []
     body = []
     for i, f in enumerate(fields):
         scope[f"_set{i}"] = getattr(cls, f.name).__set__  # the slot's descriptor
-        if f.default is not dataclasses.MISSING:
+        if f.default is not MISSING:
             scope[f"_default{i}"] = f.default
             params.append(f"{f.name}=_default{i}")
-        elif f.default_factory is not dataclasses.MISSING:
-            scope[f"_factory{i}"] = f.default_factory
-            scope["_NONE"] = _NONE
-            params.append(f"{f.name}=_NONE")
-            body.append(f"    if {f.name} is _NONE:\n        {f.name} = _factory{i}()\n")
         else:
             params.append(f.name)
         body.append(f"    _set{i}(self, {f.name})\n")
@@ -133,17 +205,23 @@ def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     return lambda obj: ()
 
 
+def _frozen_error(action: str, name: str) -> AttributeError:
+    from dataclasses import FrozenInstanceError
+
+    return FrozenInstanceError(f"cannot {action} field {name!r}")
+
+
 def _frozen_methods(cls: type, names: frozenset[str]) -> dict[str, Any]:
     parent: Any = super(cls, cls)  # what a subclass's own attributes are set through
 
     def __setattr__(self: Any, name: str, value: object) -> None:
         if type(self) is cls or name in names:
-            raise _FrozenInstanceError(f"cannot assign to field {name!r}")
+            raise _frozen_error("assign to", name)
         parent.__setattr__(self, name, value)
 
     def __delattr__(self: Any, name: str) -> None:
         if type(self) is cls or name in names:
-            raise _FrozenInstanceError(f"cannot delete field {name!r}")
+            raise _frozen_error("delete", name)
         parent.__delattr__(self, name)
 
     return {"__setattr__": __setattr__, "__delattr__": __delattr__}
@@ -194,7 +272,7 @@ def _hash_method(hashed: list[str]) -> Callable[[Any], int]:
     return __hash__
 
 
-def _methods(cls: type, own: Mapping[str, Any], fields: list[dataclasses.Field[Any]], *,
+def _methods(cls: type, own: Mapping[str, Any], fields: list[Field], *,
              eq: bool, with_repr: bool) -> dict[str, Any]:
     """Return the methods ``@frozen`` adds to the slotted ``cls`` (``own``: its body)."""
     methods = _frozen_methods(cls, frozenset(f.name for f in fields))
@@ -205,13 +283,15 @@ def _methods(cls: type, own: Mapping[str, Any], fields: list[dataclasses.Field[A
     if eq:
         if "__eq__" not in own:
             methods["__eq__"] = _eq_method([f.name for f in fields if f.compare])
-        explicit_hash = own.get("__hash__", dataclasses.MISSING)
-        if explicit_hash is dataclasses.MISSING or (explicit_hash is None and "__eq__" in own):
+        explicit_hash = own.get("__hash__", MISSING)
+        if explicit_hash is MISSING or (explicit_hash is None and "__eq__" in own):
             methods["__hash__"] = _hash_method(
                 [f.name for f in fields if (f.compare if f.hash is None else f.hash)])
     for name, method in methods.items():
         method.__qualname__ = f"{cls.__qualname__}.{name}"
-    methods["__init__"] = _FirstUseInit(cls, fields)
+    methods["__init__"] = _FirstUseInit(cls)
+    methods["__dataclass_fields__"] = _DataclassFields(cls)
+    methods["__dataclass_params__"] = _DataclassParams(cls, eq, with_repr)
     return methods
 
 
@@ -226,10 +306,10 @@ def _make(cls: type, *, eq: bool, with_repr: bool) -> type:
     if "__slots__" in own:
         raise TypeError(f"{cls.__name__} already specifies __slots__")
     fields = _fields(cls)
-    defaulted = ""
+    defaulted = False
     for f in fields.values():
-        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
-            defaulted = f.name
+        if f.default is not MISSING:
+            defaulted = True
         elif defaulted:
             raise TypeError(f"non-default argument {f.name!r} follows default argument")
     inherited = {name for base in cls.__mro__[1:-1] for name in _slot_names(base)}
@@ -239,17 +319,28 @@ def _make(cls: type, *, eq: bool, with_repr: bool) -> type:
     namespace.pop("__dict__", None)
     namespace.pop("__weakref__", None)
     namespace["__slots__"] = tuple(name for name in fields if name not in inherited)
-    namespace["__dataclass_fields__"] = fields
-    field_list = list(fields.values())
-    namespace["__match_args__"] = tuple(f.name for f in field_list if f.init)
+    namespace["__frozen_fields__"] = fields
+    namespace["__match_args__"] = tuple(fields)
     made = type(cls)(cls.__name__, cls.__bases__, namespace)
     made.__qualname__ = cls.__qualname__
-    for name, method in _methods(made, own, field_list, eq=eq, with_repr=with_repr).items():
+    for name, method in _methods(made, own, list(fields.values()), eq=eq,
+                                 with_repr=with_repr).items():
         setattr(made, name, method)
     abc.update_abstractmethods(made)
-    if made.__doc__ is None:
-        made.__doc__ = made.__name__ + str(inspect.signature(made)).replace(" -> None", "")
+    if made.__doc__ is None:  # as dataclasses does: the class's signature
+        made.__doc__ = f"{made.__name__}({', '.join(map(_parameter_text, fields.values()))})"
     return made
+
+
+def _parameter_text(f: Field) -> str:
+    """Return ``name: annotation = default`` as ``inspect.signature`` writes it."""
+    annotation = f.type
+    if isinstance(annotation, type):
+        text = (annotation.__qualname__ if annotation.__module__ == "builtins"
+                else f"{annotation.__module__}.{annotation.__qualname__}")
+    else:
+        text = repr(annotation).replace("typing.", "")
+    return f"{f.name}: {text}" + ("" if f.default is MISSING else f" = {f.default!r}")
 
 
 if TYPE_CHECKING:
@@ -261,7 +352,7 @@ if TYPE_CHECKING:
     @overload
     def frozen(*, eq: bool = True, repr: bool = True) -> Callable[[type[T]], type[T]]: ...
 
-    @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
+    @dataclass_transform(frozen_default=True, field_specifiers=(field,))
     def frozen(cls: type[T] | None = None, /, *, eq: bool = True,
                repr: bool = True) -> Any:
         """Type checkers' view: a frozen dataclass."""
