@@ -108,18 +108,28 @@ def field_names(cls: type) -> tuple[str, ...]:
     return tuple(cls.__dict__["__frozen_fields__"])
 
 
+class _Owner:
+    """The class ``@frozen`` makes, once made: its methods are made before it."""
+
+    __slots__ = ("cls",)
+
+    def __init__(self) -> None:
+        self.cls: Any = None
+
+
 class _FirstUseInit:
     """A class's ``__init__`` until first used: any access (a call, ``inspect.signature``,
     ``help``) compiles the real one, puts it on the class and returns it."""
 
-    __slots__ = ("cls",)
+    __slots__ = ("owner",)
 
-    def __init__(self, cls: type) -> None:
-        self.cls = cls
+    def __init__(self, owner: _Owner) -> None:
+        self.owner = owner
 
     def __get__(self, obj: object, owner: type | None = None) -> Any:
-        init = _compile_init(self.cls, list(self.cls.__dict__["__frozen_fields__"].values()))
-        self.cls.__init__ = init  # type: ignore[misc]
+        cls = self.owner.cls
+        init = _compile_init(cls, list(cls.__dict__["__frozen_fields__"].values()))
+        cls.__init__ = init
         return init.__get__(obj, owner)
 
 
@@ -127,15 +137,15 @@ class _DataclassFields:
     """``__dataclass_fields__`` until first read: then ``dataclasses.Field`` objects,
     so that ``dataclasses.fields``, ``replace`` and ``asdict`` work."""
 
-    __slots__ = ("cls",)
+    __slots__ = ("owner",)
 
-    def __init__(self, cls: type) -> None:
-        self.cls = cls
+    def __init__(self, owner: _Owner) -> None:
+        self.owner = owner
 
     def __get__(self, obj: object, owner: type | None = None) -> dict[str, Any]:
         import dataclasses
 
-        cls = self.cls
+        cls = self.owner.cls
         made: dict[str, Any] = {}
         for name, spec in cls.__dict__["__frozen_fields__"].items():
             default = dataclasses.MISSING if spec.default is MISSING else spec.default
@@ -147,7 +157,7 @@ class _DataclassFields:
             # What fields() selects (dataclasses marks its fields so, in every version).
             real._field_type = dataclasses._FIELD  # type: ignore[attr-defined]
             made[name] = real
-        cls.__dataclass_fields__ = made  # type: ignore[attr-defined]
+        cls.__dataclass_fields__ = made
         return made
 
 
@@ -155,10 +165,10 @@ class _DataclassParams:
     """``__dataclass_params__`` until first read: those of a dataclass made with
     the same parameters (``dataclasses`` reads them when a dataclass subclasses)."""
 
-    __slots__ = ("cls", "eq", "repr")
+    __slots__ = ("eq", "owner", "repr")
 
-    def __init__(self, cls: type, eq: bool, with_repr: bool) -> None:
-        self.cls = cls
+    def __init__(self, owner: _Owner, eq: bool, with_repr: bool) -> None:
+        self.owner = owner
         self.eq = eq
         self.repr = with_repr
 
@@ -168,7 +178,7 @@ class _DataclassParams:
         model: Any = dataclasses.dataclass(frozen=True, slots=True, eq=self.eq, repr=self.repr)(
             type("Model", (), {}))
         params = model.__dataclass_params__
-        self.cls.__dataclass_params__ = params  # type: ignore[attr-defined]
+        self.owner.cls.__dataclass_params__ = params
         return params
 
 
@@ -211,18 +221,18 @@ def _frozen_error(action: str, name: str) -> AttributeError:
     return FrozenInstanceError(f"cannot {action} field {name!r}")
 
 
-def _frozen_methods(cls: type, names: frozenset[str]) -> dict[str, Any]:
-    parent: Any = super(cls, cls)  # what a subclass's own attributes are set through
-
+def _frozen_methods(owner: _Owner, names: frozenset[str]) -> dict[str, Any]:
     def __setattr__(self: Any, name: str, value: object) -> None:
+        cls = owner.cls
         if type(self) is cls or name in names:
             raise _frozen_error("assign to", name)
-        parent.__setattr__(self, name, value)
+        super(cls, cls).__setattr__(self, name, value)  # a subclass's own attribute
 
     def __delattr__(self: Any, name: str) -> None:
+        cls = owner.cls
         if type(self) is cls or name in names:
             raise _frozen_error("delete", name)
-        parent.__delattr__(self, name)
+        super(cls, cls).__delattr__(self, name)
 
     return {"__setattr__": __setattr__, "__delattr__": __delattr__}
 
@@ -272,10 +282,10 @@ def _hash_method(hashed: list[str]) -> Callable[[Any], int]:
     return __hash__
 
 
-def _methods(cls: type, own: Mapping[str, Any], fields: list[Field], *,
+def _methods(owner: _Owner, qualname: str, own: Mapping[str, Any], fields: list[Field], *,
              eq: bool, with_repr: bool) -> dict[str, Any]:
-    """Return the methods ``@frozen`` adds to the slotted ``cls`` (``own``: its body)."""
-    methods = _frozen_methods(cls, frozenset(f.name for f in fields))
+    """Return the methods ``@frozen`` adds to a class (``own``: its body)."""
+    methods = _frozen_methods(owner, frozenset(f.name for f in fields))
     state = _state_methods([f.name for f in fields])
     methods.update((name, method) for name, method in state.items() if name not in own)
     if with_repr and "__repr__" not in own:
@@ -288,10 +298,10 @@ def _methods(cls: type, own: Mapping[str, Any], fields: list[Field], *,
             methods["__hash__"] = _hash_method(
                 [f.name for f in fields if (f.compare if f.hash is None else f.hash)])
     for name, method in methods.items():
-        method.__qualname__ = f"{cls.__qualname__}.{name}"
-    methods["__init__"] = _FirstUseInit(cls)
-    methods["__dataclass_fields__"] = _DataclassFields(cls)
-    methods["__dataclass_params__"] = _DataclassParams(cls, eq, with_repr)
+        method.__qualname__ = f"{qualname}.{name}"
+    methods["__init__"] = _FirstUseInit(owner)
+    methods["__dataclass_fields__"] = _DataclassFields(owner)
+    methods["__dataclass_params__"] = _DataclassParams(owner, eq, with_repr)
     return methods
 
 
@@ -318,17 +328,17 @@ def _make(cls: type, *, eq: bool, with_repr: bool) -> type:
         namespace.pop(name, None)
     namespace.pop("__dict__", None)
     namespace.pop("__weakref__", None)
+    owner = _Owner()
+    namespace.update(_methods(owner, cls.__qualname__, own, list(fields.values()), eq=eq,
+                              with_repr=with_repr))
     namespace["__slots__"] = tuple(name for name in fields if name not in inherited)
     namespace["__frozen_fields__"] = fields
     namespace["__match_args__"] = tuple(fields)
-    made = type(cls)(cls.__name__, cls.__bases__, namespace)
-    made.__qualname__ = cls.__qualname__
-    for name, method in _methods(made, own, list(fields.values()), eq=eq,
-                                 with_repr=with_repr).items():
-        setattr(made, name, method)
+    namespace["__qualname__"] = cls.__qualname__
+    if namespace.get("__doc__") is None:  # as dataclasses does: the class's signature
+        namespace["__doc__"] = f"{cls.__name__}({', '.join(map(_parameter_text, fields.values()))})"
+    made = owner.cls = type(cls)(cls.__name__, cls.__bases__, namespace)
     abc.update_abstractmethods(made)
-    if made.__doc__ is None:  # as dataclasses does: the class's signature
-        made.__doc__ = f"{made.__name__}({', '.join(map(_parameter_text, fields.values()))})"
     return made
 
 
