@@ -104,8 +104,13 @@ def _fields(cls: type) -> dict[str, Field]:
 
 
 def field_names(cls: type) -> tuple[str, ...]:
-    """Return the names of the fields of a ``@frozen`` class, in order."""
-    return tuple(cls.__dict__["__frozen_fields__"])
+    """Return the names of the fields of a ``@frozen`` class (or a dataclass), in order."""
+    fields = cls.__dict__.get("__frozen_fields__")
+    if fields is None:
+        import dataclasses
+
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return tuple(fields)
 
 
 class _Owner:

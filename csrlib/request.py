@@ -281,6 +281,10 @@ def _input(
     memoryview (or str, when ``text``).
     """
     max_size = (limits or DEFAULT_LIMITS).max_size
+    if type(data) is bytes:  # the common case first
+        if len(data) > max_size:
+            raise DecodeError("size-limit", max_size)
+        return data
     if isinstance(data, memoryview):
         size = data.nbytes
     elif isinstance(data, bytes | bytearray) or (text and isinstance(data, str)):

@@ -26,6 +26,7 @@ from ..der.primitives import OID_CACHE, decode_boolean, decode_integer, decode_n
 from ..der.strings import STRING_TYPES
 from ..der.tlv import read_header
 from ..errors import DecodeError
+from .code_templates import HEADER, LEAVES, SET_ORDER
 from .plan import WHOLE_OCTETS, Node, slot
 from .types import (
     ANY,
@@ -51,54 +52,6 @@ __all__ = ["NodeInfo", "generate", "inline_kind"]
 NodeInfo = Callable[[Node], dict[str, Any]]
 
 _MAX_NESTING = 3
-
-# The header of the next element, read inline for the common forms: low tag
-# with a short length, or a minimal one- or two-octet long length (read_header
-# does the rest, and every error).
-_HEADER = """\
-{i}{t} = buf[{pos}]
-{i}if {t} & 0x1F != 0x1F and {pos} + 2 <= {e} and buf[{pos} + 1] < 0x80:
-{i}    {cs} = {pos} + 2
-{i}    {ce} = {cs} + buf[{pos} + 1]
-{i}    if {ce} > {e}:
-{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
-{i}elif ({t} & 0x1F != 0x1F and {pos} + 4 <= {e} and buf[{pos} + 1] == 0x82 and buf[{pos} + 2]
-{i}        and ctx.long_lengths):
-{i}    {cs} = {pos} + 4
-{i}    {ce} = {cs} + (buf[{pos} + 2] << 8 | buf[{pos} + 3])
-{i}    if {ce} > {e}:
-{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
-{i}elif ({t} & 0x1F != 0x1F and {pos} + 3 <= {e} and buf[{pos} + 1] == 0x81
-{i}        and buf[{pos} + 2] >= 0x80 and ctx.long_lengths):
-{i}    {cs} = {pos} + 3
-{i}    {ce} = {cs} + buf[{pos} + 2]
-{i}    if {ce} > {e}:
-{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
-{i}else:
-{i}    {t}, {cs}, {ce} = read_header(buf, {pos}, {e}, ctx)
-"""
-
-_LEAVES = {
-    "oid": [
-        "hit = OIDC.get(buf[{cs}:{ce}])",
-        "if hit is not None and hit[2] <= ctx.max_oid_arcs and hit[3] <= ctx.max_oid_octets:",
-        "    {v} = hit[0]",
-        "else:",
-        "    {v} = decode_oid(buf, {cs}, {ce}, ctx)[0]",
-    ],
-    "int": ["{v} = decode_integer(buf, {cs}, {ce}, ctx)"],
-    "bool": ["{v} = decode_boolean(buf, {cs}, {ce}, ctx)"],
-    "null": ["decode_null(buf, {cs}, {ce}, ctx)", "{v} = None"],
-    "octets": ["{v} = buf[{cs}:{ce}]"],
-    # An empty NULL (the usual AlgorithmIdentifier parameters) needs no check.
-    "any": ["if {t} != 5 or {cs} != {ce}:",
-            "    validate_content(buf, {t}, {pos}, {cs}, {ce}, ctx, {d})",
-            "{v} = buf[{pos}:{ce}]"],
-    "any-unchecked": ["{v} = buf[{pos}:{ce}]"],
-    # The span alone: the model reads the value from the input (see leaves.any_decoder).
-    "any-unchecked-span": ["{v} = (None, {pos}, {ce})"],
-}
-
 
 def inline_kind(node: Node) -> str | None:
     """Return how an element of ``node``'s type can be decoded as a leaf inline, or None."""
@@ -128,7 +81,7 @@ class _Level:
         self.items, self.prev, self.prev_end = f"items_{n}", f"prev_{n}", f"prev_end_{n}"
 
     def header(self, indent: str) -> str:
-        return _HEADER.format(i=indent, t=self.t, pos=self.pos, e=self.e, cs=self.cs,
+        return HEADER.format(i=indent, t=self.t, pos=self.pos, e=self.e, cs=self.cs,
                               ce=self.ce)
 
     def leaf(self, kind: str, target: str, indent: str) -> str:
@@ -137,7 +90,7 @@ class _Level:
         return "".join(
             indent + line.format(v=target, pos=self.pos, t=self.t, cs=self.cs, ce=self.ce,
                                  d=self.d1) + "\n"
-            for line in _LEAVES[kind])
+            for line in LEAVES[kind])
 
 
 class _Generator:
@@ -193,6 +146,10 @@ class _Generator:
         helpers = {key: self.name(key, value) for key, value in data["helpers"].items()}
         governing = data["open"]
         span = node.span if depth else self.top_span
+        # With low tag numbers only, an error's component is the one the
+        # first octet at the current position names (the helper's own
+        # lookup, see decoding.py's name_error): no need to track it.
+        track = any(k & 0x1F == 0x1F or k > 0xFF for table in tables for k in table)
         e = self.emit
         e(f"{ind}if {lv.c} == {lv.e}:\n")
         empty = f"{helpers['EMPTY']}({lv.e})"
@@ -202,31 +159,56 @@ class _Generator:
         ind2 = ind + "    "
         e(f"{ind2}if {lv.d} >= ctx.max_depth:\n")
         e(f"{ind2}    raise DecodeError('depth-limit', {lv.h})\n")
-        e(f"{ind2}{lv.d1} = {lv.d} + 1\n{ind2}{lv.pos} = {lv.c}\n{ind2}{lv.t} = -1\n")
-        e(f"{ind2}{lv.i} = 0\n{ind2}{lv.seg} = None\n{ind2}try:\n")
+        e(f"{ind2}{lv.d1} = {lv.d} + 1\n{ind2}{lv.pos} = {lv.c}\n{ind2}{lv.i} = 0\n")
+        if not node.fields or node.fields[0].skippable:
+            e(f"{ind2}{lv.t} = -1\n")  # else the first header is read unconditionally
+        if track:
+            e(f"{ind2}{lv.seg} = None\n")
+        e(f"{ind2}try:\n")
         body = ind2 + "    "
         values = []
+        # ``fresh``: no header read and not consumed (t is -1, or that of a
+        # component already decoded: a stale one), known when generating.
+        fresh = True
+        stale = False
         for j, f in enumerate(node.fields):
             v = f"v{j}_{lv.n}"
             values.append(v)
             own = {k: fn for k, (jj, fn) in tables[j].items() if jj == j}
             any_fn = fallbacks[j][1] if fallbacks[j] is not None and fallbacks[j][0] == j else None
-            e(f"{body}if {lv.t} < 0 and {lv.pos} < {lv.e}:\n")
-            e(lv.header(body + "    "))
             if any_fn is not None:
                 others = self.name("CL", frozenset(k for k, (jj, _) in tables[j].items()
                                                    if jj != j))
                 if own:
                     mine = self.name("OWN", frozenset(own))
-                    e(f"{body}if {lv.t} >= 0 and ({lv.t} in {mine} or {lv.t} not in {others}):\n")
+                    match = f"({lv.t} in {mine} or {lv.t} not in {others})"
                 else:
-                    e(f"{body}if {lv.t} >= 0 and {lv.t} not in {others}:\n")
+                    match = f"{lv.t} not in {others}"
             elif len(own) == 1:
-                e(f"{body}if {lv.t} == {next(iter(own))}:\n")
+                match = f"{lv.t} == {next(iter(own))}"
             else:
-                e(f"{body}if {lv.t} in {self.name('K', frozenset(own))}:\n")
-            inner = body + "    "
-            e(f"{inner}{lv.seg} = {f.name!r}\n")
+                match = f"{lv.t} in {self.name('K', frozenset(own))}"
+            missing = f"{helpers['missing']}({lv.t}, {lv.pos}, {lv.e}, {lv.i}, {j})"
+            if fresh and not f.skippable:
+                # A required component after a decoded one (or first): its
+                # header read unconditionally, the code at the same level.
+                e(f"{body}if {lv.pos} >= {lv.e}:\n")
+                e(f"{body}    raise {helpers['missing']}(-1, {lv.pos}, {lv.e}, {lv.i}, {j})\n")
+                e(lv.header(body))
+                e(f"{body}if not {match}:\n{body}    raise {missing}\n")
+                inner = body
+            else:
+                if stale:
+                    e(f"{body}{lv.t} = -1\n")
+                test = f"{lv.pos} < {lv.e}" if fresh else f"{lv.t} < 0 and {lv.pos} < {lv.e}"
+                e(f"{body}if {test}:\n")
+                e(lv.header(body + "    "))
+                e(f"{body}if {lv.t} >= 0 and {match}:\n" if any_fn is not None
+                  else f"{body}if {match}:\n")
+                inner = body + "    "
+            if track:
+                e(f"{inner}{lv.seg} = {f.name!r}\n")
+            comp = inner
             if j in governing:
                 resolver = self.name("OPEN", governing[j][1])
                 e(f"{inner}od = {resolver}(v{governing[j][0]}_{lv.n}) if ctx.open_types "
@@ -234,22 +216,32 @@ class _Generator:
                 e(f"{inner}if od is not None:\n")
                 e(f"{inner}    {v} = od(buf, {lv.pos}, {lv.cs}, {lv.ce}, ctx, {lv.d1})\n")
                 e(f"{inner}else:\n")
-                inner += "    "
-            self.component(f, own, any_fn, lv, v, inner, depth)
-            inner = body + "    "
-            e(f"{inner}{lv.seg} = None\n{inner}{lv.pos} = {lv.ce}\n{inner}{lv.t} = -1\n")
-            e(f"{inner}{lv.i} = {j + 1}\n")
-            e(f"{body}else:\n")
-            if f.skippable:
-                e(f"{body}    {v} = {self.name('D', defaults[j])}\n")
+                comp = inner + "    "
+            self.component(f, own, any_fn, lv, v, comp, depth)
+            if track:
+                e(f"{inner}{lv.seg} = None\n")
+            e(f"{inner}{lv.pos} = {lv.ce}\n{inner}{lv.i} = {j + 1}\n")
+            if inner == body:
+                stale = True  # t holds the header just consumed
             else:
-                e(f"{body}    raise {helpers['missing']}({lv.t}, {lv.pos}, {lv.e}, {lv.i}, {j})\n")
+                e(f"{inner}{lv.t} = -1\n")
+                stale = False
+                e(f"{body}else:\n")
+                if f.skippable:
+                    e(f"{body}    {v} = {self.name('D', defaults[j])}\n")
+                else:
+                    e(f"{body}    raise {missing}\n")
+            fresh = not f.skippable
         e(f"{body}if {lv.pos} < {lv.e}:\n")
-        e(f"{body}    if {lv.t} < 0:\n")
-        e(lv.header(body + "        "))
+        if fresh:
+            e(lv.header(body + "    "))
+        else:
+            e(f"{body}    if {lv.t} < 0:\n")
+            e(lv.header(body + "        "))
         e(f"{body}    raise {helpers['leftover']}({lv.t}, {lv.pos}, {lv.i})\n")
         e(f"{ind2}except DecodeError as err:\n")
-        e(f"{ind2}    {helpers['name_error']}(err, {lv.seg}, buf, {lv.pos}, {lv.e}, {lv.i})\n")
+        seg = lv.seg if track else "None"
+        e(f"{ind2}    {helpers['name_error']}(err, {seg}, buf, {lv.pos}, {lv.e}, {lv.i})\n")
         e(f"{ind2}    raise\n")
         value = f"({', '.join(values)},)" if values else "()"
         e(f"{ind2}{result} = ({value}, {lv.h}, {lv.e})\n" if span
@@ -279,10 +271,13 @@ class _Generator:
                       f"{lv.d1})\n")
 
     def nested(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
-        """Generate the element at ``lv``'s current position inline, one level down."""
+        """Generate the element at ``lv``'s current position inline, one level down.
+
+        The inner level reads its element's start, contents, end and depth
+        from the outer level's variables, which no code writes meanwhile.
+        """
         inner = _Level(lv.n + 1)
-        self.emit(f"{ind}{inner.h} = {lv.pos}\n{ind}{inner.c} = {lv.cs}\n"
-                  f"{ind}{inner.e} = {lv.ce}\n{ind}{inner.d} = {lv.d1}\n")
+        inner.h, inner.c, inner.e, inner.d = lv.pos, lv.cs, lv.ce, lv.d1
         self.element(node, inner, result, ind, depth + 1)
 
     def collection(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
@@ -324,7 +319,7 @@ class _Generator:
             e(f"{body}if fn is None:\n")
             e(f"{body}    raise {helpers['unexpected']}({lv.t}, {lv.pos})\n")
         if node.kind == SET_OF:
-            e(_SET_ORDER.format(i=body, prev=lv.prev, prev_end=lv.prev_end, pos=lv.pos,
+            e(SET_ORDER.format(i=body, prev=lv.prev, prev_end=lv.prev_end, pos=lv.pos,
                                 ce=lv.ce))
         if leaf is not None:
             e(lv.leaf(leaf, v, body))
@@ -400,7 +395,7 @@ class _Generator:
             e(f"{body}if {lv.t} != {item_key}:\n")
             e(f"{body}    raise {unexpected}({lv.t}, {lv.pos})\n")
         if node.kind == SET_OF:
-            e(_SET_ORDER.format(i=body, prev=lv.prev, prev_end=lv.prev_end, pos=lv.pos,
+            e(SET_ORDER.format(i=body, prev=lv.prev, prev_end=lv.prev_end, pos=lv.pos,
                                 ce=lv.ce))
         e(f"{body}{lv.items} += 1\n{body}{lv.pos} = {lv.ce}\n")
         e(f"{ind}except DecodeError as err:\n")
@@ -413,19 +408,6 @@ class _Generator:
         span = node.span if depth else self.top_span
         e(f"{ind}{result} = ({lv.items}, {lv.h}, {lv.e})\n" if span
           else f"{ind}{result} = {lv.items}\n")
-
-
-# X.690 11.6: SET OF elements in ascending order of their encodings.  Lenient
-# mode records the first element out of order, once per SET OF: the SET is
-# unsorted, and one entry per element would grow with the input.
-_SET_ORDER = """\
-{i}if {prev} >= 0 and buf[{prev}:{prev_end}] > buf[{pos}:{ce}]:
-{i}    ctx.deviate('setof-unsorted', {pos})
-{i}    {prev} = -2
-{i}if {prev} != -2:
-{i}    {prev} = {pos}
-{i}    {prev_end} = {ce}
-"""
 
 
 def _count_sizes(size: tuple[float, float] | None) -> Callable[[int, int], None]:
@@ -460,8 +442,8 @@ def generate(node: Node, info: NodeInfo, overrun: Any, span: bool) -> Any:
     """
     gen = _Generator(info, span)
     lv = _Level(0)
+    lv.h, lv.c, lv.e, lv.d = "h", "c", "e", "d"  # the arguments, never written
     gen.emit("def dec(buf, h, c, e, ctx, d):\n")
-    gen.emit(f"    {lv.h} = h\n    {lv.c} = c\n    {lv.e} = e\n    {lv.d} = d\n")
     gen.element(node, lv, "result", "    ", 0)
     gen.emit("    return result\n")
     scope = {**_BASE_NAMESPACE, **gen.ns, "overrun": overrun}

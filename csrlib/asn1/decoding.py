@@ -106,7 +106,10 @@ def _one(table: dict[int, Decoder], fallback: Decoder | None) -> Decoder:
         if d >= ctx.max_depth:
             raise DecodeError("depth-limit", h)
         k = buf[c] if c < e else 0
-        if (k & 0x1F != 0x1F and c + 4 <= e and buf[c + 1] == 0x82 and buf[c + 2]
+        if k & 0x1F != 0x1F and c + 2 <= e and buf[c + 1] < 0x80 and c + 2 + buf[c + 1] == e:
+            # A whole window with a short length: its header read inline.
+            cs, ce = c + 2, e
+        elif (k & 0x1F != 0x1F and c + 4 <= e and buf[c + 1] == 0x82 and buf[c + 2]
                 and ctx.long_lengths and c + 4 + (buf[c + 2] << 8 | buf[c + 3]) == e):
             # A whole window in the minimal two-octet long form (a key, a
             # request): its header read inline; read_header does the rest.

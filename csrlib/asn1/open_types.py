@@ -88,7 +88,11 @@ def _open_items(holder: Node, whole: Decoder) -> Decoder:
         prev = prev_end = -1
         try:
             while pos < e:
-                _, _, ce = read_header(buf, pos, e, ctx)
+                n = buf[pos + 1] if pos + 2 <= e else 0x80
+                if n < 0x80 and buf[pos] & 0x1F != 0x1F and pos + 2 + n <= e:
+                    ce = pos + 2 + n  # a low tag, a short length: as read_header reads it
+                else:
+                    _, _, ce = read_header(buf, pos, e, ctx)
                 if is_set and prev != -2:
                     # X.690 11.6, recorded once per SET as above.
                     if prev >= 0 and buf[prev:prev_end] > buf[pos:ce]:

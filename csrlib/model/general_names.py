@@ -13,7 +13,7 @@ from ..der.tlv import tlv
 from ..errors import BuildError, EncodeError
 from ..frozen import field, frozen
 from .hostnames import check_dns_name, check_email, check_uri, dns_name_to_ascii, email_to_ascii
-from .lazy import Reader, read_elements
+from .lazy import STEP, LazySequence, Reader, element_end, offsets
 from .names import Name, read_name
 from .reading import Path, Source, maker, out_of_stack, path_text, plan
 
@@ -260,6 +260,7 @@ def parse_general_name(text: str) -> GeneralName:
 
 
 _dns = maker(DNSName)
+_DNS_VALUE = vars(DNSName)["value"].__set__
 _ip = maker(IPAddress)
 
 
@@ -279,9 +280,10 @@ def read_general_names(
     the list of names, or for many names their count, with the span of the
     element (the ``[1]`` of an authorityCertIssuer, or the SEQUENCE).  Many
     names are read one at a time, a name encoded as the one before it only
-    once; past :data:`csrlib.model.lazy.EAGER_MAX` names the result is a
-    :class:`~csrlib.model.lazy.LazySequence` that reads them again when used, so
-    that they cost no Python object each.  Otherwise a tuple.  ``offset``
+    once; past :data:`KEPT_NAMES` names or :data:`KEPT_OCTETS` octets the
+    result is a :class:`~csrlib.model.lazy.LazySequence` that reads them
+    again when used, so that they cost no Python object each.  Otherwise a
+    tuple.  ``offset``
     is the extension's, for errors about a name's value.
 
     DNS names, email addresses and URIs are kept as the request holds them,
@@ -310,8 +312,87 @@ def _read_general_names(
                        else _general_name(src, form, v, offset, path, i))
         return tuple(out)
     pos, end = src.contents(start, end)
-    reader = Reader.of(src, general_name_at, (offset, path), "names")
-    return read_elements(src, pos, end, items, reader, repeats=True)
+    return _scan_names(src, pos, end, items, offset, path)
+
+
+#: Names (and octets of them) up to which a GeneralNames too long to be
+#: decoded whole is still kept as a tuple of its names, built once at load:
+#: the subjectAltName of a certificate for many hosts (hundreds of names, a
+#: few KiB), whose names are then used without being read again.  Past
+#: either bound the names are a LazySequence (see read_general_names); the
+#: names kept cost at most about KEPT_NAMES objects and KEPT_OCTETS of text.
+KEPT_NAMES = 512
+KEPT_OCTETS = 16384
+
+
+def _scan_names(src: Source, pos: int, end: int, count: int, offset: int,
+                path: Path) -> tuple[GeneralName, ...] | LazySequence[GeneralName]:
+    """Return the ``count`` names filling ``buf[pos:end]``, each checked (and built).
+
+    The decoder has checked the headers.  Up to KEPT_NAMES names in
+    KEPT_OCTETS octets: the tuple of them; more: a LazySequence reading
+    each again with :func:`general_name_at` when used.  Short ASCII
+    dNSNames (IA5String: ASCII is the whole check) are read inline, as
+    general_name_at reads them; another name encoded as the one before it
+    is not read again (the tuple holds that same object).
+    """
+    buf = src.buf
+    inline = src.ctx.max_depth > _GENERAL_NAMES_DEPTH
+    last = _Last()
+    if count <= KEPT_NAMES and end - pos <= KEPT_OCTETS:
+        out: list[GeneralName] = []
+        new = object.__new__
+        set_value = _DNS_VALUE
+        while pos < end:
+            n = buf[pos + 1]
+            if n < 0x80 and buf[pos] == 0x82 and inline:
+                e = pos + 2 + n
+                try:
+                    name = new(DNSName)  # as _dns(text), without its call
+                    set_value(name, buf[pos + 2:e].decode("ascii"))
+                except UnicodeDecodeError:
+                    pass  # refused below, as the decoder refuses it
+                else:
+                    out.append(name)
+                    pos = e
+                    continue
+            e = pos + 2 + n if n < 0x80 and buf[pos] & 0x1F != 0x1F else element_end(buf, pos)
+            out.append(last.read(src, pos, e, len(out), offset, path))
+            pos = e
+        return tuple(out)
+    # Too many to keep: each read (and so checked) once now, again when used.
+    marks = offsets(len(buf))
+    i = 0
+    while pos < end:
+        if not i % STEP:
+            marks.append(pos)
+        n = buf[pos + 1]
+        e = pos + 2 + n if n < 0x80 and buf[pos] & 0x1F != 0x1F else element_end(buf, pos)
+        if not (buf[pos] == 0x82 and inline and buf[pos + 2:e].isascii()):
+            last.read(src, pos, e, i, offset, path)
+        pos = e
+        i += 1
+    return LazySequence(buf, marks, i, Reader.of(src, general_name_at, (offset, path), "names"))
+
+
+class _Last:
+    """The name last read by :func:`_scan_names`' general path, and its span."""
+
+    __slots__ = ("end", "item", "start")
+
+    def __init__(self) -> None:
+        self.item: GeneralName | None = None
+        self.start = self.end = 0
+
+    def read(self, src: Source, pos: int, end: int, i: int, offset: int,
+             path: Path) -> GeneralName:
+        """Return name ``i``, ``buf[pos:end]``: the last one if encoded alike, else read."""
+        buf = src.buf
+        if (self.item is None or end - pos != self.end - self.start
+                or not buf.startswith(buf[self.start:self.end], pos)):
+            self.item = general_name_at(src, pos, end, i, offset, path)
+            self.start, self.end = pos, end
+        return self.item
 
 
 def general_name_at(src: Source, pos: int, end: int, i: int, offset: int,

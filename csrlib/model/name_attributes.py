@@ -29,8 +29,9 @@ from ..errors import BuildError, EncodeError
 from ..frozen import field, frozen
 from .reading import Source, maker
 
-__all__ = ["POSTAL_LINE_TAGS", "STRING_TYPE_NUMBERS", "VALUE_TAGS", "NameAttribute",
-           "atv_der", "read_attribute_value", "value_tags_text"]
+__all__ = ["PLAIN_STRINGS", "POSTAL_LINE_TAGS", "STRING_TYPE_NUMBERS", "TYPE_NAMES", "VALUE_TAGS",
+           "NameAttribute", "atv_der", "make_attribute", "read_attribute_value",
+           "value_tags_text"]
 
 #: Universal tag numbers of the value types a name attribute may have.
 STRING_TYPE_NUMBERS: dict[str, int] = {
@@ -40,7 +41,7 @@ STRING_TYPE_NUMBERS: dict[str, int] = {
     "UTCTime": 23,
     "GeneralizedTime": 24,
 }
-_TYPE_NAMES = {n: name for name, n in STRING_TYPE_NUMBERS.items()}
+TYPE_NAMES = {n: name for name, n in STRING_TYPE_NUMBERS.items()}
 
 # The type an attribute gets when built from text (as OpenSSL and cryptography).
 _DEFAULT_TYPES = {
@@ -263,11 +264,12 @@ def atv_der(attribute: NameAttribute) -> bytes:
 
 # -- reading a value ------------------------------------------------------------------------
 
-_attribute = maker(NameAttribute)
+#: ``make_attribute(oid, value, string_type, encoded)``, without ``__init__``'s checks.
+make_attribute = maker(NameAttribute)
 _TIMES = {23: decode_utc_time, 24: decode_generalized_time}
 # String types read by their checker alone (not BIT STRING, OCTET STRING
 # or times, which have their own rules below).
-_PLAIN_STRINGS = {n: STRING_TYPES[n].check for n in _TYPE_NAMES
+PLAIN_STRINGS = {n: STRING_TYPES[n].check for n in TYPE_NAMES
                   if n in STRING_TYPES and n not in (3, 4, 23, 24)}
 
 
@@ -282,12 +284,12 @@ def read_attribute_value(src: Source, oid: str, start: int, end: int, depth: int
     buf = src.buf
     tag = buf[start]
     allowed = VALUE_TAGS.get(oid)
-    if tag in _PLAIN_STRINGS and buf[start + 1] < 0x80:
+    if tag in PLAIN_STRINGS and buf[start + 1] < 0x80:
         # The common case first: a short string whose text its checker gives.
-        text = _PLAIN_STRINGS[tag](buf, start + 2, end, src.ctx)
+        text = PLAIN_STRINGS[tag](buf, start + 2, end, src.ctx)
         if allowed is not None and tag not in allowed:
             _refuse_type(src, oid, start, end)
-        return _attribute(oid, text, _TYPE_NAMES[tag], buf[start:end])
+        return make_attribute(oid, text, TYPE_NAMES[tag], buf[start:end])
     attribute = _read_value(src, oid, start, end, depth)
     if allowed is not None:
         if tag not in allowed:
@@ -314,13 +316,13 @@ def _read_value(src: Source, oid: str, start: int, end: int, depth: int) -> Name
             encoded = tlv(tag, buf[c:e])
         else:
             encoded = buf[start:end]
-    type_name = _TYPE_NAMES.get(tag)
+    type_name = TYPE_NAMES.get(tag)
     if type_name is None:
         validate_content(buf, tag, start, c, e, ctx, depth)
-        return _attribute(oid, buf[start:end], "DER", buf[start:end])
+        return make_attribute(oid, buf[start:end], "DER", buf[start:end])
     if tag == 3:
         decode_bit_string(buf, c, e, ctx)
-        return _attribute(oid, buf[c:e], type_name, encoded)
+        return make_attribute(oid, buf[c:e], type_name, encoded)
     if tag in (4, 23, 24):
         if tag != 4:
             _TIMES[tag](buf, c, e, ctx)
@@ -329,10 +331,10 @@ def _read_value(src: Source, oid: str, start: int, end: int, depth: int) -> Name
             text = contents.decode("utf-8")
         except UnicodeDecodeError:
             if tag == 4:
-                return _attribute(oid, buf[start:end], "DER", buf[start:end])
+                return make_attribute(oid, buf[start:end], "DER", buf[start:end])
             text = contents.decode("latin-1")
-        return _attribute(oid, text, type_name, encoded)
-    return _attribute(oid, STRING_TYPES[tag].check(buf, c, e, ctx), type_name, encoded)
+        return make_attribute(oid, text, type_name, encoded)
+    return make_attribute(oid, STRING_TYPES[tag].check(buf, c, e, ctx), type_name, encoded)
 
 
 def _refuse_type(src: Source, oid: str, start: int, end: int) -> None:
@@ -377,4 +379,4 @@ _UNIVERSAL_NAMES = {1: "BOOLEAN", 2: "INTEGER", 5: "NULL", 6: "OBJECT IDENTIFIER
 
 def _type_text(key: int) -> str:
     """Return the name of a value's type for a message (``INTEGER``, ``[0]``...)."""
-    return _TYPE_NAMES.get(key) or _UNIVERSAL_NAMES.get(key) or describe_tag(key)
+    return TYPE_NAMES.get(key) or _UNIVERSAL_NAMES.get(key) or describe_tag(key)

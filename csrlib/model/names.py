@@ -34,7 +34,16 @@ from .lazy import (
     read_elements,
     sorted_positions,
 )
-from .name_attributes import NameAttribute, _oid_for, atv_der, read_attribute_value
+from .name_attributes import (
+    PLAIN_STRINGS,
+    TYPE_NAMES,
+    VALUE_TAGS,
+    NameAttribute,
+    _oid_for,
+    atv_der,
+    make_attribute,
+    read_attribute_value,
+)
 from .name_text import parse_openssl, parse_rfc4514
 from .reading import Path, Source, maker, out_of_stack, path_text, plan
 
@@ -135,8 +144,21 @@ class Name:
 
     def rfc4514(self) -> str:
         """Return the RFC 4514 string: RDNs reversed, as cryptography prints them."""
-        return ",".join([rdn.attributes[0].rfc4514() if len(rdn.attributes) == 1
-                         else rdn.rfc4514() for rdn in reversed(self.rdns)])
+        short_names = oids.RFC4514_SHORT_NAMES
+        out = []
+        for rdn in reversed(self.rdns):
+            attributes = rdn.attributes
+            if len(attributes) == 1:
+                attribute = attributes[0]
+                value = attribute.value
+                if type(value) is str and value and _ESCAPES.search(value) is None:
+                    # The common case inline: text that needs no escape.
+                    out.append(f"{short_names.get(attribute.oid, attribute.oid)}={value}")
+                else:
+                    out.append(attribute.rfc4514())
+            else:
+                out.append(rdn.rfc4514())
+        return ",".join(out)
 
     def __str__(self) -> str:
         return self.rfc4514()
@@ -177,6 +199,10 @@ def _slash_escape(attribute: NameAttribute) -> str:
     return re.sub(r"([/+\\=])", r"\\\1", value)
 
 
+#: What makes NameAttribute.rfc4514 escape a value (RFC 4514 2.4, as cryptography escapes).
+_ESCAPES = re.compile(r'[\\"+,;<>\x00]|^[# ]| $')
+
+
 # -- reading --------------------------------------------------------------------------------
 
 _rdn = maker(RelativeDistinguishedName)
@@ -214,7 +240,9 @@ def _read_name(src: Source, rdns: tuple[Any, int, int], depth: int, path: Path) 
     if not items:
         return _EMPTY_NAME
     if type(items) is list:
-        deviations = src.ctx.deviations  # in strict mode, always empty
+        ctx = src.ctx
+        deviations = ctx.deviations  # in strict mode, always empty
+        buf = src.buf
         out = []
         for i, atvs in enumerate(items):
             if len(atvs) != 1:
@@ -224,7 +252,16 @@ def _read_name(src: Source, rdns: tuple[Any, int, int], depth: int, path: Path) 
             oid, (_, value_start, value_end) = atvs[0]
             seen = len(deviations)
             try:
-                attribute = read_attribute_value(src, oid, value_start, value_end, depth + 3)
+                tag = buf[value_start]
+                allowed = VALUE_TAGS.get(oid)
+                if (tag in PLAIN_STRINGS and buf[value_start + 1] < 0x80
+                        and (allowed is None or tag in allowed)):
+                    # A short string of an allowed type: as read_attribute_value reads it.
+                    attribute = make_attribute(
+                        oid, PLAIN_STRINGS[tag](buf, value_start + 2, value_end, ctx),
+                        TYPE_NAMES[tag], buf[value_start:value_end])
+                else:
+                    attribute = read_attribute_value(src, oid, value_start, value_end, depth + 3)
             except DecodeError as err:
                 err.add_segment(path_text((path, i, 0, "value")))
                 raise

@@ -184,7 +184,11 @@ class Source:
 
     def contents(self, start: int, end: int) -> tuple[int, int]:
         """Return the contents span of the (already validated) element at ``start``."""
-        _, c, e = read_header(self.buf, start, end, self.ctx)
+        buf = self.buf
+        n = buf[start + 1]
+        if n < 0x80 and buf[start] & 0x1F != 0x1F:  # a low tag, a short length
+            return start + 2, start + 2 + n
+        _, c, e = read_header(buf, start, end, self.ctx)
         return c, e
 
     def fail(self, kind: str, offset: int, path: Path, detail: str = "") -> DecodeError:
@@ -250,14 +254,54 @@ class Source:
 
 
 def maker(cls: type[T]) -> Callable[..., T]:
-    """Return ``make(*field_values) -> cls`` that skips ``__init__`` and ``__post_init__``."""
+    """Return ``make(*field_values) -> cls`` that skips ``__init__`` and ``__post_init__``.
+
+    A frozen dataclass refuses attribute assignment, and setting its slots
+    through their descriptors costs a call each.  So, where it can, the
+    maker fills an instance of a twin class (the same bases and slots, no
+    ``__setattr__`` of its own: plain slot stores), then gives it its class:
+    the two layouts are the same, so Python allows the assignment.
+    """
     names = field_names(cls)
-    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    for i, name in enumerate(names):
-        scope[f"set{i}"] = getattr(cls, name).__set__
     args = ", ".join(f"a{i}" for i in range(len(names)))
-    body = "".join(f"    set{i}(obj, a{i})\n" for i in range(len(names)))
-    source = f"def make({args}):\n    obj = new(cls)\n{body}    return obj\n"
-    exec(compile(source, f"<csrlib maker for {cls.__name__}>", "exec"), scope)
+    # Giving an object its class costs about two descriptor calls: worth it from three fields.
+    twin = _twin(cls) if len(names) >= _TWIN_FIELDS else None
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "twin": twin}
+    if twin is not None:
+        body = "".join(f"    obj.{name} = a{i}\n" for i, name in enumerate(names))
+        source = f"def make({args}):\n    obj = new(twin)\n{body}    obj.__class__ = cls\n"
+    else:
+        for i, name in enumerate(names):
+            scope[f"set{i}"] = getattr(cls, name).__set__
+        body = "".join(f"    set{i}(obj, a{i})\n" for i in range(len(names)))
+        source = f"def make({args}):\n    obj = new(cls)\n{body}"
+    exec(compile(source + "    return obj\n", f"<csrlib maker for {cls.__name__}>", "exec"),
+         scope)
     make: Callable[..., T] = scope["make"]
+    if twin is not None:
+        # Checked once: made so, an instance equals one made by __init__'s way.
+        probe = make(*range(len(names)))
+        if type(probe) is not cls or [getattr(probe, n) for n in names] != list(
+                range(len(names))):
+            raise AssertionError(f"maker of {cls.__name__}")  # pragma: no cover
     return make
+
+
+#: Fields from which a maker fills a twin class (measured: 2 fields cost the same either way).
+_TWIN_FIELDS = 3
+
+
+def _twin(cls: type[Any]) -> type[Any] | None:
+    """Return a class of ``cls``' layout whose slots take plain stores, or None if none can be."""
+    slots = cls.__dict__.get("__slots__")
+    if slots is None or any(
+            "__setattr__" in base.__dict__ for base in cls.__mro__[1:] if base is not object):
+        return None
+    meta: Any = type(cls)
+    twin: type[Any] = meta(f"_{cls.__name__}Twin", cls.__bases__, {"__slots__": tuple(slots)})
+    try:
+        probe = object.__new__(twin)
+        probe.__class__ = cls
+    except TypeError:  # pragma: no cover - a layout Python will not share
+        return None
+    return twin

@@ -166,7 +166,8 @@ def _check_only_decode_error(data: bytes) -> None:
         try:
             asn1.decode_plain(data, CSR)
         except DecodeError as plain_err:
-            assert (plain_err.kind, plain_err.offset) == (err.kind, err.offset)
+            assert (plain_err.kind, plain_err.offset, str(plain_err)) == (
+                err.kind, err.offset, str(err))
         else:
             raise AssertionError("decode_plain accepted what decode rejected") from None
         return

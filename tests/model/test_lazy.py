@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import csrlib
+from csrlib.model.general_names import KEPT_NAMES, KEPT_OCTETS
 from csrlib.model.lazy import EAGER_MAX, STEP, LazySequence, Repeats, sorted_positions
 from tests.helpers import csr_der, extension, extension_request, name_der, oid, tlv
 
@@ -23,15 +24,17 @@ def _dns_names(count: int) -> tuple[csrlib.SubjectAlternativeName, tuple[csrlib.
     return value, tuple(csrlib.DNSName(h) for h in hosts)
 
 
-@pytest.mark.parametrize("count", [EAGER_MAX, EAGER_MAX + 1, 3 * STEP + 5, 200])
+@pytest.mark.parametrize("count", [EAGER_MAX, EAGER_MAX + 1, 3 * STEP + 5, 200, KEPT_NAMES,
+                                   KEPT_NAMES + 1])
 def test_loaded_names_are_the_tuple_of_them(count: int) -> None:
     san, expected = _dns_names(count)
     names = san.names
-    # Up to EAGER_MAX a tuple; many more (in more octets than the decoder
-    # keeps whole: csrlib.asn1.plan.WHOLE_OCTETS), read when used.
-    if count <= EAGER_MAX:
+    # Up to KEPT_NAMES short names (in fewer than KEPT_OCTETS octets) a
+    # tuple, built at load; more, read when used.
+    assert len(san.to_der()) < KEPT_OCTETS + 8
+    if count <= KEPT_NAMES:
         assert isinstance(names, tuple)
-    if count == 200:
+    else:
         assert isinstance(names, LazySequence)
     assert len(names) == count
     assert names == expected and expected == tuple(names)
@@ -55,18 +58,29 @@ def test_loaded_names_are_the_tuple_of_them(count: int) -> None:
     assert pickle.loads(pickle.dumps(names)) == expected
 
 
-@given(st.integers(-250, 250), st.integers(-250, 250), st.sampled_from([None, 1, 2, 3, 7, -1, -3]))
+@given(st.integers(-600, 600), st.integers(-600, 600), st.sampled_from([None, 1, 2, 3, 7, -1, -3]))
 def test_slices_are_the_tuples_slices(start: int, stop: int, step: int | None) -> None:
     names, expected = _SLICED
     assert names[start:stop:step] == expected[start:stop:step]
 
 
-_SLICED = (_dns_names(200)[0].names, _dns_names(200)[1])
+_SLICED = _dns_names(KEPT_NAMES + 1)[0].names, _dns_names(KEPT_NAMES + 1)[1]
+
+
+def test_names_in_many_octets_are_read_when_used() -> None:
+    # Fewer than KEPT_NAMES names, but more than KEPT_OCTETS octets of them.
+    hosts = [f"{'a' * 60}.{i}.example" for i in range(KEPT_OCTETS // 60)]
+    san = tlv(0x30, b"".join(tlv(0x82, h.encode()) for h in hosts))
+    assert len(hosts) < KEPT_NAMES and len(san) > KEPT_OCTETS
+    req = csrlib.load(csr_der(attributes=extension_request(extension("2.5.29.17", san))))
+    value = req.extensions.value(csrlib.SubjectAlternativeName)
+    assert value is not None and isinstance(value.names, LazySequence)
+    assert [n.value for n in value.names] == hosts
 
 
 def test_repr_of_many_is_a_count() -> None:
-    san, _ = _dns_names(100)
-    assert repr(san.names) == "<100 names>"
+    san, _ = _dns_names(KEPT_NAMES + 1)
+    assert repr(san.names) == f"<{KEPT_NAMES + 1} names>"
     small, _ = _dns_names(EAGER_MAX + 1)
     assert repr(small.names).startswith("(DNSName(")
 

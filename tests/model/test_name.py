@@ -88,6 +88,15 @@ def test_escaping_matches_cryptography(value: str) -> None:
         assert Name.from_rfc4514(expected).rfc4514() == expected
 
 
+@given(st.lists(st.text(st.sampled_from("ab #,+\"\\<>;=\x00\u2603\n"), min_size=1, max_size=6),
+                min_size=1, max_size=4))
+def test_escaping_of_any_text_matches_cryptography(values: list[str]) -> None:
+    # Name.rfc4514 writes text that needs no escape inline, the rest through
+    # NameAttribute.rfc4514: either way, as cryptography writes it.
+    der = _name_der(*((CN, tlv(0x0C, v.encode())) for v in values))
+    assert _load(der).rfc4514() == x509.Name.from_bytes(der).rfc4514_string()
+
+
 class _nullcontext:
     def __enter__(self) -> None:
         return None

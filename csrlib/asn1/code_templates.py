@@ -1,0 +1,65 @@
+"""Code templates of the generated decoders (see codegen.py): headers, leaves, SET OF order."""
+
+from __future__ import annotations
+
+__all__ = ["HEADER", "LEAVES", "SET_ORDER"]
+
+# The header of the next element, read inline for the common forms: low tag
+# with a short length, or a minimal one- or two-octet long length (read_header
+# does the rest, and every error).
+HEADER = """\
+{i}{t} = buf[{pos}]
+{i}if {t} & 0x1F != 0x1F and {pos} + 2 <= {e} and buf[{pos} + 1] < 0x80:
+{i}    {cs} = {pos} + 2
+{i}    {ce} = {cs} + buf[{pos} + 1]
+{i}    if {ce} > {e}:
+{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
+{i}elif ({t} & 0x1F != 0x1F and {pos} + 4 <= {e} and buf[{pos} + 1] == 0x82 and buf[{pos} + 2]
+{i}        and ctx.long_lengths):
+{i}    {cs} = {pos} + 4
+{i}    {ce} = {cs} + (buf[{pos} + 2] << 8 | buf[{pos} + 3])
+{i}    if {ce} > {e}:
+{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
+{i}elif ({t} & 0x1F != 0x1F and {pos} + 3 <= {e} and buf[{pos} + 1] == 0x81
+{i}        and buf[{pos} + 2] >= 0x80 and ctx.long_lengths):
+{i}    {cs} = {pos} + 3
+{i}    {ce} = {cs} + buf[{pos} + 2]
+{i}    if {ce} > {e}:
+{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
+{i}else:
+{i}    {t}, {cs}, {ce} = read_header(buf, {pos}, {e}, ctx)
+"""
+
+LEAVES = {
+    "oid": [
+        "hit = OIDC.get(buf[{cs}:{ce}])",
+        "if hit is not None and hit[2] <= ctx.max_oid_arcs and hit[3] <= ctx.max_oid_octets:",
+        "    {v} = hit[0]",
+        "else:",
+        "    {v} = decode_oid(buf, {cs}, {ce}, ctx)[0]",
+    ],
+    "int": ["{v} = decode_integer(buf, {cs}, {ce}, ctx)"],
+    "bool": ["{v} = decode_boolean(buf, {cs}, {ce}, ctx)"],
+    "null": ["decode_null(buf, {cs}, {ce}, ctx)", "{v} = None"],
+    "octets": ["{v} = buf[{cs}:{ce}]"],
+    # An empty NULL (the usual AlgorithmIdentifier parameters) needs no check.
+    "any": ["if {t} != 5 or {cs} != {ce}:",
+            "    validate_content(buf, {t}, {pos}, {cs}, {ce}, ctx, {d})",
+            "{v} = buf[{pos}:{ce}]"],
+    "any-unchecked": ["{v} = buf[{pos}:{ce}]"],
+    # The span alone: the model reads the value from the input (see leaves.any_decoder).
+    "any-unchecked-span": ["{v} = (None, {pos}, {ce})"],
+}
+
+
+# X.690 11.6: SET OF elements in ascending order of their encodings.  Lenient
+# mode records the first element out of order, once per SET OF: the SET is
+# unsorted, and one entry per element would grow with the input.
+SET_ORDER = """\
+{i}if {prev} >= 0 and buf[{prev}:{prev_end}] > buf[{pos}:{ce}]:
+{i}    ctx.deviate('setof-unsorted', {pos})
+{i}    {prev} = -2
+{i}if {prev} != -2:
+{i}    {prev} = {pos}
+{i}    {prev_end} = {ce}
+"""
