@@ -9,9 +9,13 @@ this process has long imported everything.
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
+import threading
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -189,9 +193,100 @@ def test_the_load_path_knows_every_extension_more_extensions_types() -> None:
     assert extension_reading.MORE_OIDS == more_extensions.MORE_OIDS
 
 
+def test_every_extension_type_the_schema_decodes_has_a_reader_and_no_other() -> None:
+    from csrlib import schemas
+    from csrlib.model import extension_reading
+
+    assert set(extension_reading._READERS) == {
+        str(oid) for oid in schemas.EXTENSION_VALUE_TYPES}
+
+
 @needs_subprocess
 @pytest.mark.parametrize("enabled", [True, False])
 def test_import_csrlib_leaves_the_cyclic_gc_as_it_found_it(enabled: bool) -> None:
     code = (f"import gc, json\ngc.enable() if {enabled} else gc.disable()\nimport csrlib\n"
             "print(json.dumps(gc.isenabled()))")
     assert run(code) is enabled
+
+
+@needs_subprocess
+def test_import_csrlib_defers_the_schemas_until_a_request_is_read() -> None:
+    code = ("import sys, json, csrlib\n"
+            "mods = [sys.modules[n] for n in ('csrlib.schemas', 'csrlib.key_schemas')]\n"
+            "before = [len(vars(m)) < 10 for m in mods]\n"
+            f"csrlib.load(bytes.fromhex({_PLAIN.hex()!r}))\n"
+            "print(json.dumps([before, [type(m).__name__ for m in mods],"
+            " hasattr(mods[0], 'CertificationRequest')]))")
+    # An EC request needs no key schema (RSA and PSS parameters do).
+    assert run(code) == [[True, True], ["module", "_Deferred"], True]
+
+
+_PLAIN = csrlib.create("CN=plain.example", signer=csrlib.signers.generate("ec:P-256")).der
+
+
+def _package(tmp_path: Path, name: str, body: str) -> ModuleType:
+    package = tmp_path / name
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "late.py").write_text(body)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(tmp_path))
+
+
+def test_a_deferred_module_runs_once_when_a_name_is_first_read(tmp_path: Path) -> None:
+    from csrlib.deferred import defer
+
+    package = _package(tmp_path, "deferred_pkg_a",
+                       "import builtins\nbuiltins.deferred_runs = "
+                       "getattr(builtins, 'deferred_runs', 0) + 1\nVALUE = 42\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        defer("deferred_pkg_a.late")
+        import deferred_pkg_a.late as again
+        from deferred_pkg_a import late  # binds the module, does not run it
+    finally:
+        sys.path.remove(str(tmp_path))
+    import builtins
+
+    assert late is again is package.late is sys.modules["deferred_pkg_a.late"]
+    assert getattr(builtins, "deferred_runs", 0) == 0
+    assert late.__name__ == "deferred_pkg_a.late"  # what the module has: no run
+    assert getattr(builtins, "deferred_runs", 0) == 0
+    assert late.VALUE == 42
+    assert builtins.deferred_runs == 1
+    assert type(late) is ModuleType
+    with pytest.raises(AttributeError, match="has no attribute 'missing'"):
+        late.missing  # noqa: B018
+    assert builtins.deferred_runs == 1
+    del builtins.deferred_runs
+
+
+@pytest.mark.skipif(sys.platform in ("emscripten", "wasi"), reason="needs threads")
+def test_threads_reading_a_deferred_module_wait_for_its_one_run(tmp_path: Path) -> None:
+    from csrlib.deferred import defer
+
+    _package(tmp_path, "deferred_pkg_b",
+             "import time\nRUNS = [1]\nFIRST = 1\ntime.sleep(0.2)\nLAST = 2\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        defer("deferred_pkg_b.late")
+        from deferred_pkg_b import late
+    finally:
+        sys.path.remove(str(tmp_path))
+    results: list[object] = []
+
+    def read() -> None:
+        try:
+            results.append((late.LAST, len(late.RUNS)))
+        except AttributeError as exc:  # pragma: no cover - what the lock prevents
+            results.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [(2, 1)] * 8
