@@ -224,34 +224,32 @@ def test_import_csrlib_defers_the_schemas_until_a_request_is_read() -> None:
 _PLAIN = csrlib.create("CN=plain.example", signer=csrlib.signers.generate("ec:P-256")).der
 
 
-def _package(tmp_path: Path, name: str, body: str) -> ModuleType:
-    package = tmp_path / name
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "late.py").write_text(body)
+def _deferred(tmp_path: Path, name: str, body: str) -> tuple[ModuleType, ModuleType]:
+    """Write package ``name`` with a module ``late`` of ``body``; defer it; return both."""
+    from csrlib.deferred import defer
+
+    package_dir = tmp_path / name
+    package_dir.mkdir()
+    (package_dir / "__init__.py").write_text("")
+    (package_dir / "late.py").write_text(body)
     sys.path.insert(0, str(tmp_path))
     try:
-        return importlib.import_module(name)
+        package = importlib.import_module(name)
     finally:
         sys.path.remove(str(tmp_path))
+    defer(f"{name}.late")
+    return package, importlib.import_module(f"{name}.late")  # found, not run
 
 
 def test_a_deferred_module_runs_once_when_a_name_is_first_read(tmp_path: Path) -> None:
-    from csrlib.deferred import defer
-
-    package = _package(tmp_path, "deferred_pkg_a",
-                       "import builtins\nbuiltins.deferred_runs = "
-                       "getattr(builtins, 'deferred_runs', 0) + 1\nVALUE = 42\n")
-    sys.path.insert(0, str(tmp_path))
-    try:
-        defer("deferred_pkg_a.late")
-        import deferred_pkg_a.late as again
-        from deferred_pkg_a import late  # binds the module, does not run it
-    finally:
-        sys.path.remove(str(tmp_path))
     import builtins
 
-    assert late is again is package.late is sys.modules["deferred_pkg_a.late"]
+    package, late = _deferred(tmp_path, "deferred_pkg_a",
+                              "import builtins\nbuiltins.deferred_runs = "
+                              "getattr(builtins, 'deferred_runs', 0) + 1\nVALUE = 42\n")
+    from deferred_pkg_a import late as bound  # binds the module, does not run it
+
+    assert late is bound is package.late is sys.modules["deferred_pkg_a.late"]
     assert getattr(builtins, "deferred_runs", 0) == 0
     assert late.__name__ == "deferred_pkg_a.late"  # what the module has: no run
     assert getattr(builtins, "deferred_runs", 0) == 0
@@ -266,21 +264,17 @@ def test_a_deferred_module_runs_once_when_a_name_is_first_read(tmp_path: Path) -
 
 @pytest.mark.skipif(sys.platform in ("emscripten", "wasi"), reason="needs threads")
 def test_threads_reading_a_deferred_module_wait_for_its_one_run(tmp_path: Path) -> None:
-    from csrlib.deferred import defer
+    import builtins
 
-    _package(tmp_path, "deferred_pkg_b",
-             "import time\nRUNS = [1]\nFIRST = 1\ntime.sleep(0.2)\nLAST = 2\n")
-    sys.path.insert(0, str(tmp_path))
-    try:
-        defer("deferred_pkg_b.late")
-        from deferred_pkg_b import late
-    finally:
-        sys.path.remove(str(tmp_path))
+    _, late = _deferred(tmp_path, "deferred_pkg_b",
+                        "import builtins, time\nbuiltins.deferred_b_runs = "
+                        "getattr(builtins, 'deferred_b_runs', 0) + 1\nFIRST = 1\n"
+                        "time.sleep(0.2)\nLAST = 2\n")
     results: list[object] = []
 
     def read() -> None:
         try:
-            results.append((late.LAST, len(late.RUNS)))
+            results.append(late.LAST)
         except AttributeError as exc:  # pragma: no cover - what the lock prevents
             results.append(exc)
 
@@ -289,4 +283,6 @@ def test_threads_reading_a_deferred_module_wait_for_its_one_run(tmp_path: Path) 
         thread.start()
     for thread in threads:
         thread.join()
-    assert results == [(2, 1)] * 8
+    assert results == [2] * 8
+    assert builtins.deferred_b_runs == 1
+    del builtins.deferred_b_runs
