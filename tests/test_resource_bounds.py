@@ -736,3 +736,29 @@ def test_oversized_signatures_are_refused_before_arithmetic(
         with pytest.raises(InvalidSignature):
             csrlib.verify_signature(key, _ALGORITHM, signature, b"message")
     assert not no_arithmetic
+
+
+def _outcome(der: bytes, limits: Limits) -> str:
+    try:
+        return repr(csrlib.load(der, limits=limits))
+    except DecodeError as exc:
+        return f"{exc.kind}: {exc}"
+
+
+@pytest.mark.parametrize("limits", [Limits(max_oid_arcs=5), Limits(max_oid_arc_octets=1),
+                                    Limits(max_oid_arcs=64, max_oid_arc_octets=32)])
+def test_oids_decoded_before_are_held_to_the_limits(
+        all_csrs: dict[str, bytes], limits: Limits) -> None:
+    # A load under the default limits fills the OID cache; a load under
+    # other limits reads each request as it would with the cache empty.
+    outcomes = set()
+    for der in [csr_der(), *all_csrs.values()]:
+        OID_CACHE.clear()
+        expected = _outcome(der, limits)
+        csrlib.load(der)
+        assert _outcome(der, limits) == expected
+        outcomes.add(expected.split(":")[0])
+    # Tight limits refuse most requests (rsaEncryption and id-ecPublicKey
+    # have 7 arcs, their second to last arc 3 octets); wide ones refuse none.
+    tight = limits.max_oid_arcs < 7 or limits.max_oid_arc_octets < 3
+    assert ("oid-limit" in outcomes) == tight

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["HEADER", "LEAVES", "SET_ORDER"]
+__all__ = ["HEADER", "HEADER_END", "LEAVES", "SET_ORDER"]
 
 # The header of the next element, read inline for the common forms: low tag
 # with a short length, or a minimal one- or two-octet long length (read_header
@@ -30,20 +30,29 @@ HEADER = """\
 {i}    {t}, {cs}, {ce} = read_header(buf, {pos}, {e}, ctx)
 """
 
+# The header of an element whose contents are not read (a counted item):
+# its tag and end, inline for a low tag with a short length.
+HEADER_END = """\
+{i}{t} = buf[{pos}]
+{i}if not ({t} & 0x1F != 0x1F and {pos} + 2 <= {e} and buf[{pos} + 1] < 0x80
+{i}        and ({ce} := {pos} + 2 + buf[{pos} + 1]) <= {e}):
+{i}    {t}, {cs}, {ce} = read_header(buf, {pos}, {e}, ctx)
+"""
+
 LEAVES = {
+    # An OID decoded before (within the limits: see Context.oids), else decoded.
     "oid": [
-        "hit = OIDC.get(buf[{cs}:{ce}])",
-        "if hit is not None and hit[2] <= ctx.max_oid_arcs and hit[3] <= ctx.max_oid_octets:",
-        "    {v} = hit[0]",
-        "else:",
-        "    {v} = decode_oid(buf, {cs}, {ce}, ctx)[0]",
+        "hit = ctx.oids.get(buf[{cs}:{ce}])",
+        "{v} = hit[0] if hit is not None else decode_oid(buf, {cs}, {ce}, ctx)[0]",
     ],
     "int": ["{v} = decode_integer(buf, {cs}, {ce}, ctx)"],
     "bool": ["{v} = decode_boolean(buf, {cs}, {ce}, ctx)"],
     "null": ["decode_null(buf, {cs}, {ce}, ctx)", "{v} = None"],
     "octets": ["{v} = buf[{cs}:{ce}]"],
-    # An empty NULL (the usual AlgorithmIdentifier parameters) needs no check.
-    "any": ["if {t} != 5 or {cs} != {ce}:",
+    # An empty NULL (the usual AlgorithmIdentifier parameters) needs no check,
+    # nor an OID decoded before (a named curve: see Context.oids).
+    "any": ["if (({t} != 5 or {cs} != {ce})",
+            "        and ({t} != 6 or buf[{cs}:{ce}] not in ctx.oids)):",
             "    validate_content(buf, {t}, {pos}, {cs}, {ce}, ctx, {d})",
             "{v} = buf[{pos}:{ce}]"],
     "any-unchecked": ["{v} = buf[{pos}:{ce}]"],

@@ -22,12 +22,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ..der.generic import validate_content
-from ..der.primitives import OID_CACHE, decode_boolean, decode_integer, decode_null, decode_oid
+from ..der.primitives import decode_boolean, decode_integer, decode_null, decode_oid
 from ..der.strings import STRING_TYPES
 from ..der.tlv import read_header
 from ..errors import DecodeError
-from .code_templates import HEADER, LEAVES, SET_ORDER
-from .plan import WHOLE_OCTETS, Node, slot
+from .code_templates import HEADER, HEADER_END, LEAVES, SET_ORDER
+from .plan import WHOLE_OCTETS, Node, compile_node, slot
 from .types import (
     ANY,
     BOOLEAN,
@@ -80,9 +80,10 @@ class _Level:
         self.cs, self.ce, self.i, self.seg = f"cs_{n}", f"ce_{n}", f"i_{n}", f"seg_{n}"
         self.items, self.prev, self.prev_end = f"items_{n}", f"prev_{n}", f"prev_end_{n}"
 
-    def header(self, indent: str) -> str:
-        return HEADER.format(i=indent, t=self.t, pos=self.pos, e=self.e, cs=self.cs,
-                              ce=self.ce)
+    def header(self, indent: str, ends_only: bool = False) -> str:
+        """Return the code reading the next header; ``ends_only``: its contents' start unused."""
+        return (HEADER_END if ends_only else HEADER).format(
+            i=indent, t=self.t, pos=self.pos, e=self.e, cs=self.cs, ce=self.ce)
 
     def leaf(self, kind: str, target: str, indent: str) -> str:
         if kind.startswith("str"):
@@ -270,6 +271,19 @@ class _Generator:
             self.emit(f"{ind}{v} = {table}[{lv.t}](buf, {lv.pos}, {lv.cs}, {lv.ce}, ctx, "
                       f"{lv.d1})\n")
 
+    def whole_inline(self, item: Node, data: dict[str, Any], depth: int) -> Node | None:
+        """Return the node of a counted ``item``'s whole decoding if it can be generated inline.
+
+        That is an item of one tag, without a span, whose whole schema is
+        inlinable, in a collection that dispatches that tag to it alone.
+        """
+        if (not item.items_unchecked or item.whole is None or item.span or len(item.keys) != 1
+                or (item.check is not None and item.size is None) or data["fallback"] is not None
+                or set(data["table"]) != {item.keys[0]}):
+            return None
+        whole = compile_node(item.whole())
+        return whole if self.inlinable(whole, depth + 1) else None
+
     def nested(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
         """Generate the element at ``lv``'s current position inline, one level down.
 
@@ -307,7 +321,8 @@ class _Generator:
                 kind = inline_kind(target)
                 if len(chain) == 1 and kind is not None:
                     choices.append((key, item.alts[chain[0][1]][0], kind))
-        generic = leaf is None and not nested
+        whole = None if leaf is not None or nested else self.whole_inline(item, data, depth)
+        generic = leaf is None and not nested and whole is None
         if not generic:
             if item.keys:
                 e(f"{body}if {lv.t} != {item.keys[0]}:\n")
@@ -325,6 +340,19 @@ class _Generator:
             e(lv.leaf(leaf, v, body))
         elif nested:
             self.nested(item, lv, v, body, depth)
+        elif whole is not None:
+            # A counted item small enough to be decoded whole (an RDN of a
+            # name): its whole decoder inline, the item's decoder otherwise.
+            e(f"{body}if {lv.ce} - {lv.cs} <= {WHOLE_OCTETS}:\n")
+            self.nested(whole, lv, v, body + "    ", depth)
+            lo, hi = item.size or (0, float("inf"))
+            test = f"len({v}) < {int(lo)}" + (f" or len({v}) > {int(hi)}"
+                                             if hi != float("inf") else "")
+            sizes = self.name("COUNT_SIZE", _count_sizes(item.size))
+            e(f"{body}    if {test}:\n{body}        {sizes}(len({v}), {lv.pos})\n")
+            fn = self.name("F", data["table"][item.keys[0]])
+            e(f"{body}else:\n")
+            e(f"{body}    {v} = {fn}(buf, {lv.pos}, {lv.cs}, {lv.ce}, ctx, {lv.d1})\n")
         elif choices:
             for n, (key, alt, kind) in enumerate(choices):
                 e(f"{body}{'if' if n == 0 else 'elif'} {lv.t} == {key}:\n")
@@ -390,7 +418,7 @@ class _Generator:
             e(f"{ind}{lv.prev} = -1\n{ind}{lv.prev_end} = -1\n")
         e(f"{ind}try:\n{ind}    while {lv.pos} < {lv.e}:\n")
         body = ind + "        "
-        e(lv.header(body))
+        e(lv.header(body, ends_only=True))
         if item_key is not None:
             e(f"{body}if {lv.t} != {item_key}:\n")
             e(f"{body}    raise {unexpected}({lv.t}, {lv.pos})\n")
@@ -425,7 +453,6 @@ _BASE_NAMESPACE = {
     "DecodeError": DecodeError,
     "read_header": read_header,
     "validate_content": validate_content,
-    "OIDC": OID_CACHE,
     "decode_oid": decode_oid,
     "decode_integer": decode_integer,
     "decode_boolean": decode_boolean,

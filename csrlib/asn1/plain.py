@@ -28,7 +28,6 @@ from typing import Any
 from pyasn1.type.univ import SizedInteger
 
 from ..der.primitives import (
-    OID_CACHE,
     decode_bit_string,
     decode_boolean,
     decode_integer,
@@ -70,10 +69,8 @@ def _null(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> None:
 
 def _oid(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> str:
     # The cache hit of decode_oid, inlined: OIDs are most of a request's elements.
-    hit = OID_CACHE.get(buf[c:e])
-    if hit is not None and hit[2] <= ctx.max_oid_arcs and hit[3] <= ctx.max_oid_octets:
-        return hit[0]
-    return decode_oid(buf, c, e, ctx)[0]
+    hit = ctx.oids.get(buf[c:e])
+    return hit[0] if hit is not None else decode_oid(buf, c, e, ctx)[0]
 
 
 def _octets(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> bytes:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from ..errors import DecodeError, EncodeError
-from .tlv import Context
+from .tlv import DEFAULT_LIMITS, OID_CACHE, OID_CACHE_MAX, OID_CACHE_OCTETS, Context
 
 __all__ = [
     "OID_CACHE",
@@ -72,17 +72,6 @@ def decode_null(buf: bytes, c: int, e: int, ctx: Context) -> None:
 
 # -- OBJECT IDENTIFIER -------------------------------------------------------
 
-# Decoded OIDs by contents octets: (dotted, arcs, arc count, longest arc in
-# octets).  OIDs repeat across inputs, so this saves most of the work; the
-# limits are re-checked on every hit.  The cache is bounded in entries and,
-# through their length, in octets: an entry of a typical OID (under 16
-# octets) costs about 350 octets of Python objects, so a full cache stays
-# near 180 KiB; an OID of more than OID_CACHE_OCTETS octets (no OID in use
-# comes near) is not kept, so that a request of thousands of long distinct
-# OIDs cannot make the cache cost several times its size.
-OID_CACHE: dict[bytes, tuple[str, tuple[int, ...], int, int]] = {}
-OID_CACHE_MAX = 512
-OID_CACHE_OCTETS = 32
 #: Bound of the encoders' caches (OIDs a program writes: never cleared).
 _ENCODED_MAX = 4096
 
@@ -96,7 +85,8 @@ def decode_oid(buf: bytes, c: int, e: int, ctx: Context) -> tuple[str, tuple[int
     hit = OID_CACHE.get(raw)
     if hit is None or hit[2] > ctx.max_oid_arcs or hit[3] > ctx.max_oid_octets:
         hit = _parse_oid(raw, c, ctx)
-        if e - c <= OID_CACHE_OCTETS:
+        if (e - c <= OID_CACHE_OCTETS and hit[2] <= DEFAULT_LIMITS.max_oid_arcs
+                and hit[3] <= DEFAULT_LIMITS.max_oid_arc_octets):
             if len(OID_CACHE) >= OID_CACHE_MAX:
                 OID_CACHE.clear()
             OID_CACHE[raw] = hit

@@ -103,11 +103,29 @@ class Deviation(NamedTuple):
     path: str = ""
 
 
+# Decoded OIDs by contents octets: (dotted, arcs, arc count, longest arc in
+# octets), filled by csrlib.der.primitives.decode_oid.  OIDs repeat across
+# inputs, so this saves most of the work.  Only OIDs within the default
+# limits are kept, so that a decoder whose limits are at least those takes
+# a hit as it is (Context.oids); other decoders never see the cache.  The
+# cache is bounded in entries and, through their length, in octets: an entry
+# of a typical OID (under 16 octets) costs about 350 octets of Python
+# objects, so a full cache stays near 180 KiB; an OID of more than
+# OID_CACHE_OCTETS octets (no OID in use comes near) is not kept, so that a
+# request of thousands of long distinct OIDs cannot make the cache cost
+# several times its size.
+OID_CACHE: dict[bytes, tuple[str, tuple[int, ...], int, int]] = {}
+OID_CACHE_MAX = 512
+OID_CACHE_OCTETS = 32
+_NO_OIDS: dict[bytes, tuple[str, tuple[int, ...], int, int]] = {}
+
+
 class Context:
     """Per-call state: limits, strict or lenient, and tolerated deviations."""
 
     __slots__ = ("_recorded", "deviations", "limits", "long_lengths", "max_depth",
-                 "max_deviations", "max_oid_arcs", "max_oid_octets", "open_types", "strict")
+                 "max_deviations", "max_oid_arcs", "max_oid_octets", "oids", "open_types",
+                 "strict")
 
     def __init__(
         self, limits: Limits = DEFAULT_LIMITS, strict: bool = True, open_types: bool = False,
@@ -124,6 +142,9 @@ class Context:
         self.max_depth = limits.max_depth
         self.max_oid_arcs = limits.max_oid_arcs
         self.max_oid_octets = limits.max_oid_arc_octets
+        #: The OIDs decoded before, if every one is within these limits (else none).
+        self.oids = (OID_CACHE if self.max_oid_arcs >= DEFAULT_LIMITS.max_oid_arcs
+                     and self.max_oid_octets >= DEFAULT_LIMITS.max_oid_arc_octets else _NO_OIDS)
         # Whether one- and two-octet long lengths are within the limits.
         self.long_lengths = limits.max_length_octets >= 2
         self.strict = strict

@@ -343,9 +343,10 @@ def _scan_names(src: Source, pos: int, end: int, count: int, offset: int,
         out: list[GeneralName] = []
         new = object.__new__
         set_value = _DNS_VALUE
+        dns = 0x82 if inline else -1  # the tag read inline: none if the depth is too short
         while pos < end:
             n = buf[pos + 1]
-            if n < 0x80 and buf[pos] == 0x82 and inline:
+            if n < 0x80 and buf[pos] == dns:
                 e = pos + 2 + n
                 try:
                     name = new(DNSName)  # as _dns(text), without its call

@@ -423,8 +423,11 @@ def _ec(
     # allowed (lenient mode reads them, RFC 3279 2.3.5).
     if tag == b"\x06":
         assert params is not None
-        _, c, e = read_header(params, 0, len(params), src.ctx)
-        name, key_bits, curve = named_curve(decode_oid(params, c, e, src.ctx)[0])
+        # One OID (the decoder checked the element): one decoded before needs no second look.
+        hit = src.ctx.oids.get(params[2:]) if params[1] == len(params) - 2 < 0x80 else None
+        oid = hit[0] if hit is not None else decode_oid(
+            params, *read_header(params, 0, len(params), src.ctx)[1:], src.ctx)[0]
+        name, key_bits, curve = named_curve(oid)
     elif tag in (b"", b"\x05"):
         src.deviate("bad-parameters", alg_start, alg_path,
                     "EC parameters missing" if params is None else "EC parameters implicitCurve")
