@@ -20,7 +20,8 @@ compared fields' tuple) unless the class defines its own or asks
 ``__slots__`` (a new class is made, as ``slots=True`` does); pickling and
 copying; ``__match_args__``; and ``__dataclass_fields__`` (of
 ``dataclasses.Field`` objects, made when first read) and
-``__dataclass_params__``, so ``dataclasses.fields``, ``replace``,
+``__dataclass_params__``, so ``dataclasses.fields``, ``replace`` (and
+``copy.replace``: ``__replace__``),
 ``asdict`` and ``is_dataclass`` work on them.  Fields come from the
 class's annotations (``ClassVar`` ones excluded) and those of ``@frozen``
 bases; a default is a plain value or :func:`field` (``default``, ``repr``,
@@ -220,6 +221,13 @@ def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     return lambda obj: ()
 
 
+def _replace(self: Any, /, **changes: Any) -> Any:
+    """Return a copy with ``changes`` (``copy.replace``, Python 3.13+, as a dataclass's)."""
+    import dataclasses
+
+    return dataclasses.replace(self, **changes)
+
+
 def _frozen_error(action: str, name: str) -> AttributeError:
     from dataclasses import FrozenInstanceError
 
@@ -304,6 +312,8 @@ def _methods(owner: _Owner, qualname: str, own: Mapping[str, Any], fields: list[
                 [f.name for f in fields if (f.compare if f.hash is None else f.hash)])
     for name, method in methods.items():
         method.__qualname__ = f"{qualname}.{name}"
+    if "__replace__" not in own:
+        methods["__replace__"] = _replace
     methods["__init__"] = _FirstUseInit(owner)
     methods["__dataclass_fields__"] = _DataclassFields(owner)
     methods["__dataclass_params__"] = _DataclassParams(owner, eq, with_repr)

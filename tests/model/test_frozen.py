@@ -148,6 +148,18 @@ def test_a_plain_subclass_keeps_its_own_attributes_settable() -> None:
             value.x = 4
 
 
+def test_replace_as_copy_replace_calls_it() -> None:
+    # copy.replace (Python 3.13+) calls __replace__, which 3.13's dataclasses define.
+    ref, ours = _both(_point)
+    value = ours(1, "a", b"d")
+    assert value.__replace__(label="b") == dataclasses.replace(value, label="b")
+    assert repr(value.__replace__(x=2)) == repr(ref(2, "a", b"d"))
+    with pytest.raises(TypeError):
+        value.__replace__(nonsense=1)
+    if sys.version_info >= (3, 13):
+        assert copy.replace(value, label="c") == ours(1, "c")  # type: ignore[attr-defined]
+
+
 def test_replace_pickle_and_copy() -> None:
     ref, ours = _both(_point)
     value = ours(1, "a", b"d")
