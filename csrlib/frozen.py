@@ -20,9 +20,9 @@ compared fields' tuple) unless the class defines its own or asks
 ``__slots__`` (a new class is made, as ``slots=True`` does); pickling and
 copying; ``__match_args__``; and ``__dataclass_fields__`` (of
 ``dataclasses.Field`` objects, made when first read) and
-``__dataclass_params__``, so ``dataclasses.fields``, ``replace`` (and
-``copy.replace``: ``__replace__``),
-``asdict`` and ``is_dataclass`` work on them.  Fields come from the
+``__dataclass_params__``, so ``dataclasses.fields``, ``replace``,
+``asdict`` and ``is_dataclass`` work on them, and ``__replace__`` (for
+``copy.replace``, as Python 3.13's dataclasses).  Fields come from the
 class's annotations (``ClassVar`` ones excluded) and those of ``@frozen``
 bases; a default is a plain value or :func:`field` (``default``, ``repr``,
 ``compare``, ``hash``).  No recursion guard in ``__repr__``: a frozen value
