@@ -18,11 +18,11 @@ try:
     from typing import TYPE_CHECKING, Any
 
     from ._version import __version__
-    from .deferred import defer
+    from .deferred import defer as _defer
 
     # The schemas run when a request is first read (see csrlib.deferred).
-    defer("csrlib.schemas")
-    defer("csrlib.key_schemas")
+    _defer("csrlib.schemas")
+    _defer("csrlib.key_schemas")
 
     from .crypto.verify import Policy, verify_signature
     from .der.tlv import Deviation, Limits
