@@ -2,6 +2,7 @@
 
     python benchmarks/import_cost.py            # needs only csrlib (cryptography if present)
     python benchmarks/import_cost.py --check    # exit 1 if an import rule below is broken
+    python benchmarks/import_cost.py --instructions   # callgrind's counts too (valgrind)
     PYTHONPATH=/tmp/gmpy2-target python benchmarks/import_cost.py   # gmpy2 compared too
 
 Every figure comes from fresh interpreters (``sys.executable``), best or median
@@ -10,6 +11,9 @@ of ``--runs``:
 * ``import csrlib``: the cumulative time ``python -X importtime`` gives csrlib
   and the wall time of ``python -c "import csrlib"`` less ``python -c pass``,
   with the number of modules it adds and its heaviest modules;
+* with ``--instructions`` (valgrind on PATH), the instructions callgrind
+  counts for ``python -c "import csrlib"`` less ``python -c pass``: the same
+  on every run, for comparing two versions on a noisy machine;
 * each task (load + verify a P-256, Ed25519 or RSA-2048 request, sign with a
   P-256 or RSA-2048 key, build the command line parser) in a fresh process: the
   wall time and the third-party packages it imported;
@@ -34,6 +38,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -154,9 +159,11 @@ class Interpreters:
         self.cold_env = {**env, "PYTHONDONTWRITEBYTECODE": "1",
                          "PYTHONPYCACHEPREFIX": str(cwd / "empty")}
 
-    def run(self, args: list[str], *, cold: bool = False) -> subprocess.CompletedProcess[str]:
-        """Run ``python ARGS``; return the finished process (raises if it fails)."""
-        return subprocess.run([sys.executable, *args], cwd=self.cwd, capture_output=True,
+    def run(self, args: list[str], *, cold: bool = False,
+            under: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+        """Run ``python ARGS``, ``under`` a tool if given; return the finished process (raises
+        if it fails)."""
+        return subprocess.run([*under, sys.executable, *args], cwd=self.cwd, capture_output=True,
                               text=True, check=True, env=self.cold_env if cold else self.warm_env)
 
 
@@ -191,6 +198,21 @@ def import_cost(python: Interpreters, runs: int) -> ImportCost:
             if n.split(".")[0] in ("csrlib", "pyasn1", "pyasn1_modules")}
     return ImportCost(warm, cold, importtime, min(walls["pass"]), min(walls["import csrlib"]),
                       int(added), sorted(ours.items(), key=lambda kv: -kv[1])[:8])
+
+
+_CALLGRIND = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
+_REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
+
+
+def instructions(python: Interpreters) -> int:
+    """Return the instructions ``import csrlib`` adds to ``python -c pass`` (callgrind)."""
+    counts = []
+    for code in ("import csrlib", "pass"):
+        found = _REFS.search(python.run(["-c", code], under=_CALLGRIND).stderr)
+        if found is None:
+            raise RuntimeError("callgrind gave no instruction count")
+        counts.append(int(found.group(1).replace(",", "")))
+    return counts[0] - counts[1]
 
 
 def task_costs(python: Interpreters, runs: int) -> dict[str, TaskCost]:
@@ -259,7 +281,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15, help="fresh interpreters per figure")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if an import rule is broken")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count import csrlib's instructions with callgrind (valgrind)")
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind on PATH")
 
     print(f"# csrlib import cost\n\n{environment()}")
     broken = []
@@ -267,8 +293,10 @@ def main() -> int:
         python = Interpreters(Path(tmp))
         made = make_inputs(python.cwd)
         cost = import_cost(python, args.runs)
+        counted = ([["instructions (callgrind): python -c 'import csrlib' less python -c pass",
+                     f"{instructions(python) / 1e6:.1f} M"]] if args.instructions else [])
         print_table(f"import csrlib ({args.runs} fresh interpreters each)", ["measure", "time"], [
-            ["import csrlib, bytecode cached: best / median",
+            ["import csrlib, bytecode cached: best / median (issue 19's target: 50 ms)",
              f"{_ms(min(cost.warm))} / {_ms(statistics.median(cost.warm))}"],
             ["import csrlib, no bytecode cache (sources compiled): best / median",
              f"{_ms(min(cost.cold))} / {_ms(statistics.median(cost.cold))}"],
@@ -278,6 +306,7 @@ def main() -> int:
              f"{_ms(cost.wall_import - cost.wall_pass)} ({_ms(cost.wall_import)} - "
              f"{_ms(cost.wall_pass)})"],
             ["modules added by import csrlib", str(cost.modules)],
+            *counted,
         ])
         print_table("heaviest modules of import csrlib (python -X importtime self, median)",
                     ["module", "self"], [[name, _ms(s)] for name, s in cost.heaviest])

@@ -7,100 +7,127 @@
 See the README for the whole API; ``csrlib.asn1`` is the DER codec underneath.
 """
 
-from typing import TYPE_CHECKING, Any
+import gc as _gc
 
-from ._version import __version__
-from .crypto.verify import Policy, verify_signature
-from .der.tlv import Deviation, Limits
-from .errors import (
-    BuildError,
-    CSRError,
-    DecodeError,
-    EncodeError,
-    InvalidKey,
-    InvalidSignature,
-    PolicyError,
-    SignerCertificateRequired,
-    UnsupportedAlgorithm,
-)
+# The cyclic GC is paused while the package imports (it makes no garbage;
+# collections would only walk the new objects again and again), then left
+# as it was.
+_collecting = _gc.isenabled()
+_gc.disable()
+try:
+    from typing import TYPE_CHECKING, Any
 
-# The function takes the name of its package here (``csrlib.lint(req)``), after
-# the import of the package has set ``csrlib.lint`` to the module; ``from
-# csrlib.lint import Profile, RULES, ...`` still finds the package.
-from .lint import lint
-from .model.algorithms import PssParameters, SignatureAlgorithm
-from .model.attributes import Attribute, Attributes, AttributeValues, StringValue
-from .model.certificate import Certificate
-from .model.extensions import (
-    AuthorityKeyIdentifier,
-    BasicConstraints,
-    CertificatePolicies,
-    ExtendedKeyUsage,
-    Extension,
-    Extensions,
-    ExtensionValue,
-    IssuerAlternativeName,
-    KeyUsage,
-    PolicyInformation,
-    SubjectAlternativeName,
-    SubjectKeyIdentifier,
-    UnrecognizedExtension,
-)
-from .model.general_names import (
-    DirectoryName,
-    DNSName,
-    EDIPartyName,
-    GeneralName,
-    IPAddress,
-    OtherName,
-    RegisteredID,
-    RFC822Name,
-    UniformResourceIdentifier,
-    X400Address,
-)
-from .model.keys import (
-    DsaPublicKey,
-    EcPublicKey,
-    Ed448PublicKey,
-    Ed25519PublicKey,
-    PublicKey,
-    RsaPublicKey,
-    UnknownPublicKey,
-)
-from .model.lazy import LazySequence
-from .model.ml_dsa_keys import MlDsaPublicKey
-from .model.ml_kem_keys import MlKemPublicKey
-from .model.more_extensions import (
-    AccessDescription,
-    AuthorityInformationAccess,
-    CertificateTemplate,
-    CertificateTemplateName,
-    CRLDistributionPoints,
-    DistributionPoint,
-    GeneralSubtree,
-    IPNetworkName,
-    NameConstraints,
-    TLSFeature,
-)
-from .model.ms_attributes import ClientInformation, CspInformation, NameValuePair
-from .model.name_attributes import NameAttribute
-from .model.names import Name, RelativeDistinguishedName
-from .model.possession import PossessionStatement
-from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
+    from ._version import __version__
+    from .deferred import defer as _defer
+
+    # The schemas run when a request is first read (see csrlib.deferred).
+    _defer("csrlib.schemas")
+    _defer("csrlib.key_schemas")
+
+    from .crypto.verify import Policy, verify_signature
+    from .der.tlv import Deviation, Limits
+    from .errors import (
+        BuildError,
+        CSRError,
+        DecodeError,
+        EncodeError,
+        InvalidKey,
+        InvalidSignature,
+        PolicyError,
+        SignerCertificateRequired,
+        UnsupportedAlgorithm,
+    )
+
+    # The function takes the name of its package here (``csrlib.lint(req)``), after
+    # the import of the package has set ``csrlib.lint`` to the module; ``from
+    # csrlib.lint import Profile, RULES, ...`` still finds the package.
+    from .lint import lint
+    from .model.algorithms import PssParameters, SignatureAlgorithm
+    from .model.attributes import Attribute, Attributes, AttributeValues, StringValue
+    from .model.extensions import (
+        AuthorityKeyIdentifier,
+        BasicConstraints,
+        CertificatePolicies,
+        ExtendedKeyUsage,
+        Extension,
+        Extensions,
+        ExtensionValue,
+        IssuerAlternativeName,
+        KeyUsage,
+        PolicyInformation,
+        SubjectAlternativeName,
+        SubjectKeyIdentifier,
+        UnrecognizedExtension,
+    )
+    from .model.general_names import (
+        DirectoryName,
+        DNSName,
+        EDIPartyName,
+        GeneralName,
+        IPAddress,
+        OtherName,
+        RegisteredID,
+        RFC822Name,
+        UniformResourceIdentifier,
+        X400Address,
+    )
+    from .model.keys import (
+        DsaPublicKey,
+        EcPublicKey,
+        Ed448PublicKey,
+        Ed25519PublicKey,
+        PublicKey,
+        RsaPublicKey,
+        UnknownPublicKey,
+    )
+    from .model.lazy import LazySequence
+    from .model.ml_dsa_keys import MlDsaPublicKey
+    from .model.ml_kem_keys import MlKemPublicKey
+    from .model.ms_attributes import ClientInformation, CspInformation, NameValuePair
+    from .model.name_attributes import NameAttribute
+    from .model.names import Name, RelativeDistinguishedName
+    from .request import CertificateRequest, load, load_der, load_pem, load_pem_all
+finally:
+    if _collecting:
+        _gc.enable()
+    del _collecting
 
 if TYPE_CHECKING:
     from . import signers
     from .builder import CertificateRequestBuilder, create
     from .lint.findings import Finding
+    from .model.certificate import Certificate
+    from .model.more_extensions import (
+        AccessDescription,
+        AuthorityInformationAccess,
+        CertificateTemplate,
+        CertificateTemplateName,
+        CRLDistributionPoints,
+        DistributionPoint,
+        GeneralSubtree,
+        IPNetworkName,
+        NameConstraints,
+        TLSFeature,
+    )
+    from .model.possession import PossessionStatement
 
 # Building, signing and the lint rules are imported when first used, not by
-# ``import csrlib`` (reading a request needs none of them): PEP 562 module
-# attributes.  name: (module under csrlib, attribute or None for the module)
+# ``import csrlib`` (reading a request needs none of them), and so are the
+# model's rarer types (read from a request only when it carries them:
+# model.extension_reading and model.attributes import their modules then):
+# PEP 562 module attributes.  name: (module under csrlib, attribute or None
+# for the module)
 _LAZY: dict[str, tuple[str, str | None]] = {
     "signers": ("signers", None),
     "CertificateRequestBuilder": ("builder", "CertificateRequestBuilder"),
     "create": ("builder", "create"),
     "Finding": ("lint.findings", "Finding"),
+    "Certificate": ("model.certificate", "Certificate"),
+    "PossessionStatement": ("model.possession", "PossessionStatement"),
+    **{name: ("model.more_extensions", name) for name in (
+        "AccessDescription", "AuthorityInformationAccess", "CertificateTemplate",
+        "CertificateTemplateName", "CRLDistributionPoints", "DistributionPoint",
+        "GeneralSubtree", "IPNetworkName", "NameConstraints", "TLSFeature")},
 }
 
 

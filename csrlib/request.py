@@ -8,8 +8,7 @@ checked over them, never over a re-encoding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import schemas
 from .crypto.verify import Policy, verify_signature
@@ -27,15 +26,18 @@ from .der.tlv import (
     tlv,
 )
 from .errors import DecodeError, InvalidSignature, SignerCertificateRequired, int_text
+from .frozen import field, frozen
 from .model.algorithms import SignatureAlgorithm, read_signature_algorithm
 from .model.attributes import Attribute, Attributes, StringValue, read_attributes
-from .model.certificate import Certificate
 from .model.extensions import Extension, Extensions, UnrecognizedExtension
 from .model.keys import PublicKey, RsaPublicKey, read_spki
 from .model.names import Name, read_name
-from .model.possession import PossessionStatement
 from .model.reading import Source, maker, plan
 from .pem import check_text, detect_format, encode_pem, iter_pem_blocks, label_text
+
+if TYPE_CHECKING:  # both imported when first used: few requests carry a statement
+    from .model.certificate import Certificate
+    from .model.possession import PossessionStatement
 
 __all__ = ["PEM_LABELS", "CertificateRequest", "load", "load_der", "load_pem", "load_pem_all"]
 
@@ -48,7 +50,7 @@ _SPKI = f"{_CRI}.subjectPKInfo"
 _ATTRIBUTES = f"{_CRI}.attributes"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class CertificateRequest:
     """A parsed PKCS#10 certification request (RFC 2986).
 
@@ -178,6 +180,8 @@ class CertificateRequest:
         attribute = self.attributes.get(oids.STATEMENT_OF_POSSESSION)
         if attribute is None:
             return None
+        from .model.possession import PossessionStatement
+
         value = attribute.values[0]
         assert isinstance(value, PossessionStatement)
         return value
@@ -220,6 +224,8 @@ class CertificateRequest:
                                        "signed by a certificate's key that a "
                                        "privateKeyPossessionStatement names (RFC 9883)")
         else:
+            from .model.certificate import Certificate
+
             cert = (signer_certificate if isinstance(signer_certificate, Certificate)
                     else Certificate.load(signer_certificate))
             _check_signer(statement, cert)

@@ -32,7 +32,7 @@ PACKAGE = Path(csrlib.__file__).resolve().parent
 #: Layer of each top-level part of csrlib; a module may import its own
 #: layer and those below it (a lower number), nothing above.
 LAYER = {
-    "errors": 0, "_version": 0, "jsontext": 0, "der": 1,
+    "errors": 0, "_version": 0, "jsontext": 0, "frozen": 0, "deferred": 0, "der": 1,
     "oids": 2, "pem": 2, "schemas": 2, "key_schemas": 2, "cert_schemas": 2,
     "asn1": 3, "model": 4,
     "crypto": 5, "signers": 6, "request": 7, "builder": 8, "lint": 9, "fuzz": 9, "cli": 9,
@@ -41,7 +41,7 @@ LAYER = {
 }
 #: Narrower rules the numbers do not say.
 ONLY = {
-    "der": {"errors", "der"},
+    "der": {"errors", "frozen", "der"},
     "asn1": {"errors", "der", "asn1"},
 }
 #: Imported by nothing but themselves and the entry points.

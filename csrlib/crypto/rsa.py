@@ -8,8 +8,8 @@ follows EMSA-PSS-VERIFY (RFC 8017 9.1.2) step by step.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+from collections.abc import Callable
+from typing import Any
 
 from ..der.primitives import encode_oid
 from ..der.tlv import tlv
@@ -32,8 +32,17 @@ HASH_OIDS = {
     "sha3_512": "2.16.840.1.101.3.4.2.10",
 }
 
-#: hashlib constructors by name (faster than ``hashlib.new``).
-_HASH_FUNCTIONS = {name: getattr(hashlib, name) for name in HASH_OIDS}
+#: hashlib constructors by name (faster than ``hashlib.new``), filled when
+#: first needed: importing hashlib costs import csrlib 6 %.
+_HASH_FUNCTIONS: dict[str, Callable[[bytes], Any]] = {}
+
+
+def _hash(name: str) -> Callable[[bytes], Any]:
+    if not _HASH_FUNCTIONS:
+        import hashlib
+
+        _HASH_FUNCTIONS.update((n, getattr(hashlib, n)) for n in HASH_OIDS)
+    return _HASH_FUNCTIONS[name]
 
 # DigestInfo prefixes (everything before the digest), with and without the
 # NULL parameters: built once from the OIDs.
@@ -73,18 +82,20 @@ def verify_pkcs1v15(n: int, e: int, hash_name: str, signature: bytes, message: b
     k = (n.bit_length() + 7) // 8
     s = _signature_integer(n, signature)
     em = pow(s, e, n).to_bytes(k, "big")
-    t = digest_info(hash_name, _HASH_FUNCTIONS[hash_name](message).digest())
+    t = digest_info(hash_name, _hash(hash_name)(message).digest())
     # RFC 8017 9.2 step 3: at least 11 octets of framing.
     if k < len(t) + 11:
         raise InvalidSignature("RSA modulus too short for the digest")
     expected = b"\x00\x01" + b"\xff" * (k - len(t) - 3) + b"\x00" + t
-    if not hmac.compare_digest(em, expected):
+    from hmac import compare_digest
+
+    if not compare_digest(em, expected):
         raise InvalidSignature("RSA PKCS#1 v1.5 signature does not match")
 
 
 def mgf1(hash_name: str, seed: bytes, length: int) -> bytes:
     # RFC 8017 B.2.1: Hash(seed || C) for C = 0, 1, ...; the seed's state is hashed once.
-    base = _HASH_FUNCTIONS[hash_name](seed)
+    base = _hash(hash_name)(seed)
     blocks = []
     for counter in range(-(-length // base.digest_size)):
         block = base.copy()
@@ -108,7 +119,7 @@ def verify_pss(
     em_bits = n.bit_length() - 1
     em_len = (em_bits + 7) // 8
     m = pow(s, e, n)
-    m_hash = _HASH_FUNCTIONS[hash_name](message).digest()
+    m_hash = _hash(hash_name)(message).digest()
     h_len = len(m_hash)
     # 8.1.2 step 2c: EM fits emLen octets; 9.1.2 steps 3 and 4: room for the
     # fields, and the 0xbc trailer.
@@ -127,6 +138,8 @@ def verify_pss(
     if db >> (8 * salt_length) != 1:
         raise InvalidSignature("RSASSA-PSS encoding inconsistent")
     salt = (db & ((1 << (8 * salt_length)) - 1)).to_bytes(salt_length, "big")
-    h2 = _HASH_FUNCTIONS[hash_name](b"\x00" * 8 + m_hash + salt).digest()
-    if not hmac.compare_digest(h, h2):
+    h2 = _hash(hash_name)(b"\x00" * 8 + m_hash + salt).digest()
+    from hmac import compare_digest
+
+    if not compare_digest(h, h2):
         raise InvalidSignature("RSASSA-PSS signature does not match")

@@ -10,12 +10,11 @@ before any expensive arithmetic.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidSignature, PolicyError, UnsupportedAlgorithm, int_text
+from ..frozen import field, frozen
 from .rsa import verify_pkcs1v15, verify_pss
 
 if TYPE_CHECKING:
@@ -37,7 +36,7 @@ _HASH_ML_DSA = frozenset({"2.16.840.1.101.3.4.3.32", "2.16.840.1.101.3.4.3.33",
                           "2.16.840.1.101.3.4.3.34"})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Policy:
     """What a verifier accepts.  ``Policy()`` is the safe default.
 
@@ -125,6 +124,8 @@ class Policy:
         unknown = [name for name in changes if name not in self.__dataclass_fields__]
         if unknown:
             raise TypeError(f"unknown Policy field {unknown[0]!r}")
+        from dataclasses import replace
+
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def hash_allowed(self, name: str) -> bool:
@@ -259,7 +260,7 @@ def _verify_rsa(public_key: PublicKey, algorithm: SignatureAlgorithm, signature:
         # RFC 4055 3.3: a key's own parameters bind its signatures.
         raise InvalidSignature("RSASSA-PSS parameters differ from the key's")
     if policy.require_safe_pss and (
-            mgf_hash != hash_name or pss.salt_length != hashlib.new(hash_name).digest_size):
+            mgf_hash != hash_name or pss.salt_length != _digest_size(hash_name)):
         raise PolicyError("RSASSA-PSS parameters are not the safe profile "
                           "(MGF1 with the same hash, salt as long as the hash)")
     verify_pss(n, e, hash_name, mgf_hash, pss.salt_length, signature, message)
@@ -287,3 +288,9 @@ def _verify_ec(public_key: PublicKey, algorithm: SignatureAlgorithm, signature: 
         raise InvalidSignature(f"EC public key is not a point on {curve_name}")
     verify_ecdsa(curve_name, curve.n, public_key.x, public_key.y,  # type: ignore[attr-defined]
                  hash_name, signature, message)
+
+
+def _digest_size(hash_name: str) -> int:
+    import hashlib  # imported when first needed: it costs import csrlib 6 %
+
+    return hashlib.new(hash_name).digest_size

@@ -18,10 +18,10 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..errors import DecodeError, EncodeError
+from ..frozen import frozen
 
 __all__ = [
     "CLASS_APPLICATION",
@@ -58,7 +58,7 @@ MAX_DEPTH = 200
 MAX_OID_ARC_OCTETS = 600
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Limits:
     """Resource bounds, each checked before the work it bounds.
 

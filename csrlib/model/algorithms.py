@@ -8,13 +8,13 @@ parameters, and verification will call them unsupported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from .. import key_schemas, oids, schemas
 from ..der.primitives import encode_integer, encode_oid
 from ..der.tlv import Limits, tlv
 from ..errors import BuildError, EncodeError, bytes_text, int_text
+from ..frozen import field, frozen
 from .reading import Source, maker, plan
 
 __all__ = ["HASHES", "PssParameters", "SignatureAlgorithm", "is_null", "read_pss_parameters"]
@@ -81,7 +81,7 @@ def is_null(element: bytes) -> bool:
 _SHA1_IDENTIFIER = bytes.fromhex("300906052b0e03021a0500")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PssParameters:
     """RSASSA-PSS-params (RFC 4055 3.1), with the defaults filled in.
 
@@ -181,7 +181,7 @@ def _read_pss_parameters(src: Source, start: int, end: int, depth: int,
     return PssParameters(hash_name, mgf_hash, salt, trailer, mgf_oid)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SignatureAlgorithm:
     """A signature algorithm as named by an AlgorithmIdentifier.
 

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from .. import oids, schemas
 from ..der.primitives import encode_oid
 from ..der.strings import STRING_TYPES, encode_string
 from ..der.tlv import Writer, read_header, tlv
 from ..errors import BuildError, DecodeError, EncodeError
+from ..frozen import field, frozen
 from .extension_reading import SeenOids, join_extensions, read_extensions
 from .extensions import Extensions
 from .lazy import STEP, LazySequence, Reader, element_end, offsets, read_elements
@@ -39,7 +39,6 @@ from .ms_attributes import (
     NameValuePair,
     read_ms_value,
 )
-from .possession import PossessionStatement, read_possession
 from .reading import Path, Source, maker, out_of_stack, path_text, plan
 
 __all__ = ["Attribute", "AttributeValues", "Attributes", "StringValue", "read_attributes"]
@@ -54,7 +53,7 @@ _SINGLE_VALUED = frozenset((oids.CHALLENGE_PASSWORD, oids.EXTENSION_REQUEST,
 _EXTENSION_REQUESTS = frozenset((oids.EXTENSION_REQUEST, oids.MS_EXTENSION_REQUEST))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StringValue:
     """A string attribute value and the string type it is encoded in.
 
@@ -82,11 +81,14 @@ class StringValue:
             raise BuildError(str(exc)) from None
 
 
-AttributeValue = (StringValue | Extensions | ClientInformation | CspInformation | NameValuePair
-                  | PossessionStatement | bytes)
+if TYPE_CHECKING:  # imported when a request carries the attribute (model.possession)
+    from .possession import PossessionStatement
+
+    AttributeValue = (StringValue | Extensions | ClientInformation | CspInformation
+                      | NameValuePair | PossessionStatement | bytes)
 
 
-class AttributeValues(LazySequence[AttributeValue]):
+class AttributeValues(LazySequence["AttributeValue"]):
     """The values of a loaded attribute, read from the request's octets when used.
 
     The values were checked when the request loaded; each use (iteration,
@@ -102,7 +104,7 @@ class AttributeValues(LazySequence[AttributeValue]):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Attribute:
     """One request attribute: type OID and its values (see the module docstring).
 
@@ -312,6 +314,8 @@ def _attribute_of(src: Source, item: Any, depth: int, path: Path, i: int,
         return _attribute(oid, (found,))
     if oid == oids.STATEMENT_OF_POSSESSION:
         # RFC 9883 3: one statement, read (and checked) whole.
+        from .possession import read_possession
+
         return _attribute(oid, (read_possession(src, start, end, depth + 2,
                                                 (path, i, "values", 0)),))
     strings = _STRING_ATTRIBUTES.get(oid)

@@ -10,12 +10,12 @@ CA validate the signature certificate's path, RFC 5280 6).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from .. import cert_schemas
 from ..der.tlv import Limits
 from ..errors import DecodeError, int_text
+from ..frozen import field, frozen
 from .algorithms import SignatureAlgorithm, read_signature_algorithm
 from .keys import PublicKey, read_spki
 from .names import Name, read_name
@@ -26,7 +26,7 @@ __all__ = ["Certificate", "read_certificate"]
 _PEM_LABELS = ("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE")
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class Certificate:
     """An X.509 certificate, read (RFC 5280 4.1): the parts csrlib needs, and its DER.
 

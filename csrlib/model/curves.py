@@ -21,13 +21,13 @@ csrlib.crypto.ec_arith.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from pyasn1.type import namedtype, univ
 
 from .. import oids, schemas
 from ..asn1 import compile_schema
+from ..frozen import frozen
 from .reading import plan
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Curve:
     """A short Weierstrass curve y^2 = x^3 + ax + b over GF(p), with base point
     (gx, gy) of prime order n; ``bits`` is the size of n (the key size)."""
@@ -386,4 +386,4 @@ def read_specified_curve(src: Source, start: int, end: int, depth: int,
     g = decode_point(curve, base)
     if isinstance(g, str):
         raise src.fail("bad-parameters", start, path, f"EC base point: {g}")
-    return curve.bits, replace(curve, gx=g[0], gy=g[1])
+    return curve.bits, Curve("explicit", "", curve.bits, p, a_int, b_int, n, "", "", *g)

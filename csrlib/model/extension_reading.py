@@ -41,10 +41,15 @@ from .lazy import (
     offsets,
     read_elements,
 )
-from .more_extensions import MORE_OIDS, read_more_extension
 from .reading import Path, Source, maker, plan
 
-__all__ = ["SeenOids", "join_extensions", "read_extensions"]
+__all__ = ["MORE_OIDS", "SeenOids", "join_extensions", "read_extensions"]
+
+#: The extensions :mod:`csrlib.model.more_extensions` types; that module is
+#: imported when a request carries one of them.
+MORE_OIDS = frozenset((oids.TLS_FEATURE, oids.MS_CERTIFICATE_TEMPLATE_NAME,
+                       oids.MS_CERTIFICATE_TEMPLATE, oids.NAME_CONSTRAINTS,
+                       oids.AUTHORITY_INFO_ACCESS, oids.CRL_DISTRIBUTION_POINTS))
 
 #: Depth of an extension's value element in a request: CertificationRequest >
 #: info > attributes > Attribute > SET > Extensions > Extension > OCTET STRING
@@ -178,8 +183,8 @@ _READERS: dict[str, Any] = {
     oids.AUTHORITY_KEY_IDENTIFIER: _aki,
     oids.CERTIFICATE_POLICIES: _policies,
 }
-# Every type the schema decodes has a reader, and no other.
-assert set(_READERS) == {str(oid) for oid in schemas.EXTENSION_VALUE_TYPES}
+# Every type the schema decodes has a reader, and no other: checked by
+# tests/test_lazy_imports.py (not here: csrlib.schemas runs when first used).
 
 
 class SeenOids:
@@ -283,7 +288,11 @@ def _extension(src: Source, oid: str, critical: bool, value: Any, value_start: i
     reader = _READERS.get(oid)
     if reader is None:
         # Typed if it is strict DER of its type, else its octets (more_extensions).
-        more = read_more_extension(oid, value) if oid in MORE_OIDS else None
+        more = None
+        if oid in MORE_OIDS:
+            from .more_extensions import read_more_extension
+
+            more = read_more_extension(oid, value)
         return _make_extension(oid, critical, more or UnrecognizedExtension(oid, value), value)
     buf = src.buf
     if buf[value_start + 1] < 0x80:

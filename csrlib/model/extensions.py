@@ -17,13 +17,13 @@ fields were typed ``tuple`` before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import ClassVar, TypeVar, overload
 
 from .. import oids
 from ..der.primitives import encode_bit_string, encode_integer, encode_oid
 from ..der.tlv import tlv
 from ..errors import BuildError, bytes_text, int_text
+from ..frozen import field, frozen
 from .general_names import GeneralName, parse_general_name
 from .lazy import LazySequence
 
@@ -65,7 +65,7 @@ class ExtensionValue:
         """Return None if a request may ask for this value; raise BuildError otherwise."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SubjectAlternativeName(ExtensionValue):
     """subjectAltName (RFC 5280 4.2.1.6).
 
@@ -106,7 +106,7 @@ class SubjectAlternativeName(ExtensionValue):
             raise BuildError("subjectAltName needs at least one name")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class IssuerAlternativeName(ExtensionValue):
     """issuerAltName (RFC 5280 4.2.1.7): odd in a request, but read like subjectAltName.
 
@@ -145,7 +145,7 @@ KEY_USAGE_NAMES = dict(zip(KEY_USAGE_BITS, (
     "keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"), strict=True))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class KeyUsage(ExtensionValue):
     """keyUsage (RFC 5280 4.2.1.3): the set bits, by name."""
 
@@ -184,7 +184,7 @@ class KeyUsage(ExtensionValue):
             raise BuildError("keyUsage needs at least one bit set (RFC 5280 4.2.1.3)")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ExtendedKeyUsage(ExtensionValue):
     """extendedKeyUsage (RFC 5280 4.2.1.12): purpose OIDs.
 
@@ -230,7 +230,7 @@ def _purpose_oid(purpose: str) -> str:
     return oid
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BasicConstraints(ExtensionValue):
     """basicConstraints (RFC 5280 4.2.1.9)."""
 
@@ -255,7 +255,7 @@ class BasicConstraints(ExtensionValue):
             raise BuildError("pathLenConstraint needs cA TRUE and a value of 0 or more")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SubjectKeyIdentifier(ExtensionValue):
     """subjectKeyIdentifier (RFC 5280 4.2.1.2)."""
 
@@ -267,7 +267,7 @@ class SubjectKeyIdentifier(ExtensionValue):
         return tlv(0x04, self.digest)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AuthorityKeyIdentifier(ExtensionValue):
     """authorityKeyIdentifier (RFC 5280 4.2.1.1).
 
@@ -303,7 +303,7 @@ class AuthorityKeyIdentifier(ExtensionValue):
             raise BuildError("authorityCertIssuer and authorityCertSerialNumber go together")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PolicyInformation:
     """One policy: its OID and qualifiers as (qualifier OID, DER of the qualifier).
 
@@ -322,7 +322,7 @@ class PolicyInformation:
         return tlv(0x30, body)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CertificatePolicies(ExtensionValue):
     """certificatePolicies (RFC 5280 4.2.1.4).
 
@@ -337,7 +337,7 @@ class CertificatePolicies(ExtensionValue):
         return tlv(0x30, b"".join(p.to_der() for p in self.policies))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class UnrecognizedExtension(ExtensionValue):
     """Any other extension: its OID and extnValue contents, as received."""
 
@@ -356,7 +356,7 @@ class UnrecognizedExtension(ExtensionValue):
 V = TypeVar("V", bound=ExtensionValue)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Extension:
     """One requested extension: OID, criticality and value.
 

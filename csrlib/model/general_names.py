@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
 from .. import schemas
@@ -13,10 +11,14 @@ from ..der.primitives import encode_oid
 from ..der.strings import encode_string
 from ..der.tlv import tlv
 from ..errors import BuildError, EncodeError
+from ..frozen import field, frozen
 from .hostnames import check_dns_name, check_email, check_uri, dns_name_to_ascii, email_to_ascii
 from .lazy import STEP, LazySequence, Reader, element_end, offsets
 from .names import Name, read_name
 from .reading import Path, Source, maker, out_of_stack, path_text, plan
+
+if TYPE_CHECKING:
+    import ipaddress
 
 __all__ = [
     "DNSName",
@@ -65,7 +67,7 @@ def _ia5(number: int, value: str) -> bytes:
         raise BuildError(str(exc)) from None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DNSName(GeneralName):
     """dNSName [2] IA5String."""
 
@@ -77,7 +79,7 @@ class DNSName(GeneralName):
         return _ia5(2, self.value)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RFC822Name(GeneralName):
     """rfc822Name [1] IA5String (an email address)."""
 
@@ -89,7 +91,7 @@ class RFC822Name(GeneralName):
         return _ia5(1, self.value)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class UniformResourceIdentifier(GeneralName):
     """uniformResourceIdentifier [6] IA5String."""
 
@@ -101,7 +103,7 @@ class UniformResourceIdentifier(GeneralName):
         return _ia5(6, self.value)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class IPAddress(GeneralName):
     """iPAddress [7] OCTET STRING: an IPv4 or IPv6 address."""
 
@@ -113,7 +115,7 @@ class IPAddress(GeneralName):
         return tlv(0x87, self.value.packed)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RegisteredID(GeneralName):
     """registeredID [8] OBJECT IDENTIFIER."""
 
@@ -125,7 +127,7 @@ class RegisteredID(GeneralName):
         return tlv(0x88, encode_oid(self.value))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DirectoryName(GeneralName):
     """directoryName [4] Name."""
 
@@ -137,7 +139,7 @@ class DirectoryName(GeneralName):
         return tlv(0xA4, self.value.to_der())
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class OtherName(GeneralName):
     """otherName [0]: a type OID and the DER of its value."""
 
@@ -150,7 +152,7 @@ class OtherName(GeneralName):
         return tlv(0xA0, tlv(0x06, encode_oid(self.type_id)) + tlv(0xA0, self.value))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class X400Address(GeneralName):
     """x400Address [3], kept as its DER."""
 
@@ -167,7 +169,7 @@ class X400Address(GeneralName):
         return self.der
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EDIPartyName(GeneralName):
     """ediPartyName [5], kept as its DER."""
 
@@ -185,8 +187,8 @@ class EDIPartyName(GeneralName):
 
 
 #: What ``GeneralName.value`` holds, by form (see :class:`GeneralName`).
-GeneralNameValue = Union[str, ipaddress.IPv4Address, ipaddress.IPv6Address,
-                         ipaddress.IPv4Network, ipaddress.IPv6Network, "Name", bytes]
+GeneralNameValue = Union[str, "ipaddress.IPv4Address", "ipaddress.IPv6Address",
+                         "ipaddress.IPv4Network", "ipaddress.IPv6Network", "Name", bytes]
 
 
 def check_general_names(names: Iterable[GeneralName]) -> None:
@@ -240,6 +242,8 @@ def parse_general_name(text: str) -> GeneralName:
     if form == "DNS":
         return DNSName(dns_name_to_ascii(value))
     if form == "IP":
+        import ipaddress  # imported when first needed (see _general_name)
+
         try:
             return IPAddress(ipaddress.ip_address(value))
         except ValueError:
@@ -424,6 +428,8 @@ def _general_name(src: Source, form: str, v: Any, offset: int, path: Path,
         # RFC 5280 4.2.1.6: four octets for IPv4, sixteen for IPv6.
         if len(v) not in (4, 16):
             raise src.fail("bad-extension", offset, (path, i), f"iPAddress of {len(v)} octets")
+        import ipaddress  # imported when first needed: it costs import csrlib 3 %
+
         return _ip((ipaddress.IPv4Address if len(v) == 4 else ipaddress.IPv6Address)(v))
     if form == "registeredID":
         return RegisteredID(v)

@@ -31,7 +31,6 @@ an ``xn--`` label to validate or to show as Unicode.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from ..errors import BuildError
@@ -345,6 +344,8 @@ def _check_uri(uri: str) -> None:
     if not host:
         raise _Refused("an authority with no host (RFC 5280 4.2.1.6)")
     if host.startswith("["):
+        import ipaddress  # imported when first needed: it costs import csrlib 3 %
+
         try:
             ipaddress.IPv6Address(host[1:-1])
         except ValueError:

@@ -11,15 +11,14 @@ is unsupported).  Each keeps the exact SubjectPublicKeyInfo it came from
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import key_schemas, oids, schemas
 from ..der.primitives import decode_oid, encode_integer, encode_oid
 from ..der.tlv import Limits, read_header, tlv
 from ..errors import bytes_text, int_text
+from ..frozen import field, frozen
 from .algorithms import is_null, read_pss_parameters
 from .curves import (
     Curve,
@@ -81,6 +80,8 @@ class PublicKey:
 
     def fingerprint(self, hash_name: str = "sha256") -> bytes:
         """Return the digest of the DER SubjectPublicKeyInfo (SHA-256 by default)."""
+        import hashlib  # imported when first needed: it costs import csrlib 6 %
+
         return hashlib.new(hash_name, self.der).digest()
 
     @staticmethod
@@ -115,7 +116,7 @@ def _repr_int(value: int) -> str:
     return text if len(text) <= 24 else f"{text[:12]}...{text[-8:]}"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class RsaPublicKey(PublicKey):
     """An RSA key (rsaEncryption, or id-RSASSA-PSS with optional parameters)."""
 
@@ -156,7 +157,7 @@ class RsaPublicKey(PublicKey):
         return key
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class EcPublicKey(PublicKey):
     """An EC key (id-ecPublicKey, RFC 5480).
 
@@ -232,7 +233,7 @@ class EcPublicKey(PublicKey):
         return key
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class _EdwardsKey(PublicKey):
     public_bytes: bytes
     der: bytes = field(repr=False)
@@ -253,7 +254,7 @@ class _EdwardsKey(PublicKey):
         return _built(tlv(0x30, tlv(0x06, encode_oid(oid))), public)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@frozen(eq=False, repr=False)
 class Ed25519PublicKey(_EdwardsKey):
     """An Ed25519 key (RFC 8410): 32 octets."""
 
@@ -265,7 +266,7 @@ class Ed25519PublicKey(_EdwardsKey):
         return 256
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@frozen(eq=False, repr=False)
 class Ed448PublicKey(_EdwardsKey):
     """An Ed448 key (RFC 8410): 57 octets."""
 
@@ -277,7 +278,7 @@ class Ed448PublicKey(_EdwardsKey):
         return 448
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class DsaPublicKey(PublicKey):
     """A DSA key (id-dsa, RFC 3279 2.3.2): read and described; csrlib does not verify DSA.
 
@@ -308,7 +309,7 @@ class DsaPublicKey(PublicKey):
         return f"DsaPublicKey(bits={self.key_size}, y={_repr_int(self.y)})"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class UnknownPublicKey(PublicKey):
     """A key of an algorithm csrlib does not know; kept as received."""
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Generic, TypeVar, overload
 
 from ..der.tlv import Limits
+from ..frozen import frozen
 from .reading import Source
 
 __all__ = ["EAGER_MAX", "STEP", "LazySequence", "Reader", "Repeats", "contents_start",
@@ -82,7 +82,7 @@ def contents_start(buf: bytes, pos: int) -> int:
     return p + 1 if n < 0x80 else p + 1 + (n & 0x7F)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Reader(Generic[T]):
     """How a LazySequence builds an element: ``build(src, pos, end, index, *args)``.
 

@@ -13,10 +13,10 @@ The sizes of the keys and signatures of each parameter set are here too
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from .. import oids
+from ..frozen import frozen
 from .keys import SPKI_READERS
 from .raw_keys import RawPublicKey, check_raw_key, key_from_raw
 from .reading import maker
@@ -40,7 +40,7 @@ ML_DSA_SIZES: dict[str, tuple[int, int, int]] = {
 }
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@frozen(eq=False, repr=False)
 class MlDsaPublicKey(RawPublicKey):
     """An ML-DSA public key (FIPS 204, RFC 9881): ``level`` 44, 65 or 87.
 

@@ -16,10 +16,10 @@ key, named by RFC 9883's privateKeyPossessionStatement attribute
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from .. import oids
+from ..frozen import frozen
 from .keys import SPKI_READERS
 from .raw_keys import RawPublicKey, check_raw_key, key_from_raw
 from .reading import maker
@@ -44,7 +44,7 @@ ML_KEM_SIZES: dict[str, tuple[int, int, int]] = {
 }
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@frozen(eq=False, repr=False)
 class MlKemPublicKey(RawPublicKey):
     """An ML-KEM encapsulation key (FIPS 203, RFC 9935): ``level`` 512, 768 or 1024.
 

@@ -12,7 +12,6 @@ requests loaded, and they still do (a linter may report the value).
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import ClassVar
 
 from .. import oids
@@ -26,6 +25,7 @@ from ..der.primitives import (
 from ..der.strings import decode_string, encode_string
 from ..der.tlv import Context, Element, Reader, tlv
 from ..errors import BuildError, DecodeError, EncodeError
+from ..frozen import frozen
 from .extensions import ExtensionValue
 from .general_names import (
     DNSName,
@@ -51,10 +51,10 @@ __all__ = [
     "read_more_extension",
 ]
 
-MS_CERTIFICATE_TEMPLATE_NAME = "1.3.6.1.4.1.311.20.2"
-MS_CERTIFICATE_TEMPLATE = "1.3.6.1.4.1.311.21.7"
-AUTHORITY_INFO_ACCESS = "1.3.6.1.5.5.7.1.1"
-CRL_DISTRIBUTION_POINTS = "2.5.29.31"
+MS_CERTIFICATE_TEMPLATE_NAME = oids.MS_CERTIFICATE_TEMPLATE_NAME
+MS_CERTIFICATE_TEMPLATE = oids.MS_CERTIFICATE_TEMPLATE
+AUTHORITY_INFO_ACCESS = oids.AUTHORITY_INFO_ACCESS
+CRL_DISTRIBUTION_POINTS = oids.CRL_DISTRIBUTION_POINTS
 #: TLS feature extension values by number (RFC 7633; IANA TLS ExtensionType).
 TLS_FEATURES = {5: "status_request", 17: "status_request_v2"}
 #: Access methods by OID (RFC 5280 4.2.2.1).
@@ -64,7 +64,7 @@ REASONS = ("unused", "keyCompromise", "cACompromise", "affiliationChanged", "sup
            "cessationOfOperation", "certificateHold", "privilegeWithdrawn", "aACompromise")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class IPNetworkName(GeneralName):
     """iPAddress [7] as an address and mask, as in name constraints (RFC 5280 4.2.1.10)."""
 
@@ -80,7 +80,7 @@ def _seq(items: bytes) -> bytes:
     return tlv(0x30, items)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TLSFeature(ExtensionValue):
     """TLS feature (RFC 7633): TLS extension numbers; ``(5,)`` is must-staple."""
 
@@ -102,7 +102,7 @@ class TLSFeature(ExtensionValue):
             raise BuildError("TLS feature needs TLS extension numbers 0..65535")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CertificateTemplateName(ExtensionValue):
     """Microsoft's certificate template name (1.3.6.1.4.1.311.20.2): a BMPString."""
 
@@ -117,7 +117,7 @@ class CertificateTemplateName(ExtensionValue):
             raise BuildError(str(exc)) from None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CertificateTemplate(ExtensionValue):
     """Microsoft's certificate template (1.3.6.1.4.1.311.21.7): OID and versions."""
 
@@ -133,7 +133,7 @@ class CertificateTemplate(ExtensionValue):
                     + tlv(0x02, encode_integer(self.major_version)) + minor)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class GeneralSubtree:
     """One subtree of a name constraint: base name, minimum (0) and maximum distance."""
 
@@ -148,7 +148,7 @@ class GeneralSubtree:
                     + (b"" if self.maximum is None else tlv(0x81, encode_integer(self.maximum))))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NameConstraints(ExtensionValue):
     """nameConstraints (RFC 5280 4.2.1.10): permitted and excluded subtrees."""
 
@@ -171,7 +171,7 @@ class NameConstraints(ExtensionValue):
             raise BuildError("nameConstraints needs a non-empty permitted or excluded list")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AccessDescription:
     """One access description: method OID and location (RFC 5280 4.2.2.1)."""
 
@@ -184,7 +184,7 @@ class AccessDescription:
         return ACCESS_METHODS.get(self.method, self.method)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AuthorityInformationAccess(ExtensionValue):
     """authorityInfoAccess (RFC 5280 4.2.2.1)."""
 
@@ -197,7 +197,7 @@ class AuthorityInformationAccess(ExtensionValue):
                              for d in self.descriptions))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DistributionPoint:
     """One CRL distribution point (RFC 5280 4.2.1.13); ``full_name`` names only here."""
 
@@ -222,7 +222,7 @@ class DistributionPoint:
         return _seq(out)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CRLDistributionPoints(ExtensionValue):
     """cRLDistributionPoints (RFC 5280 4.2.1.13)."""
 

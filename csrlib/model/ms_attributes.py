@@ -21,12 +21,11 @@ DER octets (``bytes``).  Each class writes its value with ``to_der()``, for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..der.primitives import decode_integer, encode_integer
 from ..der.strings import STRING_TYPES, encode_string
 from ..der.tlv import DEFAULT_LIMITS, Context, read_header, tlv
 from ..errors import BuildError, DecodeError, EncodeError, int_text
+from ..frozen import frozen
 
 __all__ = ["MS_ATTRIBUTE_TYPES", "ClientInformation", "CspInformation", "NameValuePair",
            "read_ms_value"]
@@ -49,7 +48,7 @@ def _text(tag: int, value: str) -> bytes:
         raise BuildError(str(exc)) from None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ClientInformation:
     """msRequestClientInfo: which client made the request, on which machine, for whom."""
 
@@ -70,7 +69,7 @@ class ClientInformation:
                    + _text(_UTF8, self.process_name))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CspInformation:
     """msEnrollmentCsp: the key's cryptographic provider (``signature`` is usually empty)."""
 
@@ -88,7 +87,7 @@ class CspInformation:
                    + _text(_BMP, self.csp_name) + tlv(_BIT_STRING, b"\x00" + self.signature))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NameValuePair:
     """msEnrollmentNameValuePair: one ``name=value`` for the CA (``CertificateTemplate``...)."""
 

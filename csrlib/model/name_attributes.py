@@ -18,7 +18,6 @@ for an unknown type.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .. import oids
 from ..der.generic import validate_content
@@ -27,6 +26,7 @@ from ..der.strings import STRING_TYPES, encode_string
 from ..der.times import decode_generalized_time, decode_utc_time
 from ..der.tlv import describe_tag, encode_length, read_header, tlv
 from ..errors import BuildError, EncodeError
+from ..frozen import field, frozen
 from .reading import Source, maker
 
 __all__ = ["PLAIN_STRINGS", "POSTAL_LINE_TAGS", "STRING_TYPE_NUMBERS", "TYPE_NAMES", "VALUE_TAGS",
@@ -137,7 +137,7 @@ def _shown(value: str) -> str:
     return repr(value if len(value) <= 64 else value[:64] + "...")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NameAttribute:
     """One attribute of a name: type OID, value and the ASN.1 type of the value.
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from .. import oids, schemas
 from ..der.tlv import Writer, encode_length
 from ..errors import BuildError, DecodeError
+from ..frozen import frozen
 from .lazy import (
     EAGER_MAX,
     STEP,
@@ -50,7 +50,7 @@ from .reading import Path, Source, maker, out_of_stack, path_text, plan
 __all__ = ["Name", "RelativeDistinguishedName", "read_name"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RelativeDistinguishedName:
     """One or more attributes at one level of a name (``CN=a+OU=b``).
 
@@ -93,7 +93,7 @@ class RelativeDistinguishedName:
         return w.getvalue()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Name:
     """A distinguished name: RDNs in DER order (most significant first).
 

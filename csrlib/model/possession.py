@@ -19,12 +19,11 @@ certificate that really signed is checked by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .. import cert_schemas
 from ..der.primitives import encode_integer
 from ..der.tlv import tlv
 from ..errors import int_text
+from ..frozen import field, frozen
 from .certificate import Certificate, read_certificate
 from .names import Name, read_name
 from .reading import Path, Source, maker, path_text, plan
@@ -32,7 +31,7 @@ from .reading import Path, Source, maker, path_text, plan
 __all__ = ["PossessionStatement", "read_possession"]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class PossessionStatement:
     """The value of a privateKeyPossessionStatement attribute (RFC 9883 3).
 

@@ -8,12 +8,12 @@ parameter set.  :func:`check_raw_key` makes the checks of reading one;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from ..der.primitives import encode_oid
 from ..der.tlv import tlv
 from ..errors import DecodeError, InvalidKey, bytes_text
+from ..frozen import field, frozen
 from .keys import PublicKey
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["RawPublicKey", "check_raw_key", "key_from_raw"]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class RawPublicKey(PublicKey):
     """Base of the ML-DSA and ML-KEM keys: one class per family, ``level`` names the set.
 

@@ -16,7 +16,6 @@ field order.
 
 from __future__ import annotations
 
-import dataclasses
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
@@ -28,6 +27,7 @@ from ..asn1 import UNEXPECTED_ERRORS, Plan, compile_schema, name_deviations
 from ..der.generic import validate_content
 from ..der.tlv import DEFAULT_LIMITS, Context, Deviation, Limits, read_header
 from ..errors import DecodeError, join_path
+from ..frozen import field_names
 
 __all__ = ["Path", "Rereading", "Source", "maker", "out_of_stack", "path_text", "plan"]
 
@@ -262,7 +262,7 @@ def maker(cls: type[T]) -> Callable[..., T]:
     ``__setattr__`` of its own: plain slot stores), then gives it its class:
     the two layouts are the same, so Python allows the assignment.
     """
-    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    names = field_names(cls)
     args = ", ".join(f"a{i}" for i in range(len(names)))
     # Giving an object its class costs about two descriptor calls: worth it from three fields.
     twin = _twin(cls) if len(names) >= _TWIN_FIELDS else None
