@@ -30,13 +30,14 @@ from typing import Any
 
 from . import oids, schemas
 from .der.primitives import decode_oid, encode_oid
-from .der.tlv import DEFAULT_LIMITS, Context, Limits, read_header, tlv
+from .der.tlv import DEFAULT_LIMITS, Context, Limits, read_header, short_header, tlv
 from .errors import DecodeError, EncodeError
 from .model.algorithms import SignatureAlgorithm, read_signature_algorithm
 from .model.attributes import Attribute, Attributes
 from .model.extension_reading import extension_at
 from .model.extensions import Extension, Extensions, ExtensionValue, SubjectAlternativeName
 from .model.general_names import DNSName
+from .model.key_shapes import read_shaped_key
 from .model.keys import PublicKey, read_spki
 from .model.lazy import EAGER_MAX, LazySequence
 from .model.name_attributes import (
@@ -44,7 +45,7 @@ from .model.name_attributes import (
     TYPE_NAMES,
     VALUE_TAGS,
     NameAttribute,
-    atv_der,
+    oid_element,
 )
 from .model.names import Name, RelativeDistinguishedName
 from .model.reading import Source, maker, plan
@@ -93,8 +94,10 @@ def _read(cache: dict[bytes, Any] | None, der: bytes, schema: Any, reader: Any, 
 
 def _read_key(der: bytes) -> PublicKey | None:
     """Return the key a strict load reads of a SubjectPublicKeyInfo, or None if it refuses it."""
-    key: PublicKey | None = _read(None, der, schemas.SubjectPublicKeyInfo, read_spki,
-                                  _KEY_DEPTH, "certificationRequestInfo.subjectPKInfo")
+    key = read_shaped_key(der)
+    if key is None:
+        key = _read(None, der, schemas.SubjectPublicKeyInfo, read_spki, _KEY_DEPTH,
+                    "certificationRequestInfo.subjectPKInfo")
     return key
 
 
@@ -177,9 +180,13 @@ def encode_name(name: Name) -> tuple[bytes, bool]:
             parts.append(rdn.to_der())
             plain = False
         elif len(attributes) == 1:
-            # RelativeDistinguishedName.to_der() of one attribute, inline.
+            # RelativeDistinguishedName.to_der() of one attribute, inline:
+            # SET { SEQUENCE { type, value } }, short headers when they fit.
             attribute = attributes[0]
-            parts.append(tlv(0x31, atv_der(attribute)))
+            inner = oid_element(attribute.oid) + attribute.encoded
+            n = len(inner)
+            parts.append(short_header(0x31, n + 2) + short_header(0x30, n) + inner
+                         if n < 0x7E else tlv(0x31, tlv(0x30, inner)))
             plain = plain and _plain_attribute(attribute)
         else:
             parts.append(rdn.to_der())
@@ -193,9 +200,12 @@ def _plain_san(value: ExtensionValue) -> bool:
     if type(value) is not SubjectAlternativeName:
         return False
     names = value.names
-    return (type(names) is tuple and 0 < len(names) <= EAGER_MAX
-            and all(type(n) is DNSName and type(n.value) is str and n.value.isascii()
-                    for n in names))
+    if type(names) is not tuple or not 0 < len(names) <= EAGER_MAX:
+        return False
+    for n in names:
+        if type(n) is not DNSName or type(n.value) is not str or not n.value.isascii():
+            return False
+    return True
 
 
 def _holds_lazy(value: Any, depth: int = 0) -> bool:

@@ -41,6 +41,7 @@ __all__ = [
     "encode_tag",
     "key_number",
     "read_header",
+    "short_header",
     "tag_key",
     "tlv",
 ]
@@ -237,15 +238,21 @@ def encode_length(n: int) -> bytes:
     return bytes((0x80 | k,)) + n.to_bytes(k, "big")
 
 
-#: Two octets from two ints: faster than ``bytes((a, b))``.
-_two_octets = struct.Struct("BB").pack
+#: ``short_header(key, n)``: the two octets of a one-octet identifier and a
+#: short length (both below 0x100 and 0x80, unchecked); faster than ``bytes((a, b))``.
+short_header = struct.Struct("BB").pack
 
 
 def tlv(key: int, content: bytes) -> bytes:
     """Return one DER element: identifier, length and ``content``."""
     n = len(content)
-    if key <= 0xFF and n < 0x80:  # one identifier octet, short length: most elements
-        return _two_octets(key, n) + content
+    if key <= 0xFF:  # one identifier octet: most elements
+        if n < 0x80:
+            return short_header(key, n) + content
+        if n <= 0xFFFF:
+            # The long form's one or two length octets (X.690 8.1.3.5), minimal.
+            return (bytes((key, 0x81, n)) if n <= 0xFF
+                    else bytes((key, 0x82, n >> 8, n & 0xFF))) + content
     return encode_tag(key) + encode_length(n) + content
 
 

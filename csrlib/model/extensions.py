@@ -94,11 +94,11 @@ class SubjectAlternativeName(ExtensionValue):
         """
         if isinstance(names, str):
             raise BuildError("from_strings takes a list of strings")
-        return cls(tuple(parse_general_name(n) for n in names))
+        return cls(tuple(map(parse_general_name, names)))
 
     def to_der(self) -> bytes:
         """Return the DER GeneralNames."""
-        return tlv(0x30, b"".join(n.to_der() for n in self.names))
+        return tlv(0x30, b"".join([n.to_der() for n in self.names]))
 
     def check(self) -> None:
         """Raise BuildError for an empty list (GeneralNames is SIZE 1..MAX, RFC 5280 4.2.1.6)."""
@@ -124,7 +124,7 @@ class IssuerAlternativeName(ExtensionValue):
 
     def to_der(self) -> bytes:
         """Return the DER GeneralNames."""
-        return tlv(0x30, b"".join(n.to_der() for n in self.names))
+        return tlv(0x30, b"".join([n.to_der() for n in self.names]))
 
     def check(self) -> None:
         """Raise BuildError for an empty list (GeneralNames is SIZE 1..MAX, RFC 5280 4.2.1.7)."""

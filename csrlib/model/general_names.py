@@ -9,10 +9,17 @@ from typing import TYPE_CHECKING, Any, Union
 from .. import schemas
 from ..der.primitives import encode_oid
 from ..der.strings import encode_string
-from ..der.tlv import tlv
+from ..der.tlv import short_header, tlv
 from ..errors import BuildError, EncodeError
 from ..frozen import field, frozen
-from .hostnames import check_dns_name, check_email, check_uri, dns_name_to_ascii, email_to_ascii
+from .hostnames import (
+    check_dns_name,
+    check_email,
+    check_uri,
+    dns_name_to_ascii,
+    email_to_ascii,
+    plain_dns_name,
+)
 from .lazy import STEP, LazySequence, Reader, element_end, offsets
 from .names import Name, read_name
 from .reading import Path, Source, maker, out_of_stack, path_text, plan
@@ -76,7 +83,11 @@ class DNSName(GeneralName):
 
     def to_der(self) -> bytes:
         """Return ``[2] IA5String``."""
-        return _ia5(2, self.value)
+        value = self.value
+        if len(value) < 0x80 and value.isascii():
+            # The common case inline: a short-form header, the text's octets.
+            return short_header(0x82, len(value)) + value.encode("ascii")
+        return _ia5(2, value)
 
 
 @frozen
@@ -199,8 +210,9 @@ def check_general_names(names: Iterable[GeneralName]) -> None:
     checked when they were made, or are DER kept as given.
     """
     for name in names:
-        if isinstance(name, DNSName):
-            check_dns_name(name.value)
+        if type(name) is DNSName or isinstance(name, DNSName):
+            if type(name.value) is not str or plain_dns_name(name.value) is None:
+                check_dns_name(name.value)
         elif isinstance(name, RFC822Name):
             check_email(name.value)
         elif isinstance(name, UniformResourceIdentifier):
@@ -233,6 +245,9 @@ def parse_general_name(text: str) -> GeneralName:
     ``dirName:CN=x,O=y`` (RFC 4514).  DNS names, email addresses and URIs are
     checked (:mod:`csrlib.model.hostnames`).  Raises BuildError otherwise.
     """
+    if text[:4] == "DNS:" and plain_dns_name(text, 4):
+        # The common case: an LDH name that passes every check as it is.
+        return DNSName(text[4:])
     kind, sep, value = text.partition(":")
     form = _FORMS.get(kind.strip().lower())
     if not sep or form is None or form == "otherName":
@@ -240,7 +255,7 @@ def parse_general_name(text: str) -> GeneralName:
     if not value:
         raise BuildError(f"empty value in {text!r}")
     if form == "DNS":
-        return DNSName(dns_name_to_ascii(value))
+        return DNSName(value if plain_dns_name(value) else dns_name_to_ascii(value))
     if form == "IP":
         import ipaddress  # imported when first needed (see _general_name)
 

@@ -191,20 +191,28 @@ def _to_ascii(text: str, wildcard: bool) -> str:
     return name
 
 
-# The common case in one regular expression: LDH labels of 1 to 63 octets
-# that neither start nor end with a hyphen (RFC 1034 3.5, RFC 1123 2.1),
-# optionally after a leading "*." label.  A name it matches, of at most
-# _MAX_NAME octets and with no "xn--" anywhere, passes every rule of
-# _check_dns; any other name takes the label-by-label path, which says what
-# is wrong (or checks the A-labels).
+# The common case in one regular expression: at most _MAX_NAME characters,
+# no "xn--" anywhere (in any case), then LDH labels of 1 to 63 octets that
+# neither start nor end with a hyphen (RFC 1034 3.5, RFC 1123 2.1),
+# optionally after a leading "*." label.  A name it matches passes every
+# rule of _check_dns; any other name takes the label-by-label path, which
+# says what is wrong (or checks the A-labels).  The lookaheads are bounded:
+# the first looks at most _MAX_NAME + 1 characters, and the second runs
+# only on a name no longer than that.
 _LDH_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_PLAIN_NAME = re.compile(rf"(?:\*\.)?{_LDH_LABEL}(?:\.{_LDH_LABEL})*", re.ASCII)
+_PLAIN_NAME = re.compile(
+    rf"(?!.{{{_MAX_NAME + 1}}})(?!(?i:.*xn--))(?:\*\.)?{_LDH_LABEL}(?:\.{_LDH_LABEL})*",
+    re.ASCII | re.DOTALL)
+
+#: ``plain_dns_name(name)``: a match (true) when ``name`` is an LDH name,
+#: wildcard allowed, that every rule of :func:`check_dns_name` accepts, so
+#: a caller may skip the call; None for every other name (check it).
+plain_dns_name = _PLAIN_NAME.fullmatch
 
 
 def _plain_dns(name: str, wildcard: bool) -> bool:
     """Return True if ``name`` is a plain LDH name that _check_dns_labels accepts."""
-    return (len(name) <= _MAX_NAME and _PLAIN_NAME.fullmatch(name) is not None
-            and (wildcard or name[0] != "*") and "xn--" not in name.lower())
+    return _PLAIN_NAME.fullmatch(name) is not None and (wildcard or name[0] != "*")
 
 
 def _check_dns(name: str, wildcard: bool) -> None:

@@ -179,6 +179,16 @@ class NameAttribute:
         attribute type does not allow (:data:`VALUE_TAGS`) or a value its
         type cannot hold (lone surrogates included).
         """
+        if cls is NameAttribute and string_type is None and type(value) is str:
+            known = oids.attribute_oid(oid_or_name)
+            if known is not None:
+                # A type given by name, whose OID is known valid: the checks
+                # of __post_init__ but that one, without its call.
+                _check_text(known, value)
+                default = _DEFAULT_TYPES.get(known, "UTF8String")
+                encoded = _encode_value(value, default)
+                _check_tag(known, encoded, default)
+                return make_attribute(known, value, default, encoded)
         oid = _oid_for(oid_or_name)
         _check_text(oid, value)
         return cls(oid, value, string_type or _DEFAULT_TYPES.get(oid, "UTF8String"))
@@ -265,9 +275,26 @@ def _escape(value: str) -> str:
     return value
 
 
+#: OBJECT IDENTIFIER elements of attribute types by dotted OID; bounded (a
+#: program names few types), cleared when full.
+_OID_ELEMENTS: dict[str, bytes] = {}
+_OID_ELEMENTS_MAX = 256
+
+
+def oid_element(oid: str) -> bytes:
+    """Return the DER OBJECT IDENTIFIER element of a dotted OID; raise EncodeError if invalid."""
+    out = _OID_ELEMENTS.get(oid)
+    if out is None:
+        out = tlv(0x06, encode_oid(oid))
+        if len(_OID_ELEMENTS) >= _OID_ELEMENTS_MAX:
+            _OID_ELEMENTS.clear()
+        _OID_ELEMENTS[oid] = out
+    return out
+
+
 def atv_der(attribute: NameAttribute) -> bytes:
     """Return the DER AttributeTypeAndValue of an attribute (the order of an RDN's SET)."""
-    return tlv(0x30, tlv(0x06, encode_oid(attribute.oid)) + attribute.encoded)
+    return tlv(0x30, oid_element(attribute.oid) + attribute.encoded)
 
 
 # -- reading a value ------------------------------------------------------------------------

@@ -107,7 +107,8 @@ class Name:
     @classmethod
     def from_attributes(cls, attributes: Iterable[NameAttribute]) -> Name:
         """Return a name with one single-valued RDN per attribute, in the order given."""
-        return cls(tuple(RelativeDistinguishedName((a,)) for a in attributes))
+        # One attribute per RDN: nothing for RelativeDistinguishedName's checks.
+        return cls(tuple(_rdn((a,)) for a in attributes))
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> Name:
@@ -177,12 +178,12 @@ class Name:
     @classmethod
     def from_rfc4514(cls, text: str) -> Name:
         """Parse an RFC 4514 string (``CN=x,O=Example``); raise BuildError if malformed."""
-        return cls(tuple(RelativeDistinguishedName(attrs) for attrs in parse_rfc4514(text)))
+        return cls(_rdns(parse_rfc4514(text)))
 
     @classmethod
     def from_openssl(cls, text: str) -> Name:
         """Parse OpenSSL's ``/C=US/O=Example/CN=x`` form; raise BuildError if malformed."""
-        return cls(tuple(RelativeDistinguishedName(attrs) for attrs in parse_openssl(text)))
+        return cls(_rdns(parse_openssl(text)))
 
 
 def _slash_type(attribute: NameAttribute) -> str:
@@ -206,6 +207,12 @@ _ESCAPES = re.compile(r'[\\"+,;<>\x00]|^[# ]| $')
 # -- reading --------------------------------------------------------------------------------
 
 _rdn = maker(RelativeDistinguishedName)
+
+
+def _rdns(parsed: list[tuple[NameAttribute, ...]]) -> tuple[RelativeDistinguishedName, ...]:
+    """Return the RDNs of parsed attribute tuples; one attribute needs none of the checks."""
+    return tuple([_rdn(attrs) if len(attrs) == 1 else RelativeDistinguishedName(attrs)
+                  for attrs in parsed])
 _name = maker(Name)
 _EMPTY_NAME = _name(())
 

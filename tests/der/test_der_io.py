@@ -243,3 +243,18 @@ def test_dump_and_schema_less_validation_agree(data: bytes, strict: bool) -> Non
     except DecodeError as exc:
         expected = (exc.kind, exc.offset)
     assert _verdict_of_dump(data, strict) == expected
+
+
+@pytest.mark.parametrize("size", [0, 1, 0x7F, 0x80, 0x81, 0xFF, 0x100, 0x101, 0xFFFF, 0x10000])
+@pytest.mark.parametrize("tag", [0x02, 0x30, 0xA0, 0x1FBF])  # the last: [31] constructed
+def test_tlv_writes_minimal_definite_lengths(tag: int, size: int) -> None:
+    # X.690 8.1.3: short form below 0x80; else 0x80 | k, then the length in
+    # k octets, the fewest that hold it (DER 10.1).  Written out by hand here.
+    content = bytes(size)
+    if size < 0x80:
+        length = bytes((size,))
+    else:
+        k = (size.bit_length() + 7) // 8
+        length = bytes((0x80 | k,)) + size.to_bytes(k, "big")
+    identifier = b"\xbf\x1f" if tag == 0x1FBF else bytes((tag,))
+    assert der.tlv(tag, content) == identifier + length + content

@@ -402,7 +402,7 @@ def test_zipapp_holds_idna_and_converts_on_a_bare_interpreter(tmp_path: Path) ->
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.text(alphabet="aZ09-.*xn", max_size=80) | st.from_regex(
+@given(st.text(alphabet="aZ09-.*xnXN\n", max_size=80) | st.from_regex(
     r"(\*\.)?[a-z0-9-]{1,64}(\.[a-z0-9-]{1,64}){0,4}", fullmatch=True), st.booleans())
 def test_the_fast_dns_path_accepts_only_what_the_label_rules_accept(
         name: str, wildcard: bool) -> None:
@@ -452,3 +452,35 @@ def test_the_plain_path_judges_as_the_label_walk() -> None:
         hostnames.check_dns_name(Odd("plain..example"))
     with pytest.raises(csrlib.BuildError):
         hostnames.check_dns_name("-bad.plain.example")
+
+
+def test_the_one_regex_bounds_length_and_a_labels_from_where_it_starts() -> None:
+    # plain_dns_name is the pattern's fullmatch: the length and "xn--" rules
+    # are lookaheads, so they hold from the position given (the builder
+    # matches "DNS:name" from 4).
+    from csrlib.model.hostnames import plain_dns_name
+
+    label63 = "a" * 63
+    name253 = ".".join([label63] * 3) + "." + "b" * 61
+    assert len(name253) == 253 and plain_dns_name(name253)
+    assert not plain_dns_name(name253 + "b")
+    assert plain_dns_name("DNS:" + name253, 4) and not plain_dns_name("DNS:" + name253 + "b", 4)
+    for a_label in ("xn--fa-hia.example", "a.XN--fa-hia.example", "a.xN--x.example",
+                    "Xn--x", "foo.bar.xn--"):
+        assert not plain_dns_name(a_label), a_label
+    assert plain_dns_name("xn-a.example") and plain_dns_name("x-n--a.example")
+    assert not plain_dns_name("example.com\n") and not plain_dns_name("\nexample.com")
+
+
+def test_san_from_strings_gives_what_the_checked_path_gives() -> None:
+    # "DNS:" + a plain name skips the conversion; any other spelling takes it.
+    names = ["DNS:a.example", "dns:b.example", " DNS :c.example", "DNS:*.d.example",
+             "DNS:xn--fa-hia.example", "DNS:faß.example", "DNS:E.Example"]
+    san = csrlib.SubjectAlternativeName.from_strings(names)
+    assert [n.value for n in san.names] == [
+        "a.example", "b.example", "c.example", "*.d.example", "xn--fa-hia.example",
+        "xn--fa-hia.example", "E.Example"]
+    for bad in ("DNS:-a.example", "DNS:a..example", "DNS:" + "a" * 64 + ".example",
+                "DNS:xn--zz.example", "DNS:"):
+        with pytest.raises(csrlib.BuildError):
+            csrlib.SubjectAlternativeName.from_strings([bad])

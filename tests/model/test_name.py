@@ -277,3 +277,37 @@ def test_long_subject_alt_names_read_as_short_ones(count: int) -> None:
     assert (info.value.kind, info.value.path) == (
         "bad-extension", f"certificationRequestInfo.attributes[0].values[0][0].extnValue"
                          f"[{count - 1}]")
+
+
+@pytest.mark.parametrize("value", ["example", "ab", "a b", "caf\u00e9", "x@y.example", "",
+                                   "\ud800", "a\x00b", "#1", "A" * 70])
+def test_from_text_by_name_is_from_text_by_oid(value: str) -> None:
+    # By name, from_text makes the attribute without __init__ (the OID is
+    # known valid); by dotted OID it goes through __init__'s checks.  Both
+    # give the same attribute, or the same error.
+    from csrlib import oids
+
+    for name, oid in oids._PARSE_NAMES.items():
+        try:
+            by_name: NameAttribute | str = NameAttribute.from_text(name, value)
+        except BuildError as exc:
+            by_name = str(exc)
+        try:
+            by_oid: NameAttribute | str = NameAttribute.from_text(oid, value)
+        except BuildError as exc:
+            by_oid = str(exc)
+        assert by_name == by_oid, (name, value)
+        if isinstance(by_name, NameAttribute):
+            assert isinstance(by_oid, NameAttribute)
+            assert (by_name.oid, by_name.string_type, by_name.encoded) == (
+                by_oid.oid, by_oid.string_type, by_oid.encoded)
+
+
+def test_from_text_writes_the_default_types() -> None:
+    assert NameAttribute.from_text("CN", "caf\u00e9").encoded == b"\x0c\x05caf\xc3\xa9"
+    assert NameAttribute.from_text("C", "US").encoded == b"\x13\x02US"
+    assert NameAttribute.from_text("emailAddress", "a@b").encoded == b"\x16\x03a@b"
+    with pytest.raises(BuildError, match="two letters"):
+        NameAttribute.from_text("c", "USA")
+    with pytest.raises(BuildError, match="cannot hold"):
+        NameAttribute.from_text("CN", "\ud800")
