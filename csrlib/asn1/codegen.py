@@ -26,7 +26,7 @@ from ..der.primitives import decode_boolean, decode_integer, decode_null, decode
 from ..der.strings import STRING_TYPES
 from ..der.tlv import read_header
 from ..errors import DecodeError
-from .code_templates import HEADER, HEADER_END, LEAVES, SET_ORDER
+from .code_templates import SET_ORDER, Level
 from .plan import WHOLE_OCTETS, Node, compile_node, slot
 from .types import (
     ANY,
@@ -69,31 +69,6 @@ def inline_kind(node: Node) -> str | None:
             OCTET_STRING: "octets"}.get(node.kind)
 
 
-class _Level:
-    """The variable names of one nesting level of generated code."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        # The element: start, contents, end, depth; then the state of its reading.
-        self.h, self.c, self.e, self.d = f"h_{n}", f"c_{n}", f"e_{n}", f"d_{n}"
-        self.d1, self.pos, self.t = f"d1_{n}", f"pos_{n}", f"t_{n}"
-        self.cs, self.ce, self.i, self.seg = f"cs_{n}", f"ce_{n}", f"i_{n}", f"seg_{n}"
-        self.items, self.prev, self.prev_end = f"items_{n}", f"prev_{n}", f"prev_end_{n}"
-
-    def header(self, indent: str, ends_only: bool = False) -> str:
-        """Return the code reading the next header; ``ends_only``: its contents' start unused."""
-        return (HEADER_END if ends_only else HEADER).format(
-            i=indent, t=self.t, pos=self.pos, e=self.e, cs=self.cs, ce=self.ce)
-
-    def leaf(self, kind: str, target: str, indent: str) -> str:
-        if kind.startswith("str"):
-            return f"{indent}{target} = STR{kind[3:]}(buf, {self.cs}, {self.ce}, ctx)\n"
-        return "".join(
-            indent + line.format(v=target, pos=self.pos, t=self.t, cs=self.cs, ce=self.ce,
-                                 d=self.d1) + "\n"
-            for line in LEAVES[kind])
-
-
 class _Generator:
     def __init__(self, info: NodeInfo, top_span: bool) -> None:
         self.info = info
@@ -134,14 +109,14 @@ class _Generator:
 
     # -- bodies ----------------------------------------------------------------
 
-    def element(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
+    def element(self, node: Node, lv: Level, result: str, ind: str, depth: int) -> None:
         """Generate code decoding the element (h, c, e at ``lv``) into ``result``."""
         if node.kind == SEQUENCE:
             self.sequence(node, lv, result, ind, depth)
         else:
             self.collection(node, lv, result, ind, depth)
 
-    def sequence(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
+    def sequence(self, node: Node, lv: Level, result: str, ind: str, depth: int) -> None:
         data = self.info(node)
         tables, fallbacks, defaults = data["tables"], data["fallbacks"], data["defaults"]
         helpers = {key: self.name(key, value) for key, value in data["helpers"].items()}
@@ -195,8 +170,13 @@ class _Generator:
                 # header read unconditionally, the code at the same level.
                 e(f"{body}if {lv.pos} >= {lv.e}:\n")
                 e(f"{body}    raise {helpers['missing']}(-1, {lv.pos}, {lv.e}, {lv.i}, {j})\n")
-                e(lv.header(body))
-                e(f"{body}if not {match}:\n{body}    raise {missing}\n")
+                if any_fn is None and len(own) == 1 and _reads_no_tag(f.node):
+                    # One tag: matched inline (the tag variable is not set;
+                    # nothing reads it before the next header).
+                    e(lv.known(body, next(iter(own)), f"raise {missing}"))
+                else:
+                    e(lv.header(body))
+                    e(f"{body}if not {match}:\n{body}    raise {missing}\n")
                 inner = body
             else:
                 if stale:
@@ -248,7 +228,7 @@ class _Generator:
         e(f"{ind2}{result} = ({value}, {lv.h}, {lv.e})\n" if span
           else f"{ind2}{result} = {value}\n")
 
-    def component(self, f: Any, own: dict[int, Any], any_fn: Any, lv: _Level, v: str,
+    def component(self, f: Any, own: dict[int, Any], any_fn: Any, lv: Level, v: str,
                   ind: str, depth: int) -> None:
         """Generate the decoding of one matched SEQUENCE component into ``v``."""
         node = f.node
@@ -284,17 +264,17 @@ class _Generator:
         whole = compile_node(item.whole())
         return whole if self.inlinable(whole, depth + 1) else None
 
-    def nested(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
+    def nested(self, node: Node, lv: Level, result: str, ind: str, depth: int) -> None:
         """Generate the element at ``lv``'s current position inline, one level down.
 
         The inner level reads its element's start, contents, end and depth
         from the outer level's variables, which no code writes meanwhile.
         """
-        inner = _Level(lv.n + 1)
+        inner = Level(lv.n + 1)
         inner.h, inner.c, inner.e, inner.d = lv.pos, lv.cs, lv.ce, lv.d1
         self.element(node, inner, result, ind, depth + 1)
 
-    def collection(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
+    def collection(self, node: Node, lv: Level, result: str, ind: str, depth: int) -> None:
         assert node.item is not None
         if node.items_unchecked:
             self.counted(node, lv, result, ind, depth)
@@ -312,7 +292,6 @@ class _Generator:
             e(f"{ind}{lv.prev} = -1\n{ind}{lv.prev_end} = -1\n")
         e(f"{ind}try:\n{ind}    while {lv.pos} < {lv.e}:\n")
         body = ind + "        "
-        e(lv.header(body))
         v = f"item_{lv.n}"
         # Alternatives of an untagged CHOICE that are leaves: decoded inline too.
         choices: list[tuple[int, str, str]] = []
@@ -323,8 +302,12 @@ class _Generator:
                     choices.append((key, item.alts[chain[0][1]][0], kind))
         whole = None if leaf is not None or nested else self.whole_inline(item, data, depth)
         generic = leaf is None and not nested and whole is None
+        if not generic and item.keys and _reads_no_tag(item):
+            e(lv.known(body, item.keys[0], f"raise {helpers['unexpected']}({lv.t}, {lv.pos})"))
+        else:
+            e(lv.header(body))
         if not generic:
-            if item.keys:
+            if item.keys and not _reads_no_tag(item):
                 e(f"{body}if {lv.t} != {item.keys[0]}:\n")
                 e(f"{body}    raise {helpers['unexpected']}({lv.t}, {lv.pos})\n")
         elif not choices:
@@ -384,7 +367,7 @@ class _Generator:
           else f"{ind}{result} = {lv.items}\n")
 
 
-    def counted(self, node: Node, lv: _Level, result: str, ind: str, depth: int) -> None:
+    def counted(self, node: Node, lv: Level, result: str, ind: str, depth: int) -> None:
         """Generate a collection whose items are counted, not decoded (``items_unchecked``).
 
         Each item's header is read (and its tag matched when the item type
@@ -418,10 +401,10 @@ class _Generator:
             e(f"{ind}{lv.prev} = -1\n{ind}{lv.prev_end} = -1\n")
         e(f"{ind}try:\n{ind}    while {lv.pos} < {lv.e}:\n")
         body = ind + "        "
-        e(lv.header(body, ends_only=True))
         if item_key is not None:
-            e(f"{body}if {lv.t} != {item_key}:\n")
-            e(f"{body}    raise {unexpected}({lv.t}, {lv.pos})\n")
+            e(lv.known(body, item_key, f"raise {unexpected}({lv.t}, {lv.pos})", ends_only=True))
+        else:
+            e(lv.header(body, ends_only=True))
         if node.kind == SET_OF:
             e(SET_ORDER.format(i=body, prev=lv.prev, prev_end=lv.prev_end, pos=lv.pos,
                                 ce=lv.ce))
@@ -436,6 +419,15 @@ class _Generator:
         span = node.span if depth else self.top_span
         e(f"{ind}{result} = ({lv.items}, {lv.h}, {lv.e})\n" if span
           else f"{ind}{result} = {lv.items}\n")
+
+
+def _reads_no_tag(node: Node) -> bool:
+    """Return True if the code decoding ``node``'s element does not read the tag variable.
+
+    Only the ANY leaves read it (the element's own tag); the SET OF order
+    and every nested level read positions.
+    """
+    return inline_kind(node) not in ("any", "any-unchecked", "any-unchecked-span")
 
 
 def _count_sizes(size: tuple[float, float] | None) -> Callable[[int, int], None]:
@@ -468,7 +460,7 @@ def generate(node: Node, info: NodeInfo, overrun: Any, span: bool) -> Any:
     returns ``(value, h, e)``.
     """
     gen = _Generator(info, span)
-    lv = _Level(0)
+    lv = Level(0)
     lv.h, lv.c, lv.e, lv.d = "h", "c", "e", "d"  # the arguments, never written
     gen.emit("def dec(buf, h, c, e, ctx, d):\n")
     gen.element(node, lv, "result", "    ", 0)
