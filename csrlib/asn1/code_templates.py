@@ -40,15 +40,27 @@ HEADER_END = """\
 {i}    {t}, {cs}, {ce} = read_header(buf, {pos}, {e}, ctx)
 """
 
-# The header of an element that must have one low tag ({key}), when its
-# length is short: the tag compared with the octet itself (no tag variable),
-# the same overrun check as HEADER's.  Any other header takes the "else:"
+# The header of an element that must have one low tag ({key}), in HEADER's
+# common forms: the tag compared with the octet itself (no tag variable),
+# the same length and overrun checks as HEADER's.  Any other header takes the "else:"
 # that follows, where HEADER (or HEADER_END) and the tag's own check stand,
 # so every error is the one they raise.
 KNOWN = """\
 {i}if buf[{pos}] == {key} and {pos} + 2 <= {e} and buf[{pos} + 1] < 0x80:
 {i}    {cs} = {pos} + 2
 {i}    {ce} = {cs} + buf[{pos} + 1]
+{i}    if {ce} > {e}:
+{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
+{i}elif (buf[{pos}] == {key} and {pos} + 4 <= {e} and buf[{pos} + 1] == 0x82 and buf[{pos} + 2]
+{i}        and ctx.long_lengths):
+{i}    {cs} = {pos} + 4
+{i}    {ce} = {cs} + (buf[{pos} + 2] << 8 | buf[{pos} + 3])
+{i}    if {ce} > {e}:
+{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
+{i}elif (buf[{pos}] == {key} and {pos} + 3 <= {e} and buf[{pos} + 1] == 0x81
+{i}        and buf[{pos} + 2] >= 0x80 and ctx.long_lengths):
+{i}    {cs} = {pos} + 3
+{i}    {ce} = {cs} + buf[{pos} + 2]
 {i}    if {ce} > {e}:
 {i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
 {i}else:
