@@ -30,6 +30,7 @@ from .frozen import field, frozen
 from .model.algorithms import SignatureAlgorithm, read_signature_algorithm
 from .model.attributes import Attribute, Attributes, StringValue, read_attributes
 from .model.extensions import Extension, Extensions, UnrecognizedExtension
+from .model.key_shapes import SHAPED_SIZES, read_shaped_key
 from .model.keys import PublicKey, RsaPublicKey, read_spki
 from .model.names import Name, read_name
 from .model.reading import Source, maker, plan
@@ -435,7 +436,10 @@ def _load_der(
     # Depths as the decoder counts them: the request's contents are at 1, the
     # info's at 2, so its components (subject, key, attributes) are at 3.
     subject = read_name(src, rdns, 3, _SUBJECT)
-    public_key = read_spki(src, spki, 3, _SPKI)
+    # A fixed-shape key (model/key_shapes.py) is read by its octets: the same key.
+    start, end = spki[1], spki[2]
+    public_key = ((read_shaped_key(buf[start:end]) if end - start in SHAPED_SIZES else None)
+                  or read_spki(src, spki, 3, _SPKI))
     if attributes is None:
         src.deviate("attributes-missing", cri_end, _CRI)
         attrs = Attributes()

@@ -26,7 +26,7 @@ from .curves import CURVES, Curve, decode_point
 from .keys import EcPublicKey, Ed448PublicKey, Ed25519PublicKey, PublicKey
 from .reading import maker
 
-__all__ = ["read_shaped_key"]
+__all__ = ["SHAPED_SIZES", "read_shaped_key"]
 
 #: The curves csrlib verifies on; decode_point checks their points.
 _EC_CURVES = (oids.SECP256R1, oids.SECP384R1, oids.SECP521R1, oids.SECP256K1)
@@ -34,7 +34,7 @@ _EC_CURVES = (oids.SECP256R1, oids.SECP384R1, oids.SECP521R1, oids.SECP256K1)
 _ec_key = maker(EcPublicKey)
 
 #: By the SPKI's length: its leading octets and the curve (EC) or the key's
-#: maker (EdDSA); filled on first use.
+#: maker (EdDSA).
 _EC_SHAPES: dict[int, tuple[bytes, Curve]] = {}
 _ED_SHAPES: dict[int, tuple[bytes, Callable[[bytes, bytes], PublicKey]]] = {}
 
@@ -61,8 +61,6 @@ def read_shaped_key(der: bytes) -> PublicKey | None:
     compressed or hybrid form byte): a strict load refuses that key or
     reads it the long way, and says why.
     """
-    if not _EC_SHAPES:
-        _fill()
     size = len(der)
     ec = _EC_SHAPES.get(size)
     if ec is not None:
@@ -79,3 +77,8 @@ def read_shaped_key(der: bytes) -> PublicKey | None:
     if ed is None or not der.startswith(ed[0]):
         return None
     return ed[1](der[len(ed[0]):], der)
+
+
+_fill()
+#: The lengths of the fixed-shape SPKIs: a caller may skip the call for any other.
+SHAPED_SIZES = frozenset(_EC_SHAPES) | frozenset(_ED_SHAPES)

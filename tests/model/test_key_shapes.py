@@ -10,9 +10,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import csrlib
 from csrlib import DecodeError, PublicKey
 from csrlib.model.key_shapes import read_shaped_key
-from tests.helpers import tlv
+from tests.helpers import csr_der, tlv
 
 _SPKI = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
@@ -91,3 +92,24 @@ def test_any_changed_octet_gives_the_strict_reading_or_none(der: bytes, where: i
         return
     # Whatever it reads, a strict load reads the same key.
     assert _fields(shaped) == _fields(PublicKey.from_der(bytes(changed)))
+
+
+@pytest.mark.parametrize("label", list(_KEYS))
+def test_a_load_reads_a_fixed_shape_key_as_the_spki_reader_does(label: str) -> None:
+    # load() takes the shape's path; PublicKey.from_der reads the SPKI alone.
+    der = _spki(_KEYS[label]())
+    for strict in (True, False):
+        loaded = csrlib.load(csr_der(spki=der), strict=strict)
+        assert _fields(loaded.public_key) == _fields(PublicKey.from_der(der))
+        assert not loaded.deviations
+
+
+def test_a_load_of_a_shaped_key_off_its_curve_refuses_it_or_records_it() -> None:
+    der = bytearray(_P256)
+    der[-1] ^= 1
+    with pytest.raises(DecodeError) as info:
+        csrlib.load(csr_der(spki=bytes(der)))
+    assert info.value.kind == "bad-key"
+    lenient = csrlib.load(csr_der(spki=bytes(der)), strict=False)
+    assert [d.kind for d in lenient.deviations] == ["bad-key"]
+    assert lenient.public_key.der == bytes(der)
