@@ -73,7 +73,12 @@ def _whole(node: Node, backend: Backend) -> Decoder:
     idx = backend.index + 2
     fn: Decoder | None = node.decoders[idx]
     if fn is None:
-        fn = node.decoders[idx] = _one(*_slot_decoders(*slot(node), backend))
+        table, fallback = _slot_decoders(*slot(node), backend)
+        if fallback is None and len(table) == 1 and next(iter(table)) & 0x1F != 0x1F:
+            fn = _one_known(*next(iter(table.items())))
+        else:
+            fn = _one(table, fallback)
+        node.decoders[idx] = fn
     return fn
 
 
@@ -122,6 +127,23 @@ def _one(table: dict[int, Decoder], fallback: Decoder | None) -> Decoder:
         if ce != e:
             raise DecodeError("trailing-data", ce)
         return fn(buf, c, cs, ce, ctx, d + 1)
+
+    return dec
+
+
+def _one_known(key: int, fn: Decoder) -> Decoder:
+    """:func:`_one` for one low tag: its two inline forms without the dispatch; else _one's."""
+    general = _one({key: fn}, None)
+
+    def dec(buf: bytes, h: int, c: int, e: int, ctx: Context, d: int) -> Any:
+        if d < ctx.max_depth and c + 2 <= e and buf[c] == key:
+            n = buf[c + 1]
+            if n < 0x80 and c + 2 + n == e:
+                return fn(buf, c, c + 2, e, ctx, d + 1)
+            if (n == 0x82 and c + 4 <= e and buf[c + 2] and ctx.long_lengths
+                    and c + 4 + (buf[c + 2] << 8 | buf[c + 3]) == e):
+                return fn(buf, c, c + 4, e, ctx, d + 1)
+        return general(buf, h, c, e, ctx, d)
 
     return dec
 

@@ -246,3 +246,65 @@ def test_trailing_bytes_are_rejected(all_csrs: dict[str, bytes]) -> None:
                     assert (err.kind, err.offset) == ("trailing-data", len(der))
                 else:
                     raise AssertionError("trailing bytes accepted")
+
+
+def _window_outcome(dec: Any, buf: bytes, depth: int, max_depth: int, long_lengths: bool) -> Any:
+    from csrlib.der.tlv import Context, Limits
+
+    ctx = Context(Limits(max_depth=max_depth, max_length_octets=2 if long_lengths else 1))
+    try:
+        return dec(buf, 0, 0, len(buf), ctx, depth)
+    except DecodeError as err:
+        return ("error", err.kind, err.offset, str(err))
+
+
+def _window(tag: int, form: int, declared: int, actual: int) -> bytes:
+    # A header of one of the forms (0: short, else that many length octets;
+    # 0x80 as a short length is the indefinite form) declaring ``declared``
+    # octets, then ``actual`` octets of contents.
+    if form == 0:
+        head = bytes((tag, min(declared, 0x80)))
+    else:
+        head = bytes((tag, 0x80 | form)) + (declared % 256 ** form).to_bytes(form, "big")
+    return head + bytes(actual)
+
+
+def _windows() -> Any:
+    for key in (0x02, 0x04, 0x30, 0x31, 0xA0):
+        for first in (key, 0x30 if key != 0x30 else 0x31, 0x1F):
+            for form in range(4):
+                for declared in (0, 1, 0x7F, 0x80, 0xFF, 0x100, 0x101, 300):
+                    for actual in {max(0, declared - 1), declared, declared + 1}:
+                        yield key, _window(first, form, declared, actual)
+        for short in (b"", bytes((key,)), bytes((key, 0x82, 0x01))):
+            yield key, short
+
+
+def test_a_one_tag_window_is_read_as_the_general_window() -> None:
+    compared = 0
+    for key, buf in _windows():
+        for depth, max_depth, long_lengths in ((0, 4, True), (0, 4, False), (3, 4, True),
+                                               (4, 4, True), (0, 1, True)):
+            _compare_windows(key, buf, depth, max_depth, long_lengths)
+            compared += 1
+    assert compared > 5000
+
+
+@given(st.sampled_from([0x02, 0x30, 0xA0]), st.binary(max_size=8), st.integers(0, 4),
+       st.integers(1, 4), st.booleans())
+def test_any_octets_are_read_as_the_general_window(key: int, buf: bytes, depth: int,
+                                                   max_depth: int, long_lengths: bool) -> None:
+    _compare_windows(key, buf, depth, max_depth, long_lengths)
+
+
+def _compare_windows(key: int, buf: bytes, depth: int, max_depth: int,
+                     long_lengths: bool) -> None:
+    # decoding._one_known reads a window of one low tag without _one's
+    # dispatch: the same contents passed on, the same errors otherwise.
+    from csrlib.asn1.decoding import _one, _one_known
+
+    def contents(buf: bytes, h: int, c: int, e: int, ctx: Any, d: int) -> Any:
+        return (h, c, e, d)
+
+    assert _window_outcome(_one_known(key, contents), buf, depth, max_depth, long_lengths) == (
+        _window_outcome(_one({key: contents}, None), buf, depth, max_depth, long_lengths))
