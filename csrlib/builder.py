@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import oids
-from .built_request import encode_name, read_back_value, request_of
+from .built_request import encode_name, plain_san_der, read_back_value, request_of
 from .der.generic import validate_content
 from .der.primitives import encode_oid
 from .der.tlv import Context, read_header, tlv
@@ -121,16 +121,24 @@ class CertificateRequestBuilder:
             raise BuildError(f"not an extension value: {type(value).__name__}")
         if any(v.oid == value.oid for v, _, _, _ in self._extensions):
             raise BuildError(f"extension {oids.name_of(value.oid)} is already added")
-        value.check()
-        # Checked here, where a request is built, not in the name classes'
-        # constructors: the reader makes the same values (some through their
-        # constructors) from whatever a request holds, and keeps them.
-        if isinstance(value, SubjectAlternativeName | IssuerAlternativeName):
-            check_general_names(value.names)
-        elif isinstance(value, AuthorityKeyIdentifier) and value.authority_cert_issuer:
-            check_general_names(value.authority_cert_issuer)
-        der = value.to_der()
-        extensions = (*self._extensions, (value, critical, der, read_back_value(value, der)))
+        der = plain_san_der(value)
+        read: _ReadBack
+        if der is not None:
+            # Plain DNS names only: every check below passes, and a load
+            # reads the value back as it is.
+            read = (value.oid, value)
+        else:
+            value.check()
+            # Checked here, where a request is built, not in the name classes'
+            # constructors: the reader makes the same values (some through
+            # their constructors) from whatever a request holds, and keeps them.
+            if isinstance(value, SubjectAlternativeName | IssuerAlternativeName):
+                check_general_names(value.names)
+            elif isinstance(value, AuthorityKeyIdentifier) and value.authority_cert_issuer:
+                check_general_names(value.authority_cert_issuer)
+            der = value.to_der()
+            read = read_back_value(value, der)
+        extensions = (*self._extensions, (value, critical, der, read))
         return _builder(self._subject, self._subject_der, extensions, self._attributes,
                         self._public_key, self._signer_certificate, self._subject_plain)
 

@@ -37,6 +37,7 @@ from .model.attributes import Attribute, Attributes
 from .model.extension_reading import extension_at
 from .model.extensions import Extension, Extensions, ExtensionValue, SubjectAlternativeName
 from .model.general_names import DNSName
+from .model.hostnames import plain_dns_name
 from .model.key_shapes import read_shaped_key
 from .model.keys import PublicKey, read_spki
 from .model.lazy import EAGER_MAX, LazySequence
@@ -51,7 +52,7 @@ from .model.names import Name, RelativeDistinguishedName
 from .model.reading import Source, maker, plan
 from .request import CertificateRequest
 
-__all__ = ["encode_name", "plain_name", "read_back_value", "request_of"]
+__all__ = ["encode_name", "plain_name", "plain_san_der", "read_back_value", "request_of"]
 
 _request = maker(CertificateRequest)
 _extension = maker(Extension)
@@ -128,7 +129,8 @@ def _plain_oid(oid: str) -> bool:
 
 def _plain_attribute(attribute: NameAttribute) -> bool:
     """Return True if a load reads ``attribute`` back from its encoding as it is."""
-    if type(attribute) is not NameAttribute or type(attribute.value) is not str:
+    value = attribute.value
+    if type(attribute) is not NameAttribute or type(value) is not str:
         return False
     encoded = attribute.encoded
     size = len(encoded)
@@ -138,16 +140,17 @@ def _plain_attribute(attribute: NameAttribute) -> bool:
     check = PLAIN_STRINGS.get(tag)
     if check is None or TYPE_NAMES[tag] != attribute.string_type:
         return False
-    allowed = VALUE_TAGS.get(attribute.oid)
-    if (allowed is not None and tag not in allowed) or not _plain_oid(attribute.oid):
+    oid = attribute.oid
+    allowed = VALUE_TAGS.get(oid)
+    if (allowed is not None and tag not in allowed) or not (_PLAIN_OIDS.get(oid)
+                                                            or _plain_oid(oid)):
         return False
     try:
         if encoded[1] < 0x80:
             # A short-form header: the decoder's reading of it.
-            c, e = 2, 2 + encoded[1]
-        else:
-            _, c, e = read_header(encoded, 0, size, _STRICT)
-        return e == size and check(encoded, c, e, _STRICT) == attribute.value
+            return 2 + encoded[1] == size and check(encoded, 2, size, _STRICT) == value
+        _, c, e = read_header(encoded, 0, size, _STRICT)
+        return e == size and check(encoded, c, e, _STRICT) == value
     except DecodeError:
         return False
 
@@ -206,6 +209,33 @@ def _plain_san(value: ExtensionValue) -> bool:
         if type(n) is not DNSName or type(n.value) is not str or not n.value.isascii():
             return False
     return True
+
+
+def plain_san_der(value: ExtensionValue) -> bytes | None:
+    """Return the DER of a subjectAltName of plain DNS names (see :func:`_plain_san`), or None.
+
+    A plain name (:data:`csrlib.model.hostnames.plain_dns_name`: LDH
+    labels, no A-label, at most 253 characters) passes every check the
+    builder makes of a name, and a load reads the value back as it is: for
+    such a value of at most EAGER_MAX names, its checks, ``to_der()`` and
+    :func:`read_back_value` in one pass.  None for any other value.
+    """
+    if type(value) is not SubjectAlternativeName:
+        return None
+    names = value.names
+    if type(names) is not tuple or not 0 < len(names) <= EAGER_MAX:
+        return None
+    parts = []
+    for n in names:
+        if type(n) is not DNSName:
+            return None
+        text = n.value
+        if type(text) is not str or plain_dns_name(text) is None:
+            return None
+        # [2] IA5String of the name's octets (ASCII: the regex takes no other).
+        raw = text.encode("ascii")
+        parts.append(short_header(0x82, len(raw)) + raw if len(raw) < 0x80 else tlv(0x82, raw))
+    return tlv(0x30, b"".join(parts))
 
 
 def _holds_lazy(value: Any, depth: int = 0) -> bool:

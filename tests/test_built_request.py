@@ -22,6 +22,7 @@ from csrlib import builder as builder_module
 from csrlib.der.primitives import encode_oid
 from csrlib.der.tlv import tlv
 from csrlib.fuzz import strategies
+from csrlib.model.general_names import DNSName
 from csrlib.model.keys import PublicKey
 from csrlib.model.lazy import LazySequence
 from csrlib.model.name_attributes import NameAttribute
@@ -274,3 +275,37 @@ def test_raw_attribute_values_are_what_a_load_reads() -> None:
            .add_attribute("challengePassword", "secret")
            .sign(generate("ed25519")))
     assert_as_loaded(req)
+
+
+@pytest.mark.parametrize("length", [1, 63, 126, 127, 128, 129, 200, 253])
+def test_plain_dns_names_of_every_length_are_what_a_load_reads(length: int,
+                                                                no_read_back: None) -> None:
+    # add_extension writes a subjectAltName of plain names in one pass
+    # (built_request.plain_san_der): the same DER as to_der(), short and
+    # long lengths alike, and the request a load reads.
+    from csrlib.built_request import plain_san_der
+
+    labels = []
+    left = length
+    while left > 0:
+        size = min(63, left)
+        labels.append("a" * size)
+        left -= size + 1
+    host = ".".join(labels)[:length].rstrip(".")
+    value = csrlib.SubjectAlternativeName((DNSName(host), DNSName("www.example.com")))
+    assert plain_san_der(value) == value.to_der()
+    req = csrlib.CertificateRequestBuilder().add_extension(value).sign(generate("ed25519"))
+    assert_as_loaded(req)
+
+
+def test_names_that_are_not_plain_take_the_checked_path() -> None:
+    from csrlib.built_request import plain_san_der
+
+    for names in [(DNSName("xn--fa-hia.example"),), (DNSName("-bad.example"),),
+                  (DNSName("a" * 254),), (csrlib.RFC822Name("a@example.com"),), ()]:
+        assert plain_san_der(csrlib.SubjectAlternativeName(names)) is None
+    with pytest.raises(csrlib.BuildError, match="label"):
+        csrlib.CertificateRequestBuilder().add_extension(
+            csrlib.SubjectAlternativeName((DNSName("-bad.example"),)))
+    with pytest.raises(csrlib.BuildError):
+        csrlib.CertificateRequestBuilder().add_extension(csrlib.SubjectAlternativeName(()))
