@@ -245,7 +245,7 @@ def parse_general_name(text: str) -> GeneralName:
     ``dirName:CN=x,O=y`` (RFC 4514).  DNS names, email addresses and URIs are
     checked (:mod:`csrlib.model.hostnames`).  Raises BuildError otherwise.
     """
-    if text[:4] == "DNS:" and plain_dns_name(text, 4):
+    if type(text) is str and text[:4] == "DNS:" and plain_dns_name(text, 4):
         # The common case: an LDH name that passes every check as it is.
         return DNSName(text[4:])
     kind, sep, value = text.partition(":")

@@ -212,7 +212,9 @@ plain_dns_name = _PLAIN_NAME.fullmatch
 
 def _plain_dns(name: str, wildcard: bool) -> bool:
     """Return True if ``name`` is a plain LDH name that _check_dns_labels accepts."""
-    return _PLAIN_NAME.fullmatch(name) is not None and (wildcard or name[0] != "*")
+    # len() first: what it raises for a name that is not text is the message.
+    return (len(name) <= _MAX_NAME and _PLAIN_NAME.fullmatch(name) is not None
+            and (wildcard or name[0] != "*"))
 
 
 def _check_dns(name: str, wildcard: bool) -> None:

@@ -31,15 +31,22 @@ __all__ = ["SHAPED_SIZES", "read_shaped_key"]
 #: The curves csrlib verifies on; decode_point checks their points.
 _EC_CURVES = (oids.SECP256R1, oids.SECP384R1, oids.SECP521R1, oids.SECP256K1)
 
-_ec_key = maker(EcPublicKey)
+#: The lengths of the fixed-shape SPKIs (secp256k1, P-256, P-384, P-521,
+#: Ed25519, Ed448): a caller may skip the call for any other.  Written out,
+#: so that importing costs nothing; the tables below are checked against it.
+SHAPED_SIZES = frozenset({88, 91, 120, 158, 44, 69})
 
 #: By the SPKI's length: its leading octets and the curve (EC) or the key's
-#: maker (EdDSA).
+#: maker (EdDSA); made on first use.
 _EC_SHAPES: dict[int, tuple[bytes, Curve]] = {}
 _ED_SHAPES: dict[int, tuple[bytes, Callable[[bytes, bytes], PublicKey]]] = {}
 
 
+_makers: list[Callable[..., PublicKey]] = []
+
+
 def _fill() -> None:
+    _makers.append(maker(EcPublicKey))
     ec_algorithm = tlv(0x06, encode_oid(oids.EC_PUBLIC_KEY))
     for oid in _EC_CURVES:
         curve = CURVES[oid]
@@ -52,6 +59,7 @@ def _fill() -> None:
         whole = tlv(0x30, tlv(0x30, tlv(0x06, encode_oid(oid))) + tlv(0x03, bytes(1 + size)))
         _ED_SHAPES[len(whole)] = (whole[:-size], maker(cls))
     assert not set(_EC_SHAPES) & set(_ED_SHAPES)
+    assert set(_EC_SHAPES) | set(_ED_SHAPES) == SHAPED_SIZES
 
 
 def read_shaped_key(der: bytes) -> PublicKey | None:
@@ -61,6 +69,8 @@ def read_shaped_key(der: bytes) -> PublicKey | None:
     compressed or hybrid form byte): a strict load refuses that key or
     reads it the long way, and says why.
     """
+    if not _makers:
+        _fill()
     size = len(der)
     ec = _EC_SHAPES.get(size)
     if ec is not None:
@@ -71,14 +81,9 @@ def read_shaped_key(der: bytes) -> PublicKey | None:
         point = decode_point(curve, bits)
         if type(point) is not tuple:
             return None
-        key: PublicKey = _ec_key(curve.name, point[0], point[1], der, curve.bits, bits)
+        key: PublicKey = _makers[0](curve.name, point[0], point[1], der, curve.bits, bits)
         return key
     ed = _ED_SHAPES.get(size)
     if ed is None or not der.startswith(ed[0]):
         return None
     return ed[1](der[len(ed[0]):], der)
-
-
-_fill()
-#: The lengths of the fixed-shape SPKIs: a caller may skip the call for any other.
-SHAPED_SIZES = frozenset(_EC_SHAPES) | frozenset(_ED_SHAPES)

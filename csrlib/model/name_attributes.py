@@ -179,7 +179,8 @@ class NameAttribute:
         attribute type does not allow (:data:`VALUE_TAGS`) or a value its
         type cannot hold (lone surrogates included).
         """
-        if cls is NameAttribute and string_type is None and type(value) is str:
+        if (cls is NameAttribute and string_type is None and type(value) is str
+                and type(oid_or_name) is str):
             known = oids.attribute_oid(oid_or_name)
             if known is not None:
                 # A type given by name, whose OID is known valid: the checks

@@ -113,3 +113,11 @@ def test_a_load_of_a_shaped_key_off_its_curve_refuses_it_or_records_it() -> None
     lenient = csrlib.load(csr_der(spki=bytes(der)), strict=False)
     assert [d.kind for d in lenient.deviations] == ["bad-key"]
     assert lenient.public_key.der == bytes(der)
+
+
+def test_the_written_out_sizes_are_the_shapes_lengths() -> None:
+    from csrlib.model import key_shapes
+
+    read_shaped_key(_P256)  # the tables are made on first use
+    assert set(key_shapes._EC_SHAPES) | set(key_shapes._ED_SHAPES) == key_shapes.SHAPED_SIZES
+    assert {len(_spki(make())) for make in _KEYS.values()} == key_shapes.SHAPED_SIZES
