@@ -5,31 +5,33 @@ from __future__ import annotations
 
 __all__ = ["HEADER", "HEADER_END", "KNOWN", "KNOWN_END", "LEAVES", "SET_ORDER", "Level"]
 
-# The header of the next element, read inline for the common forms: low tag
-# with a short length, or a minimal one- or two-octet long length (read_header
-# does the rest, and every error).
-HEADER = """\
-{i}{t} = buf[{pos}]
-{i}if {t} & 0x1F != 0x1F and {pos} + 2 <= {e} and buf[{pos} + 1] < 0x80:
+# The common forms of a header, inline after a test of its first octet
+# (FIRST): a short length, or a minimal one- or two-octet long length, each
+# with the overrun check (read_header does the rest, and every error).
+_FORMS = """\
+{i}if FIRST and {pos} + 2 <= {e} and buf[{pos} + 1] < 0x80:
 {i}    {cs} = {pos} + 2
 {i}    {ce} = {cs} + buf[{pos} + 1]
 {i}    if {ce} > {e}:
 {i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
-{i}elif ({t} & 0x1F != 0x1F and {pos} + 4 <= {e} and buf[{pos} + 1] == 0x82 and buf[{pos} + 2]
+{i}elif (FIRST and {pos} + 4 <= {e} and buf[{pos} + 1] == 0x82 and buf[{pos} + 2]
 {i}        and ctx.long_lengths):
 {i}    {cs} = {pos} + 4
 {i}    {ce} = {cs} + (buf[{pos} + 2] << 8 | buf[{pos} + 3])
 {i}    if {ce} > {e}:
 {i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
-{i}elif ({t} & 0x1F != 0x1F and {pos} + 3 <= {e} and buf[{pos} + 1] == 0x81
+{i}elif (FIRST and {pos} + 3 <= {e} and buf[{pos} + 1] == 0x81
 {i}        and buf[{pos} + 2] >= 0x80 and ctx.long_lengths):
 {i}    {cs} = {pos} + 3
 {i}    {ce} = {cs} + buf[{pos} + 2]
 {i}    if {ce} > {e}:
 {i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
 {i}else:
-{i}    {t}, {cs}, {ce} = read_header(buf, {pos}, {e}, ctx)
 """
+
+# The header of the next element: the common forms for a low tag.
+HEADER = ("{i}{t} = buf[{pos}]\n" + _FORMS.replace("FIRST", "{t} & 0x1F != 0x1F")
+          + "{i}    {t}, {cs}, {ce} = read_header(buf, {pos}, {e}, ctx)\n")
 
 # The header of an element whose contents are not read (a counted item):
 # its tag and end, inline for a low tag with a short length.
@@ -40,31 +42,11 @@ HEADER_END = """\
 {i}    {t}, {cs}, {ce} = read_header(buf, {pos}, {e}, ctx)
 """
 
-# The header of an element that must have one low tag ({key}), in HEADER's
-# common forms: the tag compared with the octet itself (no tag variable),
-# the same length and overrun checks as HEADER's.  Any other header takes the "else:"
-# that follows, where HEADER (or HEADER_END) and the tag's own check stand,
-# so every error is the one they raise.
-KNOWN = """\
-{i}if buf[{pos}] == {key} and {pos} + 2 <= {e} and buf[{pos} + 1] < 0x80:
-{i}    {cs} = {pos} + 2
-{i}    {ce} = {cs} + buf[{pos} + 1]
-{i}    if {ce} > {e}:
-{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
-{i}elif (buf[{pos}] == {key} and {pos} + 4 <= {e} and buf[{pos} + 1] == 0x82 and buf[{pos} + 2]
-{i}        and ctx.long_lengths):
-{i}    {cs} = {pos} + 4
-{i}    {ce} = {cs} + (buf[{pos} + 2] << 8 | buf[{pos} + 3])
-{i}    if {ce} > {e}:
-{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
-{i}elif (buf[{pos}] == {key} and {pos} + 3 <= {e} and buf[{pos} + 1] == 0x81
-{i}        and buf[{pos} + 2] >= 0x80 and ctx.long_lengths):
-{i}    {cs} = {pos} + 3
-{i}    {ce} = {cs} + buf[{pos} + 2]
-{i}    if {ce} > {e}:
-{i}        raise DecodeError(overrun(buf, {e}), {pos} + 1)
-{i}else:
-"""
+# The header of an element that must have one low tag ({key}): the common
+# forms with the tag compared with the octet itself (no tag variable).  Any
+# other header takes the "else:" that follows, where HEADER (or HEADER_END)
+# and the tag's own check stand, so every error is the one they raise.
+KNOWN = _FORMS.replace("FIRST", "buf[{pos}] == {key}")
 
 # KNOWN for an element whose contents are not read (a counted item).
 KNOWN_END = """\
