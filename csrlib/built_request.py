@@ -11,10 +11,11 @@ instead, where it can tell that reading would give those same objects:
 * extension values read once when added (:func:`read_back_value`): a
   subjectAltName of a few ASCII DNS names as it is, any other through the
   loader's own extension reader, from the extension's DER;
-* the key read through the loader's reader from its DER, each time (a key
-  is not cached: signing one request per key is the common use); the
-  signature algorithm likewise, kept in a small cache by DER (a program
-  signs with few).
+* the key read from its DER each time (a key is not cached: signing one
+  request per key is the common use): a fixed-shape key by its octets
+  (:mod:`csrlib.model.key_shapes`), any other through the loader's reader;
+  the signature algorithm through the reader, kept in a small cache by DER
+  (a program signs with few).
 
 Anything else (attributes other than the extension request, many
 elements, a part that does not read back, a value kept as raw DER whose
@@ -198,17 +199,26 @@ def encode_name(name: Name) -> tuple[bytes, bool]:
     return tlv(0x30, b"".join(parts)), plain
 
 
-def _plain_san(value: ExtensionValue) -> bool:
-    """Return True for a subjectAltName of at most EAGER_MAX ASCII DNS names, in a tuple."""
+def _dns_names(value: ExtensionValue) -> tuple[DNSName, ...] | None:
+    """Return the names of a subjectAltName of 1 to EAGER_MAX DNS names of text, in a tuple.
+
+    None for any other value.
+    """
     if type(value) is not SubjectAlternativeName:
-        return False
+        return None
     names = value.names
     if type(names) is not tuple or not 0 < len(names) <= EAGER_MAX:
-        return False
+        return None
     for n in names:
-        if type(n) is not DNSName or type(n.value) is not str or not n.value.isascii():
-            return False
-    return True
+        if type(n) is not DNSName or type(n.value) is not str:
+            return None
+    return names
+
+
+def _plain_san(value: ExtensionValue) -> bool:
+    """Return True for a subjectAltName of at most EAGER_MAX ASCII DNS names, in a tuple."""
+    names = _dns_names(value)
+    return names is not None and all(n.value.isascii() for n in names)
 
 
 def plain_san_der(value: ExtensionValue) -> bytes | None:
@@ -220,22 +230,13 @@ def plain_san_der(value: ExtensionValue) -> bytes | None:
     such a value of at most EAGER_MAX names, its checks, ``to_der()`` and
     :func:`read_back_value` in one pass.  None for any other value.
     """
-    if type(value) is not SubjectAlternativeName:
+    names = _dns_names(value)
+    if names is None:
         return None
-    names = value.names
-    if type(names) is not tuple or not 0 < len(names) <= EAGER_MAX:
-        return None
-    parts = []
     for n in names:
-        if type(n) is not DNSName:
+        if plain_dns_name(n.value) is None:
             return None
-        text = n.value
-        if type(text) is not str or plain_dns_name(text) is None:
-            return None
-        # [2] IA5String of the name's octets (ASCII: the regex takes no other).
-        raw = text.encode("ascii")
-        parts.append(short_header(0x82, len(raw)) + raw if len(raw) < 0x80 else tlv(0x82, raw))
-    return tlv(0x30, b"".join(parts))
+    return tlv(0x30, b"".join([n.to_der() for n in names]))
 
 
 def _holds_lazy(value: Any, depth: int = 0) -> bool:

@@ -67,7 +67,10 @@ class GeneralName:
 def _ia5(number: int, value: str) -> bytes:
     if value.isascii():
         # ASCII is IA5String's whole alphabet: the encoding is the text's octets.
-        return tlv(0x80 | number, value.encode("ascii"))
+        raw = value.encode("ascii")
+        if len(raw) < 0x80:
+            return short_header(0x80 | number, len(raw)) + raw
+        return tlv(0x80 | number, raw)
     try:
         return tlv(0x80 | number, encode_string(22, value))
     except EncodeError as exc:
@@ -83,11 +86,7 @@ class DNSName(GeneralName):
 
     def to_der(self) -> bytes:
         """Return ``[2] IA5String``."""
-        value = self.value
-        if len(value) < 0x80 and value.isascii():
-            # The common case inline: a short-form header, the text's octets.
-            return short_header(0x82, len(value)) + value.encode("ascii")
-        return _ia5(2, value)
+        return _ia5(2, self.value)
 
 
 @frozen
@@ -210,7 +209,7 @@ def check_general_names(names: Iterable[GeneralName]) -> None:
     checked when they were made, or are DER kept as given.
     """
     for name in names:
-        if type(name) is DNSName or isinstance(name, DNSName):
+        if isinstance(name, DNSName):
             if type(name.value) is not str or plain_dns_name(name.value) is None:
                 check_dns_name(name.value)
         elif isinstance(name, RFC822Name):

@@ -23,8 +23,7 @@ from .. import oids
 from ..der.primitives import encode_oid
 from ..der.tlv import tlv
 from .curves import CURVES, Curve, decode_point
-from .keys import EcPublicKey, Ed448PublicKey, Ed25519PublicKey, PublicKey
-from .reading import maker
+from .keys import _EDWARDS_MAKERS, Ed448PublicKey, Ed25519PublicKey, PublicKey, _ec_key
 
 __all__ = ["SHAPED_SIZES", "read_shaped_key"]
 
@@ -42,11 +41,7 @@ _EC_SHAPES: dict[int, tuple[bytes, Curve]] = {}
 _ED_SHAPES: dict[int, tuple[bytes, Callable[[bytes, bytes], PublicKey]]] = {}
 
 
-_makers: list[Callable[..., PublicKey]] = []
-
-
 def _fill() -> None:
-    _makers.append(maker(EcPublicKey))
     ec_algorithm = tlv(0x06, encode_oid(oids.EC_PUBLIC_KEY))
     for oid in _EC_CURVES:
         curve = CURVES[oid]
@@ -57,7 +52,7 @@ def _fill() -> None:
     for oid, size, cls in ((oids.ED25519, 32, Ed25519PublicKey), (oids.ED448, 57, Ed448PublicKey)):
         # RFC 8410 3: the algorithm's parameters are absent.
         whole = tlv(0x30, tlv(0x30, tlv(0x06, encode_oid(oid))) + tlv(0x03, bytes(1 + size)))
-        _ED_SHAPES[len(whole)] = (whole[:-size], maker(cls))
+        _ED_SHAPES[len(whole)] = (whole[:-size], _EDWARDS_MAKERS[cls])
     assert not set(_EC_SHAPES) & set(_ED_SHAPES)
     assert set(_EC_SHAPES) | set(_ED_SHAPES) == SHAPED_SIZES
 
@@ -69,7 +64,7 @@ def read_shaped_key(der: bytes) -> PublicKey | None:
     compressed or hybrid form byte): a strict load refuses that key or
     reads it the long way, and says why.
     """
-    if not _makers:
+    if not _EC_SHAPES:
         _fill()
     size = len(der)
     ec = _EC_SHAPES.get(size)
@@ -81,7 +76,7 @@ def read_shaped_key(der: bytes) -> PublicKey | None:
         point = decode_point(curve, bits)
         if type(point) is not tuple:
             return None
-        key: PublicKey = _makers[0](curve.name, point[0], point[1], der, curve.bits, bits)
+        key: PublicKey = _ec_key(curve.name, point[0], point[1], der, curve.bits, bits)
         return key
     ed = _ED_SHAPES.get(size)
     if ed is None or not der.startswith(ed[0]):
