@@ -30,6 +30,9 @@ _KEYS = {
     "secp256k1": lambda: ec.generate_private_key(ec.SECP256K1()),
     "Ed25519": ed25519.Ed25519PrivateKey.generate,
     "Ed448": ed448.Ed448PrivateKey.generate,
+    "RSA-2048": lambda: rsa.generate_private_key(65537, 2048),
+    "RSA-3072": lambda: rsa.generate_private_key(65537, 3072),
+    "RSA-4096": lambda: rsa.generate_private_key(65537, 4096),
 }
 
 
@@ -69,20 +72,47 @@ def test_points_that_are_not_plain_go_the_long_way(label: str) -> None:
 
 
 def test_other_shapes_go_the_long_way() -> None:
-    rsa_der = _spki(rsa.generate_private_key(65537, 2048))
-    assert read_shaped_key(rsa_der) is None
+    for exponent, bits in ((3, 2048), (65537, 1024), (65537, 2056)):
+        rsa_der = _spki(rsa.generate_private_key(exponent, bits))
+        assert read_shaped_key(rsa_der) is None
     ed = bytearray(_spki(ed25519.Ed25519PrivateKey.generate()))
     ed[8] ^= 1  # the OID's last octet: another algorithm
     assert read_shaped_key(bytes(ed)) is None
     assert read_shaped_key(b"") is None and read_shaped_key(bytes(91)) is None
 
 
+def _rsa_spki(modulus: bytes, exponent: bytes) -> bytes:
+    """Return an rsaEncryption SPKI of these INTEGER contents, written out by hand (RFC 3279)."""
+    algorithm = tlv(0x30, bytes.fromhex("06092a864886f70d010101") + b"\x05\x00")
+    key = tlv(0x30, tlv(0x02, modulus) + tlv(0x02, exponent))
+    return tlv(0x30, algorithm + tlv(0x03, b"\x00" + key))
+
+
+@pytest.mark.parametrize("size", [256, 384, 512])
+def test_an_rsa_modulus_or_exponent_off_the_shape_goes_the_long_way(size: int) -> None:
+    top = b"\xc5" + bytes(i % 251 for i in range(size - 1))
+    shaped = _rsa_spki(b"\x00" + top, b"\x01\x00\x01")
+    key = read_shaped_key(shaped)
+    assert key is not None and _fields(key) == _fields(PublicKey.from_der(shaped))
+    assert key.n == int.from_bytes(top) and key.e == 65537  # type: ignore[attr-defined]
+    # A needless leading zero (X.690 8.3.2), at the shape's length: refused by a strict load.
+    padded = _rsa_spki(b"\x00\x45" + top[1:], b"\x01\x00\x01")
+    assert len(padded) == len(shaped) and read_shaped_key(padded) is None
+    with pytest.raises(DecodeError, match="non-minimal INTEGER"):
+        PublicKey.from_der(padded)
+    # Another exponent of the same length: read the long way.
+    other = _rsa_spki(b"\x00" + top, b"\x01\x00\x03")
+    assert len(other) == len(shaped) and read_shaped_key(other) is None
+    assert PublicKey.from_der(other).e == 65539  # type: ignore[attr-defined]
+
+
 _P256 = _spki(ec.generate_private_key(ec.SECP256R1()))
 _ED25519 = _spki(ed25519.Ed25519PrivateKey.generate())
+_RSA2048 = _spki(rsa.generate_private_key(65537, 2048))
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.sampled_from([_P256, _ED25519]), st.integers(0, 90), st.integers(1, 255))
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from([_P256, _ED25519, _RSA2048]), st.integers(0, 600), st.integers(1, 255))
 def test_any_changed_octet_gives_the_strict_reading_or_none(der: bytes, where: int,
                                                             flip: int) -> None:
     changed = bytearray(der)
@@ -119,5 +149,6 @@ def test_the_written_out_sizes_are_the_shapes_lengths() -> None:
     from csrlib.model import key_shapes
 
     read_shaped_key(_P256)  # the tables are made on first use
-    assert set(key_shapes._EC_SHAPES) | set(key_shapes._ED_SHAPES) == key_shapes.SHAPED_SIZES
+    made = set(key_shapes._EC_SHAPES) | set(key_shapes._ED_SHAPES) | set(key_shapes._RSA_SHAPES)
+    assert made == key_shapes.SHAPED_SIZES
     assert {len(_spki(make())) for make in _KEYS.values()} == key_shapes.SHAPED_SIZES
