@@ -14,25 +14,24 @@ from . import schemas
 from .crypto.verify import Policy, verify_signature
 from .der.canonical import canonical_der
 from .der.collector import collector_paused
-from .der.primitives import encode_integer, encode_oid
+from .der.primitives import encode_integer
 from .der.tlv import (
     DEFAULT_LIMITS,
-    Context,
     Deviation,
     Limits,
     Writer,
     encode_length,
-    read_header,
-    tlv,
 )
 from .errors import DecodeError, InvalidSignature, SignerCertificateRequired, int_text
 from .frozen import field, frozen
 from .model.algorithms import SignatureAlgorithm, read_signature_algorithm
-from .model.attributes import Attribute, Attributes, StringValue, read_attributes
-from .model.extensions import Extension, Extensions, UnrecognizedExtension
+from .model.attributes import Attributes, StringValue, read_attributes
+from .model.canonical import canonical_algorithm, canonical_attribute, canonical_key
+from .model.extensions import Extensions
 from .model.key_shapes import SHAPED_SIZES, read_shaped_key
-from .model.keys import PublicKey, RsaPublicKey, read_spki
+from .model.keys import PublicKey, read_spki
 from .model.names import Name, read_name
+from .model.plain_request import PLAIN_MAX_SIZE, read_plain_request
 from .model.reading import Source, maker, plan
 from .pem import check_text, detect_format, encode_pem, iter_pem_blocks, label_text
 
@@ -132,20 +131,20 @@ class CertificateRequest:
         canonical = bool(self.deviations)
         with w.constructed(0x30):
             w.raw(self._tbs_der(canonical=canonical))
-            w.raw(_canonical_algorithm(self.signature_algorithm) if canonical
+            w.raw(canonical_algorithm(self.signature_algorithm) if canonical
                   else self.signature_algorithm.to_der())
             w.primitive(0x03, bytes((self.signature_unused_bits,)) + self.signature)
         return w.getvalue()
 
     def _tbs_der(self, with_attributes: bool = False, canonical: bool = False) -> bytes:
         if canonical:
-            middle = canonical_der(self.subject.to_der()) + _canonical_key(self.public_key)
+            middle = canonical_der(self.subject.to_der()) + canonical_key(self.public_key)
         else:
             middle = self.subject.to_der() + self.public_key.to_der()
         body = (b"\x02" + encode_length(len(encode_integer(self.version)))
                 + encode_integer(self.version) + middle)
         if self.attributes_present or with_attributes:
-            attrs = sorted(_canonical_attribute(a) if canonical else a.to_der()
+            attrs = sorted(canonical_attribute(a) if canonical else a.to_der()
                            for a in self.attributes)
             joined = b"".join(attrs)
             body += b"\xa0" + encode_length(len(joined)) + joined
@@ -421,8 +420,21 @@ def load_der(
 def _load_der(
     data: bytes | bytearray | memoryview, strict: bool, limits: Limits | None
 ) -> CertificateRequest:
-    src = Source(_input(data, limits, text=False), strict, limits)
-    buf = src.buf
+    buf = _input(data, limits, text=False)
+    # A small request of the common shape, read in one pass (model/plain_request.py):
+    # the request the general reading below makes of it, in either mode.
+    if len(buf) <= PLAIN_MAX_SIZE and (limits is None or limits == DEFAULT_LIMITS):
+        plain = read_plain_request(buf, strict)
+        if plain is not None:
+            start, end, subject, key, attrs, extensions, algorithm, signature = plain
+            return _request(buf, buf[start:end], signature, 0, subject, key, algorithm,
+                            attrs, extensions, (), 0, True)
+    return _load_general(buf, strict, limits)
+
+
+def _load_general(buf: bytes, strict: bool, limits: Limits | None) -> CertificateRequest:
+    """Return the request of DER ``buf`` (its size checked), read through the decoders."""
+    src = Source(buf, strict, limits)
     (cri, cri_start, cri_end), sig_alg, (signature, unused) = src.decode(
         plan(schemas.CertificationRequest), 0, len(buf), 0, "")
     version, rdns, spki, attributes = cri
@@ -456,45 +468,6 @@ def _load_der(
     return _request(buf, buf[cri_start:cri_end], signature, version, subject, public_key,
                     algorithm, attrs, extensions, src.deviations(), unused,
                     attributes is not None)
-
-
-def _canonical_algorithm(algorithm: SignatureAlgorithm) -> bytes:
-    """Return an AlgorithmIdentifier in DER: PSS parameters re-encoded, others canonical."""
-    if algorithm.pss is not None:
-        return tlv(0x30, tlv(0x06, encode_oid(algorithm.oid)) + algorithm.pss.to_der())
-    return canonical_der(algorithm.to_der())
-
-
-def _canonical_key(key: PublicKey) -> bytes:
-    """Return a SubjectPublicKeyInfo in DER: an RSA key's integers re-encoded inside."""
-    spki = canonical_der(key.to_der())
-    if not isinstance(key, RsaPublicKey):
-        return spki
-    _, c, e = read_header(spki, 0, len(spki), Context())
-    _, _, alg_end = read_header(spki, c, e, Context())
-    if key.pss is not None:
-        algorithm = tlv(0x30, tlv(0x06, encode_oid(key.algorithm)) + key.pss.to_der())
-    else:
-        algorithm = spki[c:alg_end]
-    inner = tlv(0x30, tlv(0x02, encode_integer(key.n)) + tlv(0x02, encode_integer(key.e)))
-    return tlv(0x30, algorithm + tlv(0x03, b"\x00" + inner))
-
-
-def _canonical_attribute(attribute: Attribute) -> bytes:
-    """Return an Attribute in DER: typed extension values re-encoded, others canonical.
-
-    A typed value is written from the model, then made canonical as a whole:
-    the parts it keeps as DER (an otherName's value, a policy qualifier) are
-    canonical too.
-    """
-    values = attribute.values
-    if len(values) == 1 and isinstance(values[0], Extensions):
-        extensions = Extensions([
-            e if isinstance(e.value, UnrecognizedExtension)
-            else Extension(e.oid, e.critical, e.value, canonical_der(e.value.to_der()))
-            for e in values[0]])
-        return Attribute(attribute.oid, (extensions,)).to_der()
-    return canonical_der(attribute.to_der())
 
 
 _request = maker(CertificateRequest)

@@ -1,0 +1,345 @@
+"""csrlib.model.plain_request: requests of the common shape read in one pass, as the decoders read them.
+
+Every test compares the one-pass reading with the general one
+(``request._load_general``: the generated decoders, then the model),
+field by field down to every value's type: the one-pass reader gives
+the same request, or None and the general reading decides.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
+from cryptography.x509.oid import AttributeOID, ExtendedKeyUsageOID, NameOID
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import csrlib
+from csrlib import DecodeError, Limits, request
+from csrlib.frozen import field_names
+from csrlib.fuzz.mutations import all_mutations
+from csrlib.fuzz.strategies import csr_ders
+from csrlib.model import plain_request
+from csrlib.model.lazy import EAGER_MAX, LazySequence
+from csrlib.model.plain_request import PLAIN_MAX_SIZE, read_plain_request
+from tests.helpers import csr_der, extension, extension_request, name_der, oid, tlv
+from tests.test_resource_bounds import KIB, SHAPES, build
+
+_CORPUS = Path(__file__).resolve().parent.parent / "fuzz" / "corpus" / "csr"
+
+
+def _tree(value: Any) -> Any:
+    """Return a value as nested tuples of its type and its fields (or elements), all the way down."""
+    kind = type(value).__name__
+    if isinstance(value, str | bytes | int | float | ipaddress.IPv4Address
+                  | ipaddress.IPv6Address) or value is None:
+        return (kind, value)
+    items = getattr(value, "_items", None)  # Extensions, Attributes
+    if items is not None:
+        return (kind, _tree(items))
+    try:
+        names = field_names(type(value))
+    except TypeError:
+        return (kind, tuple(_tree(item) for item in value))  # a tuple, a LazySequence
+    return (kind, tuple((name, _tree(getattr(value, name))) for name in names))
+
+
+def _check(der: bytes) -> bool:
+    """Assert that load reads ``der`` as the general reading does, both modes; True if plain."""
+    plain = read_plain_request(der) is not None
+    for strict in (True, False):
+        try:
+            general = request._load_general(der, strict, None)
+        except DecodeError as err:
+            assert not plain, f"read in one pass, refused by the decoders: {err}"
+            with pytest.raises(DecodeError) as info:
+                csrlib.load_der(der, strict=strict)
+            assert str(info.value) == str(err)
+            continue
+        loaded = csrlib.load_der(der, strict=strict)
+        assert _tree(loaded) == _tree(general)
+        if plain:
+            assert not general.deviations
+        assert (read_plain_request(der, strict) is not None) == (
+            plain and not general.deviations)
+    return plain
+
+
+def _sign(builder: x509.CertificateSigningRequestBuilder, key: Any,
+          digest: Any = hashes.SHA256()) -> bytes:
+    algorithm = None if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey) \
+        else digest
+    der: bytes = builder.sign(key, algorithm).public_bytes(serialization.Encoding.DER)
+    return der
+
+
+_SUBJECT = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "example.com"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Example Inc"),
+                      x509.NameAttribute(NameOID.COUNTRY_NAME, "US")])
+_SAN = x509.SubjectAlternativeName([
+    x509.DNSName("example.com"), x509.DNSName("www.example.com"),
+    x509.IPAddress(ipaddress.ip_address("192.0.2.1")),
+    x509.IPAddress(ipaddress.ip_address("2001:db8::1"))])
+
+
+def _requests() -> dict[str, bytes]:
+    base = x509.CertificateSigningRequestBuilder().subject_name(_SUBJECT)
+    with_san = base.add_extension(_SAN, critical=False)
+    many = (with_san
+            .add_extension(x509.KeyUsage(True, False, True, False, False, False, False, False,
+                                         False), critical=True)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+                           critical=False)
+            .add_extension(x509.UnrecognizedExtension(x509.ObjectIdentifier("1.2.3.4.99"),
+                                                      b"\x04\x02hi"), critical=False))
+    empty_subject = x509.CertificateSigningRequestBuilder().subject_name(
+        x509.Name([])).add_extension(_SAN, critical=True)
+    with_password = with_san.add_attribute(AttributeOID.CHALLENGE_PASSWORD, b"secret") \
+        .add_attribute(AttributeOID.UNSTRUCTURED_NAME, b"device 7")
+    pss = padding.PSS(padding.MGF1(hashes.SHA256()), 32)
+    return {
+        "P-256 with names": _sign(with_san, ec.generate_private_key(ec.SECP256R1())),
+        "P-384, SHA-384": _sign(with_san, ec.generate_private_key(ec.SECP384R1()),
+                                hashes.SHA384()),
+        "Ed25519, no attributes": _sign(base, ed25519.Ed25519PrivateKey.generate()),
+        "Ed448 with names": _sign(with_san, ed448.Ed448PrivateKey.generate()),
+        "RSA-2048, five extensions": _sign(many, rsa.generate_private_key(65537, 2048)),
+        "RSA-4096, SHA-512": _sign(with_san, rsa.generate_private_key(65537, 4096),
+                                   hashes.SHA512()),
+        "empty subject, critical names": _sign(empty_subject,
+                                               ec.generate_private_key(ec.SECP256R1())),
+        "RSA-PSS, other attributes": with_password.sign(
+            rsa.generate_private_key(65537, 2048), hashes.SHA256(),
+            rsa_padding=pss).public_bytes(serialization.Encoding.DER),
+        "RSA e = 3, SHA-224": _sign(with_password, rsa.generate_private_key(3, 2048),
+                                    hashes.SHA224()),
+        "P-256 compressed point": _compressed(_sign(with_san, ec.generate_private_key(
+            ec.SECP256R1()))),
+    }
+
+
+def _compressed(der: bytes) -> bytes:
+    """Return the request with its key's point compressed (its signature no longer valid)."""
+    request = csrlib.load(der)
+    key: Any = request.public_key
+    spki = tlv(0x30, key.der[2:23] + tlv(0x03, b"\x00" + key.point(compressed=True)))
+    rest = request.tbs_der[request.tbs_der.index(key.der) + len(key.der):]
+    return csr_der(subject=request.subject.to_der(), spki=spki, attributes=rest)
+
+
+_REQUESTS = _requests()
+
+
+@pytest.mark.parametrize("label", list(_REQUESTS))
+def test_common_requests_are_read_in_one_pass_as_the_decoders_read_them(label: str) -> None:
+    assert _check(_REQUESTS[label])
+
+
+def test_the_corpus_reads_alike_and_most_of_it_in_one_pass() -> None:
+    plain = loaded = 0
+    for path in sorted(_CORPUS.iterdir()):
+        data = path.read_bytes()
+        try:
+            der = csrlib.load(data, strict=False).der
+        except DecodeError:
+            continue
+        loaded += 1
+        plain += _check(der)
+    # Of the 50, 17 load only leniently (they deviate from DER) and one
+    # has an RDN of three attributes: the other 32 are read in one pass.
+    assert loaded == 50 and plain == 32
+
+
+@pytest.mark.parametrize("label", list(_REQUESTS))
+def test_every_octet_changed_reads_alike(label: str) -> None:
+    der = _REQUESTS[label]
+    rng = random.Random(label)
+    for pos in range(len(der)):
+        for flip in (0x01, 0x80, rng.randrange(1, 256)):
+            changed = bytearray(der)
+            changed[pos] ^= flip
+            _check(bytes(changed))
+
+
+@pytest.mark.parametrize("label", list(_REQUESTS))
+def test_every_truncation_and_trailing_octet_is_left_to_the_decoders(label: str) -> None:
+    der = _REQUESTS[label]
+    for end in range(len(der)):
+        assert read_plain_request(der[:end]) is None
+    assert read_plain_request(der + b"\x00") is None
+    with pytest.raises(DecodeError, match="unexpected data after the last component"):
+        csrlib.load_der(der + b"\x00")
+
+
+@pytest.mark.parametrize("label", list(_REQUESTS))
+def test_each_kind_of_malformation_reads_alike(label: str) -> None:
+    rng = random.Random(label)
+    for _ in range(3):
+        for mutated, _defect in all_mutations(_REQUESTS[label], rng):
+            _check(mutated)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(csr_ders())
+def test_generated_requests_read_alike(der: bytes) -> None:
+    _check(der)
+
+
+def _name_of(*values: tuple[str, int, bytes]) -> bytes:
+    """Return a Name of one RDN per value, each of one attribute."""
+    return name_der(*[[(oid, tlv(tag, value))] for oid, tag, value in values])
+
+
+@pytest.mark.parametrize(("subject", "plain"), [
+    # PrintableString with '@': an error strictly, a deviation leniently.
+    (_name_of(("2.5.4.3", 0x13, b"a@b")), False),
+    # A countryName as a UTF8String: the type does not allow it.
+    (_name_of(("2.5.4.6", 0x0C, b"US")), False),
+    # An attribute type with no rule on its value: the general reading.
+    (_name_of(("1.2.3.4", 0x0C, b"x")), False),
+    # A value in the long length form.
+    (_name_of(("2.5.4.3", 0x0C, b"x" * 130)), False),
+    # Two attributes in one RDN.
+    (tlv(0x30, tlv(0x31, tlv(0x30, tlv(0x06, b"\x55\x04\x03") + tlv(0x0C, b"a"))
+                   + tlv(0x30, tlv(0x06, b"\x55\x04\x0a") + tlv(0x0C, b"b")))), False),
+    (_name_of(*[("2.5.4.3", 0x0C, b"n")] * EAGER_MAX), True),
+    (_name_of(*[("2.5.4.3", 0x0C, b"n")] * (EAGER_MAX + 1)), False),
+    (_name_of(("2.5.4.3", 0x0C, "é".encode()), ("2.5.4.5", 0x13, b"42")), True),
+    (_name_of(("2.5.4.3", 0x0C, b"\xff")), False),
+])
+def test_subjects(subject: bytes, plain: bool) -> None:
+    assert _check(csr_der(subject=subject)) is plain
+
+
+def _san(*names: bytes, critical: bytes = b"") -> bytes:
+    return csr_der(attributes=extension_request(
+        extension("2.5.29.17", tlv(0x30, b"".join(names)), critical)))
+
+
+@pytest.mark.parametrize(("der", "plain"), [
+    (_san(tlv(0x82, b"a.example"), tlv(0x87, bytes(4)), tlv(0x87, bytes(16))), True),
+    (_san(tlv(0x82, b"a.example"), critical=b"\x01\x01\xff"), True),
+    # DER never encodes the DEFAULT FALSE.
+    (_san(tlv(0x82, b"a.example"), critical=b"\x01\x01\x00"), False),
+    (_san(tlv(0x87, bytes(5))), False),  # an iPAddress of five octets
+    (_san(tlv(0x82, b"caf\xc3\xa9.example")), False),  # not IA5
+    (_san(tlv(0x81, b"a@example.com")), True),  # rfc822Name: the general reader of one
+    (_san(), False),  # SIZE (1..MAX)
+    (_san(tlv(0x82, b"")), True),
+    # Past 512 names: the general reader of one extension (kept lazily).
+    (_san(*[tlv(0x82, b"n")] * 600), True),
+    (_san(*[tlv(0x82, b"n")] * 512), True),
+    (csr_der(attributes=extension_request(extension("2.5.29.17", tlv(0x30, tlv(0x82, b"a")))
+                                          + extension("2.5.29.17", tlv(0x30, tlv(0x82, b"b"))))),
+     False),  # duplicate-extension
+    (csr_der(attributes=b"\xa0\x00"), True),
+    (csr_der(attributes=None), False),  # attributes-missing: leniently only
+    (csr_der(attributes=extension_request()), False),  # an empty extension request
+    # basicConstraints with a path length and no cA: a deviation leniently.
+    (csr_der(attributes=extension_request(extension("2.5.29.19", tlv(0x30, b"\x02\x01\x01")))),
+     False),
+    (csr_der(attributes=extension_request(
+        *[extension(f"1.2.3.{i}", b"\x05\x00") for i in range(EAGER_MAX)])), True),
+    (csr_der(attributes=extension_request(
+        *[extension(f"1.2.3.{i}", b"\x05\x00") for i in range(EAGER_MAX + 1)])), False),
+    (csr_der(version=b"\x02\x01\x01"), False),
+    (csr_der(signature=b"\x03\x03\x01\x01\x02"), False),  # unused bits
+    (csr_der(signature_algorithm=bytes.fromhex("300c06082a8648ce3d0403020500")), False),
+])
+def test_extensions_attributes_and_the_rest(der: bytes, plain: bool) -> None:
+    assert _check(der) is plain
+
+
+def test_names_past_those_kept_are_read_lazily_as_the_general_reading_keeps_them() -> None:
+    for count, kept in ((512, tuple), (513, LazySequence)):
+        der = _san(*[tlv(0x82, b"n")] * count)
+        san = csrlib.load(der).extensions[0].value
+        assert type(san.names) is kept  # type: ignore[union-attr]
+        assert len(san.names) == count  # type: ignore[union-attr]
+
+
+def test_a_load_takes_the_one_pass_reading_only_with_the_default_limits(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    der = _REQUESTS["P-256 with names"]
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("the general reading")
+
+    monkeypatch.setattr(request, "_load_general", refuse)
+    for limits in (None, Limits()):
+        assert csrlib.load(der, limits=limits).der == der
+        assert csrlib.load(der, strict=False, limits=limits).der == der
+    with pytest.raises(AssertionError, match="general"):
+        csrlib.load(der, limits=Limits(max_depth=5))
+    with pytest.raises(AssertionError, match="general"):
+        csrlib.load(_REQUESTS["P-256 with names"][:-1])
+
+
+def test_a_large_request_is_left_to_the_decoders(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An unknown extension's value just large enough: the request is one
+    # the one-pass reader reads when asked.
+    value = tlv(0x04, bytes(PLAIN_MAX_SIZE - 180))
+    der = csr_der(attributes=extension_request(extension("1.2.3.4", value)))
+    assert len(der) > PLAIN_MAX_SIZE and read_plain_request(der) is not None
+    calls: list[bytes] = []
+    monkeypatch.setattr(plain_request, "_read", lambda buf, strict: calls.append(buf))
+    csrlib.load(der)
+    assert calls == []
+
+
+def test_an_element_running_past_its_parent_is_left_to_the_decoders() -> None:
+    # The last Extension's length (and its value's) claim the octets after
+    # the info too: the signature algorithm and the signature, which are
+    # still where the info's length says.
+    tail = bytes.fromhex("300a06082a8648ce3d040302") + b"\x03\x03\x00\x01\x02"
+    real = tlv(0x30, tlv(0x06, b"\x2a\x03\x04") + tlv(0x04, b"\x05\x00"))
+    overrun = bytes([0x30, real[1] + len(tail)]) + real[2:7] + bytes(
+        [0x04, real[8] + len(tail)]) + real[9:]
+    der = csr_der(attributes=tlv(0xA0, tlv(0x30, tlv(0x06, bytes.fromhex("2a864886f70d01090e"))
+                                           + tlv(0x31, tlv(0x30, overrun)))))
+    assert der.endswith(tail)
+    assert not _check(der)
+    with pytest.raises(DecodeError, match="past the end|overrun|exceeds|beyond"):
+        csrlib.load_der(der)
+
+
+def _attribute_der(oid_text: str, *values: bytes) -> bytes:
+    return tlv(0x30, oid(oid_text) + tlv(0x31, b"".join(values)))
+
+
+_PASSWORD = _attribute_der("1.2.840.113549.1.9.7", tlv(0x13, b"secret"))
+_REQUESTED = _attribute_der("1.2.840.113549.1.9.14", tlv(0x30, extension(
+    "2.5.29.17", tlv(0x30, tlv(0x82, b"a.example")))))
+_UNKNOWN = _attribute_der("1.2.3.4", tlv(0x05, b""), tlv(0x0C, b"x"))
+
+
+@pytest.mark.parametrize(("attributes", "plain"), [
+    (sorted([_PASSWORD, _REQUESTED, _UNKNOWN]), True),
+    (sorted([_PASSWORD, _REQUESTED, _UNKNOWN], reverse=True), False),  # not in DER order
+    ([_PASSWORD], True),
+    ([_REQUESTED, _REQUESTED], False),  # a repeated extension request
+    ([_attribute_der("1.2.840.113549.1.9.14", *sorted(
+        tlv(0x30, extension(oid_text, b"\x05\x00")) for oid_text in ("1.2.3", "1.2.4")))],
+     False),  # two values of a single-valued attribute
+    ([_attribute_der("1.2.840.113549.1.9.7", tlv(0x13, b"a"), tlv(0x13, b"b"))], False),
+    ([_attribute_der("1.2.840.113549.1.9.7", tlv(0x0C, b"\xff"))], False),
+    ([_attribute_der("1.3.6.1.4.1.311.2.1.14", tlv(0x30, extension(
+        "2.5.29.17", tlv(0x30, tlv(0x82, b"a.example")))))], False),  # Microsoft's: joined
+])
+def test_other_attributes_are_read_by_the_general_reader_of_one(attributes: list[bytes],
+                                                                plain: bool) -> None:
+    assert _check(csr_der(attributes=tlv(0xA0, b"".join(attributes)))) is plain
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_the_resource_shapes_read_alike(shape: str) -> None:
+    for size in (KIB, 8 * KIB, PLAIN_MAX_SIZE):
+        _check(build(shape, size))
