@@ -46,7 +46,7 @@ from ..der.primitives import encode_oid
 from ..der.tlv import Context, tlv
 from ..errors import DecodeError
 from .algorithms import SignatureAlgorithm, read_signature_algorithm
-from .attributes import Attribute, Attributes, _first_attribute_at, _Loading
+from .attributes import Attribute, Attributes, _attribute, _first_attribute_at, _Loading
 from .extension_reading import _extension as read_extension
 from .extension_reading import _make_extension, _san_value
 from .extensions import Extension, Extensions
@@ -56,7 +56,7 @@ from .keys import PublicKey, read_spki
 from .lazy import EAGER_MAX
 from .name_attributes import PLAIN_STRINGS, TYPE_NAMES, VALUE_TAGS, make_attribute
 from .names import _EMPTY_NAME, Name, RelativeDistinguishedName, _name, _rdn
-from .reading import Source, maker, plan
+from .reading import Source, plan
 
 __all__ = ["PLAIN_MAX_SIZE", "PlainRequest", "read_plain_request"]
 
@@ -92,8 +92,6 @@ _ALGORITHM_DEPTH = 2
 #: a statement of possession checked against them): the general reading's.
 _LEFT_TO_THE_GENERAL_READING = frozenset(
     encode_oid(oid) for oid in (oids.MS_EXTENSION_REQUEST, oids.STATEMENT_OF_POSSESSION))
-
-_attribute = maker(Attribute)
 
 #: Made on first use: the attribute types of names, by their OID's contents
 #: octets, with the value tags each allows; the algorithms, by their DER.
