@@ -1,4 +1,4 @@
-"""csrlib.model.plain_request: requests of the common shape read in one pass, as the decoders read them.
+"""csrlib.model.plain_request: requests of the common shape read in one pass, as decoded.
 
 Every test compares the one-pass reading with the general one
 (``request._load_general``: the generated decoders, then the model),
@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 from cryptography.x509.oid import AttributeOID, ExtendedKeyUsageOID, NameOID
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import csrlib
 from csrlib import DecodeError, Limits, request
@@ -36,7 +35,7 @@ _CORPUS = Path(__file__).resolve().parent.parent / "fuzz" / "corpus" / "csr"
 
 
 def _tree(value: Any) -> Any:
-    """Return a value as nested tuples of its type and its fields (or elements), all the way down."""
+    """Return a value as nested tuples of its type and its fields (or elements), all the way."""
     kind = type(value).__name__
     if isinstance(value, str | bytes | int | float | ipaddress.IPv4Address
                   | ipaddress.IPv6Address) or value is None:
@@ -73,9 +72,9 @@ def _check(der: bytes) -> bool:
 
 
 def _sign(builder: x509.CertificateSigningRequestBuilder, key: Any,
-          digest: Any = hashes.SHA256()) -> bytes:
+          digest: Any = None) -> bytes:
     algorithm = None if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey) \
-        else digest
+        else digest or hashes.SHA256()
     der: bytes = builder.sign(key, algorithm).public_bytes(serialization.Encoding.DER)
     return der
 
@@ -307,7 +306,7 @@ def test_an_element_running_past_its_parent_is_left_to_the_decoders() -> None:
                                            + tlv(0x31, tlv(0x30, overrun)))))
     assert der.endswith(tail)
     assert not _check(der)
-    with pytest.raises(DecodeError, match="past the end|overrun|exceeds|beyond"):
+    with pytest.raises(DecodeError, match="past the end of the enclosing element"):
         csrlib.load_der(der)
 
 
