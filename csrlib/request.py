@@ -31,7 +31,15 @@ from .model.extensions import Extensions
 from .model.key_shapes import SHAPED_SIZES, read_shaped_key
 from .model.keys import PublicKey, read_spki
 from .model.names import Name, read_name
-from .model.plain_request import PLAIN_MAX_SIZE, read_plain_request
+from .model.plain_request import (
+    ALGORITHM_PATH,
+    ATTRIBUTES_PATH,
+    CRI_PATH,
+    PLAIN_MAX_SIZE,
+    SPKI_PATH,
+    SUBJECT_PATH,
+    read_plain_request,
+)
 from .model.reading import Source, maker, plan
 from .pem import check_text, detect_format, encode_pem, iter_pem_blocks, label_text
 
@@ -44,10 +52,7 @@ __all__ = ["PEM_LABELS", "CertificateRequest", "load", "load_der", "load_pem", "
 #: PEM labels of certificate requests (RFC 7468 7, and the older Netscape form).
 PEM_LABELS = ("CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST")
 
-_CRI = "certificationRequestInfo"
-_SUBJECT = f"{_CRI}.subject"
-_SPKI = f"{_CRI}.subjectPKInfo"
-_ATTRIBUTES = f"{_CRI}.attributes"
+_CRI = CRI_PATH
 
 
 @frozen(eq=False)
@@ -447,18 +452,18 @@ def _load_general(buf: bytes, strict: bool, limits: Limits | None) -> Certificat
             raise src.fail("bad-version", cri_contents, f"{_CRI}.version", int_text(version))
     # Depths as the decoder counts them: the request's contents are at 1, the
     # info's at 2, so its components (subject, key, attributes) are at 3.
-    subject = read_name(src, rdns, 3, _SUBJECT)
+    subject = read_name(src, rdns, 3, SUBJECT_PATH)
     # A fixed-shape key (model/key_shapes.py) is read by its octets: the same key.
     start, end = spki[1], spki[2]
     public_key = ((read_shaped_key(buf[start:end]) if end - start in SHAPED_SIZES else None)
-                  or read_spki(src, spki, 3, _SPKI))
+                  or read_spki(src, spki, 3, SPKI_PATH))
     if attributes is None:
         src.deviate("attributes-missing", cri_end, _CRI)
         attrs = Attributes()
         extensions = Extensions()
     else:
-        attrs, extensions = read_attributes(src, attributes, 3, _ATTRIBUTES)
-    algorithm = read_signature_algorithm(src, sig_alg, 2, "signatureAlgorithm")
+        attrs, extensions = read_attributes(src, attributes, 3, ATTRIBUTES_PATH)
+    algorithm = read_signature_algorithm(src, sig_alg, 2, ALGORITHM_PATH)
     if unused:
         # No algorithm csrlib knows signs a bit string that is not whole
         # octets; the unused-bits octet is the one before the signature's

@@ -601,10 +601,41 @@ def test_the_one_pass_reader_does_less_work_than_the_general_reading(shape: str)
     for size in sizes:
         data = build(shape, size)
         assert len(data) <= PLAIN_MAX_SIZE
-        general = sum(count_work(lambda d: request._load_general(d, True, None), data))
+        general = sum(count_work(_general, data))
         plain = sum(count_work(read_plain_request, data))
         assert plain <= PLAIN_WORK_FACTOR * general, (
             f"{shape} at {len(data)} octets: {plain} steps in one pass, {general} generally")
+        # Broken at the signature algorithm (its OID's tag): given up on first.
+        broken = data[:data.rindex(_ECDSA_SHA256)] + _BROKEN_ALGORITHM + data[
+            data.rindex(_ECDSA_SHA256) + len(_ECDSA_SHA256):]
+        assert read_plain_request(broken) is None
+        plain = sum(count_work(read_plain_request, broken))
+        assert plain <= PLAIN_WORK_FACTOR * sum(count_work(_general_refusing, broken))
+
+
+@pytest.mark.parametrize("size", [KIB, 8 * KIB, PLAIN_MAX_SIZE])
+def test_the_one_pass_reader_checks_every_attribute_header_before_any_value(size: int) -> None:
+    # A SET of many values, then an element that is no attribute: the
+    # general walk refuses it before reading the values; so does the one pass.
+    values = _items(size - 32, lambda i: b"\x05\x00")
+    data = csr_der(attributes=tlv(0xA0, tlv(0x30, oid("1.2.3.4") + tlv(0x31, b"".join(values)))
+                                  + b"\x31\x00"))
+    assert len(data) <= PLAIN_MAX_SIZE and read_plain_request(data) is None
+    plain = sum(count_work(read_plain_request, data))
+    assert plain <= PLAIN_WORK_FACTOR * sum(count_work(_general_refusing, data))
+
+
+_ECDSA_SHA256 = bytes.fromhex("300a06082a8648ce3d040302")  # csr_der's ecdsa-with-SHA256
+_BROKEN_ALGORITHM = bytes.fromhex("300a02082a8648ce3d040302")  # the OID written as an INTEGER
+
+
+def _general(data: bytes) -> object:
+    return request._load_general(data, True, None)
+
+
+def _general_refusing(data: bytes) -> None:
+    with contextlib.suppress(DecodeError):
+        request._load_general(data, True, None)
 
 
 @pytest.mark.parametrize(("call", "shape"), CASES, ids=[f"{c}-{s}" for c, s in CASES])

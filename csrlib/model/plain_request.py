@@ -19,9 +19,14 @@ lenient mode would record, a collection large enough for the general
 reading to keep it lazily) gives None, and the caller reads the request
 the general way, which gives the same request or says what is wrong.  A
 load tries it only with the default limits and for inputs of at most
-:data:`PLAIN_MAX_SIZE` octets, so that what it can spend before giving
-up is bounded (``tests/test_resource_bounds.py`` counts it: at most 1.25
-times the general reading's work on every hostile shape).
+:data:`PLAIN_MAX_SIZE` octets.  Its work is linear in the input: on a
+request it reads, or gives up on at the signature or at an attribute's
+header, at most 1.25 times the general reading's on every hostile shape
+(``tests/test_resource_bounds.py`` counts it).  Broken deeper inside, a
+request may cost it what reading the intact request would, up to where
+it gives up, where the general walk (every header checked before any
+value) may stop sooner: at most 16 KiB of reading, then the general
+reading's.
 
 So a request it reads is one the general reading reads the same, with no
 deviation: ``tests/model/test_plain_request.py`` compares the two, field by
@@ -44,7 +49,6 @@ from __future__ import annotations
 from .. import oids, schemas
 from ..der.primitives import encode_oid
 from ..der.tlv import Context, tlv
-from ..errors import DecodeError
 from .algorithms import SignatureAlgorithm, read_signature_algorithm
 from .attributes import Attribute, Attributes, _attribute, _first_attribute_at, _Loading
 from .extension_reading import _extension as read_extension
@@ -56,7 +60,7 @@ from .keys import PublicKey, read_spki
 from .lazy import EAGER_MAX
 from .name_attributes import PLAIN_STRINGS, TYPE_NAMES, VALUE_TAGS, make_attribute
 from .names import _EMPTY_NAME, Name, RelativeDistinguishedName, _name, _rdn
-from .reading import Source, plan
+from .reading import Path, Source, plan
 
 __all__ = ["PLAIN_MAX_SIZE", "PlainRequest", "read_plain_request"]
 
@@ -80,13 +84,21 @@ _OFF = _Off()
 #: would record a deviation, and the reader then gives None.
 _STRICT = Context()
 
-#: Depths of parts in a request, as the general reading gives them to the
-#: readers of one part: an Extension (extension_reading), the key and the
-#: attributes (request.py), the signature algorithm.
-_EXTENSION_DEPTH = 6
-_KEY_DEPTH = 3
+#: Depths as the general reading counts them: its decoder reads the request
+#: from depth 0, so the info and the signature algorithm at 1, the key at 2;
+#: the readers of a part are given one more (request.py, and for an
+#: attribute and an Extension the depths their own readers decode at).
+_ALGORITHM_DEPTH = 1
+_KEY_DEPTH = 2
 _ATTRIBUTES_DEPTH = 3
-_ALGORITHM_DEPTH = 2
+_EXTENSION_DEPTH = 6
+
+#: Paths of parts in errors (kept by the readers of lazy sequences made here).
+CRI_PATH = "certificationRequestInfo"
+SUBJECT_PATH = f"{CRI_PATH}.subject"
+SPKI_PATH = f"{CRI_PATH}.subjectPKInfo"
+ATTRIBUTES_PATH = f"{CRI_PATH}.attributes"
+ALGORITHM_PATH = "signatureAlgorithm"
 
 #: Attributes whose reading spans the request (requested extensions joined,
 #: a statement of possession checked against them): the general reading's.
@@ -162,8 +174,10 @@ def read_plain_request(buf: bytes, strict: bool = True) -> PlainRequest | None:
     reading = _Reading(buf, strict)
     try:
         parts = _read(buf, reading)
-    except (_Off, IndexError, DecodeError):
-        # IndexError: a header read past the end of the input.
+    except Exception:
+        # _Off; IndexError (a header read past the end of the input); and
+        # whatever a general part-reader raises (DecodeError, BuildError):
+        # the general reading decides, in its own order.
         return None
     if reading.src is not None and reading.src.ctx.deviations:
         return None  # lenient mode: the general reading records them
@@ -191,6 +205,18 @@ def _read(buf: bytes, reading: _Reading) -> PlainRequest:
     if e != len(buf):
         raise _OFF
     info_c, info_e = _span(buf, c, e, 0x30)
+    # The signature algorithm and the signature first: cheap, and a request
+    # broken there is given up on before the work of reading the info.
+    alg_e = _span(buf, info_e, e, 0x30)[1]
+    algorithm = _ALGORITHMS.get(buf[info_e:alg_e])
+    if algorithm is None:
+        src = reading.source()
+        algorithm = read_signature_algorithm(src, src.decode(
+            plan(schemas.AlgorithmIdentifier), info_e, alg_e, _ALGORITHM_DEPTH, ALGORITHM_PATH),
+            _ALGORITHM_DEPTH + 1, ALGORITHM_PATH)
+    sig_c, sig_e = _span(buf, alg_e, e, 0x03)
+    if sig_e != e or sig_c == sig_e or buf[sig_c]:
+        raise _OFF  # unused bits: lenient only
     # version 0 (RFC 2986 4.1), then the subject.
     if buf[info_c:info_c + 3] != b"\x02\x01\x00":
         raise _OFF
@@ -202,21 +228,11 @@ def _read(buf: bytes, reading: _Reading) -> PlainRequest:
         # Any other key: the general reader of an SPKI, at its depth in a request.
         src = reading.source()
         key = read_spki(src, src.decode(plan(schemas.SubjectPublicKeyInfo), name_e, key_e,
-                                        _KEY_DEPTH, ""), _KEY_DEPTH, "")
+                                        _KEY_DEPTH, SPKI_PATH), _KEY_DEPTH + 1, SPKI_PATH)
     attrs_c, attrs_e = _span(buf, key_e, info_e, 0xA0)
     if attrs_e != info_e:
         raise _OFF
     attributes, extensions = _attributes(buf, attrs_c, attrs_e, reading)
-    alg_e = _span(buf, info_e, e, 0x30)[1]
-    algorithm = _ALGORITHMS.get(buf[info_e:alg_e])
-    if algorithm is None:
-        src = reading.source()
-        algorithm = read_signature_algorithm(src, src.decode(
-            plan(schemas.AlgorithmIdentifier), info_e, alg_e, _ALGORITHM_DEPTH, ""),
-            _ALGORITHM_DEPTH, "")
-    sig_c, sig_e = _span(buf, alg_e, e, 0x03)
-    if sig_e != e or sig_c == sig_e or buf[sig_c]:
-        raise _OFF  # unused bits: lenient only
     return (c, info_e, subject, key, attributes, extensions, algorithm, buf[sig_c + 1:e])
 
 
@@ -230,22 +246,28 @@ def _attributes(buf: bytes, pos: int, end: int,
     """
     if pos == end:
         return _NO_ATTRIBUTES, _NO_EXTENSIONS
-    out: list[Attribute] = []
-    extensions = _NO_EXTENSIONS
-    loading = None
+    # Every attribute's header first (cheap): the values are read after.
+    spans: list[tuple[int, int, int]] = []
     prev = b""
     while pos < end:
         attr_c, attr_e = _span(buf, pos, end, 0x30)
         element = buf[pos:attr_e]
-        if element < prev or len(out) == EAGER_MAX:
+        if element < prev or len(spans) == EAGER_MAX:
             raise _OFF  # not in DER order; or more than EAGER_MAX
         prev = element
+        spans.append((pos, attr_c, attr_e))
+        pos = attr_e
+    out: list[Attribute] = []
+    extensions = _NO_EXTENSIONS
+    loading = None
+    for pos, attr_c, attr_e in spans:
         oid_c, oid_e = _span(buf, attr_c, attr_e, 0x06)
         oid = buf[oid_c:oid_e]
         if oid == _EXTENSION_REQUEST:
             if extensions is not _NO_EXTENSIONS:
                 raise _OFF  # duplicate-attribute
-            extensions = _extension_request(buf, oid_e, attr_e, reading)
+            extensions = _extension_request(buf, oid_e, attr_e, reading,
+                                            (ATTRIBUTES_PATH, len(out), "values", 0))
             out.append(_attribute(oids.EXTENSION_REQUEST, (extensions,)))
         elif oid in _LEFT_TO_THE_GENERAL_READING:
             raise _OFF
@@ -253,9 +275,8 @@ def _attributes(buf: bytes, pos: int, end: int,
             src = reading.source()
             if loading is None:
                 loading = _Loading(buf)
-            out.append(_first_attribute_at(src, pos, attr_e, len(out), _ATTRIBUTES_DEPTH, "",
-                                           loading))
-        pos = attr_e
+            out.append(_first_attribute_at(src, pos, attr_e, len(out), _ATTRIBUTES_DEPTH,
+                                           ATTRIBUTES_PATH, loading))
     return Attributes(tuple(out)), extensions
 
 
@@ -269,8 +290,7 @@ def _subject(buf: bytes, pos: int, end: int) -> Name:
         if buf[pos] != 0x31 or buf[pos + 2] != 0x30 or buf[pos + 4] != 0x06:
             raise _OFF
         rdn_end = pos + 2 + buf[pos + 1]
-        if (buf[pos + 1] >= 0x80 or rdn_end > end or buf[pos + 3] != buf[pos + 1] - 2
-                or buf[pos + 5] >= 0x80):
+        if buf[pos + 1] >= 0x80 or rdn_end > end or buf[pos + 3] != buf[pos + 1] - 2:
             raise _OFF
         value = pos + 6 + buf[pos + 5]
         known = _NAME_TYPES.get(buf[pos + 6:value])
@@ -288,7 +308,8 @@ def _subject(buf: bytes, pos: int, end: int) -> Name:
     return _name(tuple(rdns))
 
 
-def _extension_request(buf: bytes, pos: int, end: int, reading: _Reading) -> Extensions:
+def _extension_request(buf: bytes, pos: int, end: int, reading: _Reading,
+                       path: Path) -> Extensions:
     """Return the extensions of an extensionRequest's values, ``buf[pos:end]`` after its type."""
     set_c, set_e = _span(buf, pos, end, 0x31)
     exts_c, exts_e = _span(buf, set_c, set_e, 0x30)
@@ -304,8 +325,9 @@ def _extension_request(buf: bytes, pos: int, end: int, reading: _Reading) -> Ext
             # Any other extension: the general reader of one, with its checks.
             src = reading.source()
             oid, critical, (value, value_c, value_e) = src.decode(
-                plan(schemas.Extension), pos, ext_e, _EXTENSION_DEPTH, "")
-            extension = read_extension(src, oid, critical, value, value_c, value_e, "", 0)
+                plan(schemas.Extension), pos, ext_e, _EXTENSION_DEPTH, (path, len(found)))
+            extension = read_extension(src, oid, critical, value, value_c, value_e, path,
+                                       len(found))
         if extension.oid in seen or len(found) == EAGER_MAX:
             raise _OFF  # duplicate-extension; more: kept lazily by the general reading
         seen.add(extension.oid)
