@@ -52,8 +52,6 @@ __all__ = ["PEM_LABELS", "CertificateRequest", "load", "load_der", "load_pem", "
 #: PEM labels of certificate requests (RFC 7468 7, and the older Netscape form).
 PEM_LABELS = ("CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST")
 
-_CRI = CRI_PATH
-
 
 @frozen(eq=False)
 class CertificateRequest:
@@ -447,9 +445,9 @@ def _load_general(buf: bytes, strict: bool, limits: Limits | None) -> Certificat
     if version != 0:
         cri_contents = src.contents(cri_start, cri_end)[0]
         if version in (1, 2):
-            src.deviate("bad-version", cri_contents, f"{_CRI}.version", int_text(version))
+            src.deviate("bad-version", cri_contents, f"{CRI_PATH}.version", int_text(version))
         else:
-            raise src.fail("bad-version", cri_contents, f"{_CRI}.version", int_text(version))
+            raise src.fail("bad-version", cri_contents, f"{CRI_PATH}.version", int_text(version))
     # Depths as the decoder counts them: the request's contents are at 1, the
     # info's at 2, so its components (subject, key, attributes) are at 3.
     subject = read_name(src, rdns, 3, SUBJECT_PATH)
@@ -458,7 +456,7 @@ def _load_general(buf: bytes, strict: bool, limits: Limits | None) -> Certificat
     public_key = ((read_shaped_key(buf[start:end]) if end - start in SHAPED_SIZES else None)
                   or read_spki(src, spki, 3, SPKI_PATH))
     if attributes is None:
-        src.deviate("attributes-missing", cri_end, _CRI)
+        src.deviate("attributes-missing", cri_end, CRI_PATH)
         attrs = Attributes()
         extensions = Extensions()
     else:

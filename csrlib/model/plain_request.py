@@ -51,8 +51,8 @@ from ..der.primitives import encode_oid
 from ..der.tlv import Context, tlv
 from .algorithms import SignatureAlgorithm, read_signature_algorithm
 from .attributes import Attribute, Attributes, _attribute, _first_attribute_at, _Loading
+from .extension_reading import _EXTENSIONS_DEPTH, _make_extension, _san_value
 from .extension_reading import _extension as read_extension
-from .extension_reading import _make_extension, _san_value
 from .extensions import Extension, Extensions
 from .general_names import KEPT_NAMES, KEPT_OCTETS, GeneralName, _dns, _ip
 from .key_shapes import SHAPED_SIZES, read_shaped_key
@@ -62,7 +62,8 @@ from .name_attributes import PLAIN_STRINGS, TYPE_NAMES, VALUE_TAGS, make_attribu
 from .names import _EMPTY_NAME, Name, RelativeDistinguishedName, _name, _rdn
 from .reading import Path, Source, plan
 
-__all__ = ["PLAIN_MAX_SIZE", "PlainRequest", "read_plain_request"]
+__all__ = ["ALGORITHM_PATH", "ATTRIBUTES_PATH", "CRI_PATH", "PLAIN_MAX_SIZE", "SPKI_PATH",
+           "SUBJECT_PATH", "PlainRequest", "read_plain_request"]
 
 #: Octets of DER up to which a load tries this reader first: requests of
 #: the common shape are a few KiB, and a larger input that it gives up on
@@ -86,12 +87,11 @@ _STRICT = Context()
 
 #: Depths as the general reading counts them: its decoder reads the request
 #: from depth 0, so the info and the signature algorithm at 1, the key at 2;
-#: the readers of a part are given one more (request.py, and for an
-#: attribute and an Extension the depths their own readers decode at).
+#: the readers of a part are given one more (request.py), and an attribute's
+#: reader the depth request.py gives it (an Extension's: extension_reading's).
 _ALGORITHM_DEPTH = 1
 _KEY_DEPTH = 2
 _ATTRIBUTES_DEPTH = 3
-_EXTENSION_DEPTH = 6
 
 #: Paths of parts in errors (kept by the readers of lazy sequences made here).
 CRI_PATH = "certificationRequestInfo"
@@ -131,8 +131,10 @@ def _fill() -> None:
                                                         else b""))
         # Read the general way once: the object a load makes of these octets.
         src = Source(der)
-        value = src.decode(plan(schemas.AlgorithmIdentifier), 0, len(der), 2, "")
-        _ALGORITHMS[der] = read_signature_algorithm(src, value, 2, "")
+        value = src.decode(plan(schemas.AlgorithmIdentifier), 0, len(der), _ALGORITHM_DEPTH,
+                           ALGORITHM_PATH)
+        _ALGORITHMS[der] = read_signature_algorithm(src, value, _ALGORITHM_DEPTH + 1,
+                                                    ALGORITHM_PATH)
 
 
 def _span(buf: bytes, pos: int, end: int, tag: int) -> tuple[int, int]:
@@ -325,7 +327,7 @@ def _extension_request(buf: bytes, pos: int, end: int, reading: _Reading,
             # Any other extension: the general reader of one, with its checks.
             src = reading.source()
             oid, critical, (value, value_c, value_e) = src.decode(
-                plan(schemas.Extension), pos, ext_e, _EXTENSION_DEPTH, (path, len(found)))
+                plan(schemas.Extension), pos, ext_e, _EXTENSIONS_DEPTH, (path, len(found)))
             extension = read_extension(src, oid, critical, value, value_c, value_e, path,
                                        len(found))
         if extension.oid in seen or len(found) == EAGER_MAX:
